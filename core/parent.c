@@ -1,0 +1,263 @@
+/*
+ * The parent's events: SIGHUP (reload), SIGTERM/SIGINT (stop), SIGCHLD (a child died), control requests.
+ * Everything else it does happens in response to one of these.
+ */
+#include "core/parent.h"
+
+#include "autoconfig.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/child.h"
+#include "core/conf.h"
+#include "core/control.h"
+#include "lib/log.h"
+
+/* Stopping: VRRP first so the peer takes the VIPs at once, the IPVS table last so traffic still flows. */
+static const enum child_kind stop_order[CHILD_MAX] = { CHILD_VRRP, CHILD_SYNC, CHILD_CHECKERS, CHILD_IPVS };
+
+static bool
+child_wanted(const struct parent *pa, enum child_kind kind)
+{
+	return (config_children_needed(pa->conf) & pa->opts.child_filter & CHILD_BIT(kind)) != 0;
+}
+
+/* Brings the children in line with the config in force: start, feed or stop each. */
+static void
+apply_children(struct parent *pa)
+{
+	for (int k = 0; k < CHILD_MAX; k++) {
+		struct child *c = &pa->children[k];
+		bool wanted = child_wanted(pa, (enum child_kind)k);
+
+		switch (c->state) {
+		case CHILD_RUNNING:
+			if (wanted)
+				child_send_config(c);
+			else
+				child_stop(c);
+			break;
+		case CHILD_IDLE:
+		case CHILD_FAILED:
+			if (wanted) {
+				c->backoff_ns = CHILD_BACKOFF_MIN_NS;
+				child_start(c);
+			}
+			break;
+		case CHILD_BACKOFF:
+			/* it gets the new config when it starts */
+			if (!wanted)
+				child_stop(c);
+			break;
+		case CHILD_STOPPING:
+			break;
+		}
+	}
+}
+
+static void
+record_reload(struct parent *pa, bool ok, const struct cfg_diag *diag)
+{
+	struct reload_result *r = &pa->last_reload;
+
+	json_object_put(r->errors);
+	json_object_put(r->warnings);
+	r->errors = json_object_new_array();
+	r->warnings = json_object_new_array();
+	for (size_t i = 0; i < diag->nerrors; i++)
+		json_object_array_add(r->errors, json_object_new_string(diag->errors[i]));
+	for (size_t i = 0; i < diag->nwarnings; i++)
+		json_object_array_add(r->warnings, json_object_new_string(diag->warnings[i]));
+	r->done = true;
+	r->ok = ok;
+	r->when = time(NULL);
+	r->generation = pa->generation;
+}
+
+bool
+parent_reload(struct parent *pa)
+{
+	struct cfg_diag diag;
+	struct config *conf;
+
+	log_info("reloading %s", pa->opts.config_path);
+	conf = conf_load(pa->opts.config_path, pa->opts.config_id, &diag);
+	for (size_t i = 0; i < diag.nwarnings; i++)
+		log_warnx("%s", diag.warnings[i]);
+	for (size_t i = 0; i < diag.nerrors; i++)
+		log_warnx("%s", diag.errors[i]);
+	if (conf == NULL) {
+		log_warnx("%s has errors; keeping configuration %u", pa->opts.config_path, pa->generation);
+		record_reload(pa, false, &diag);
+		cfg_diag_free(&diag);
+		return false;
+	}
+	conf->generation = ++pa->generation;
+	config_free(pa->conf);
+	pa->conf = conf;
+	record_reload(pa, true, &diag);
+	cfg_diag_free(&diag);
+	log_info("configuration %u in force", pa->generation);
+	apply_children(pa);
+	return true;
+}
+
+static void
+stop_next_child(struct parent *pa)
+{
+	for (int i = 0; i < CHILD_MAX; i++) {
+		struct child *c = &pa->children[stop_order[i]];
+
+		if (!child_alive(c))
+			continue;
+		if (c->state != CHILD_STOPPING)
+			child_stop(c);
+		return;		/* one at a time: the next when this one is reaped */
+	}
+	ev_break(pa->loop);
+}
+
+static void
+parent_stop(struct parent *pa)
+{
+	if (pa->stopping)
+		return;
+	log_info("stopping");
+	pa->stopping = true;
+	for (int k = 0; k < CHILD_MAX; k++)
+		ev_timer_stop(pa->loop, &pa->children[k].respawn_timer);
+	stop_next_child(pa);
+}
+
+static void
+on_signal(int signo, void *data)
+{
+	struct parent *pa = data;
+
+	if (signo == SIGHUP && !pa->stopping)
+		parent_reload(pa);
+	else if (signo == SIGTERM || signo == SIGINT)
+		parent_stop(pa);
+}
+
+static void
+on_child_exit(pid_t pid, int wstatus, void *data)
+{
+	struct parent *pa = data;
+
+	if (!child_reaped(pa, pid, wstatus))
+		log_debug("reaped unknown process %d", (int)pid);
+	if (pa->stopping)
+		stop_next_child(pa);
+}
+
+struct json_object *
+parent_status(struct parent *pa)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *me = json_object_new_object();
+	struct json_object *reload = json_object_new_object();
+	struct json_object *children = json_object_new_array();
+	struct reload_result *r = &pa->last_reload;
+
+	if (root == NULL || me == NULL || reload == NULL || children == NULL) {
+		json_object_put(root);
+		json_object_put(me);
+		json_object_put(reload);
+		json_object_put(children);
+		return NULL;
+	}
+	json_object_object_add(me, "pid", json_object_new_int(getpid()));
+	json_object_object_add(me, "version", json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(me, "started", json_object_new_int64(pa->started_wall));
+	json_object_object_add(me, "uptime",
+			       json_object_new_double((double)(ev_now() - pa->started_ns) / EV_NSEC_PER_SEC));
+	json_object_object_add(me, "config_file", json_object_new_string(pa->opts.config_path));
+	json_object_object_add(me, "config_generation", json_object_new_int64(pa->generation));
+	json_object_object_add(reload, "result", json_object_new_string(!r->done ? "none" : r->ok ? "ok" : "failed"));
+	json_object_object_add(reload, "time", r->done ? json_object_new_int64(r->when) : NULL);
+	json_object_object_add(reload, "errors", r->errors ? json_object_get(r->errors) : json_object_new_array());
+	json_object_object_add(reload, "warnings",
+			       r->warnings ? json_object_get(r->warnings) : json_object_new_array());
+	json_object_object_add(me, "last_reload", reload);
+	json_object_object_add(root, "parent", me);
+	for (int k = 0; k < CHILD_MAX; k++) {
+		struct json_object *c = child_status(&pa->children[k]);
+
+		if (c != NULL) {
+			json_object_object_add(c, "wanted", json_object_new_boolean(child_wanted(pa, (enum child_kind)k)));
+			json_object_array_add(children, c);
+		}
+	}
+	json_object_object_add(root, "children", children);
+	return root;
+}
+
+static struct json_object *
+reload_reply(struct parent *pa)
+{
+	struct json_object *o = json_object_new_object();
+	bool ok = parent_reload(pa);
+
+	json_object_object_add(o, "result", json_object_new_string(ok ? "ok" : "failed"));
+	json_object_object_add(o, "config_generation", json_object_new_int64(pa->generation));
+	json_object_object_add(o, "errors", json_object_get(pa->last_reload.errors));
+	json_object_object_add(o, "warnings", json_object_get(pa->last_reload.warnings));
+	return o;
+}
+
+static struct json_object *
+on_control(const char *command, struct json_object *request, void *data)
+{
+	struct parent *pa = data;
+	struct json_object *o;
+
+	if (strcmp(command, "status") == 0)
+		return parent_status(pa);
+	if (strcmp(command, "reload") == 0 && !pa->stopping)
+		return reload_reply(pa);
+	o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string(pa->stopping ? "vipd is stopping" :
+								  "unknown command"));
+	return o;
+}
+
+int
+parent_run(const struct parent_opts *opts, struct config *conf)
+{
+	static const int signals[] = { SIGHUP, SIGTERM, SIGINT };
+	struct parent pa = { .opts = *opts, .conf = conf };
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((pa.loop = ev_loop_new()) == NULL)
+		fatal("event loop");
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (ev_signal_start(pa.loop, signals[i], on_signal, &pa) == -1)
+			fatal("signal %d", signals[i]);
+	if (ev_child_start(pa.loop, on_child_exit, &pa) == -1)
+		fatal("SIGCHLD");
+	pa.control = control_open(pa.loop, opts->socket_path, on_control, &pa);
+	if (pa.control == NULL)
+		fatalx("cannot open the control socket %s", opts->socket_path);
+	pa.started_ns = ev_now();
+	pa.started_wall = time(NULL);
+	pa.generation = conf->generation = 1;
+	for (int k = 0; k < CHILD_MAX; k++)
+		child_init(&pa, &pa.children[k], (enum child_kind)k);
+	log_info("vipd %s started with %s", PACKAGE_VERSION, opts->config_path);
+	apply_children(&pa);
+	if (ev_run(pa.loop) == -1)
+		log_warn("event loop");
+	control_close(pa.control);
+	for (int k = 0; k < CHILD_MAX; k++)
+		child_cleanup(&pa.children[k]);
+	json_object_put(pa.last_reload.errors);
+	json_object_put(pa.last_reload.warnings);
+	config_free(pa.conf);
+	ev_loop_free(pa.loop);
+	log_info("stopped");
+	return 0;
+}

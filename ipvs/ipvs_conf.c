@@ -1,0 +1,315 @@
+/* Keywords of virtual_server, real_server and virtual_server_group, and the checks between them. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checkers/checkers.h"
+#include "ipvs/ipvs.h"
+#include "lib/config.h"
+
+#define MS(s) ((int64_t)(s) * 1000)
+
+static const struct cfg_enum lvs_methods[] = {
+	{ "NAT", LVS_NAT }, { "DR", LVS_DR }, { "TUN", LVS_TUN }, { NULL, 0 },
+};
+static const struct cfg_enum protocols[] = {
+	{ "TCP", PROTO_TCP }, { "UDP", PROTO_UDP }, { "SCTP", PROTO_SCTP }, { NULL, 0 },
+};
+static const struct cfg_enum families[] = {
+	{ "inet", CFG_AF_INET }, { "inet6", CFG_AF_INET6 }, { NULL, 0 },
+};
+
+static int
+parse_port(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *s, uint32_t *port)
+{
+	int64_t v;
+
+	if (cfg_parse_int(s, 0, 65535, &v) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not a port (0-65535)", s);
+	*port = (uint32_t)v;
+	return 0;
+}
+
+static int
+parse_addr_port(struct cfg_ctx *ctx, const struct cfg_stmt *st, int first, struct cfg_addr *addr, uint32_t *port)
+{
+	if (cfg_parse_addr(st->argv[first], false, addr) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not an IPv4 or IPv6 address", st->argv[first]);
+	if (first + 1 >= st->argc) {
+		*port = 0;
+		return 0;
+	}
+	return parse_port(ctx, st, st->argv[first + 1], port);
+}
+
+/* `sorry_server IP PORT` */
+static int
+kw_sorry_server(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+
+	if (cfg_nargs(ctx, st, 1, 2) == -1)
+		return -1;
+	return parse_addr_port(ctx, st, 1, &vs->sorry_server, &vs->sorry_server_port);
+}
+
+/* persistence_granularity is a netmask (IPv4) or a prefix length (IPv6). */
+static int
+kw_granularity(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+	int64_t prefix;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (cfg_parse_addr(st->argv[1], false, &vs->persistence_granularity) == 0 &&
+	    vs->persistence_granularity.family == AF_INET)
+		return 0;
+	if (cfg_parse_int(st->argv[1], 1, 128, &prefix) == 0) {
+		memset(&vs->persistence_granularity, 0, sizeof(vs->persistence_granularity));
+		vs->persistence_granularity.family = AF_INET6;
+		vs->persistence_granularity.prefix = (uint8_t)prefix;
+		return 0;
+	}
+	return cfg_stmt_error(ctx, st, "'%s' is not an IPv4 netmask or an IPv6 prefix length", st->argv[1]);
+}
+
+static const struct cfg_keyword real_server_keywords[];
+static const struct cfg_block real_server_block;
+
+static int
+real_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_real_server *rs = obj;
+
+	rs->weight = 1;
+	rs->method = -1;
+	return parse_addr_port(ctx, st, 1, &rs->addr, &rs->port);
+}
+
+static const struct cfg_object_spec real_server_spec = {
+	CFG_REAL_SERVER, &real_server_block, 1, 2, real_server_args, NULL,
+};
+
+#define V(field) CFG_FIELD(struct cfg_virtual_server, field)
+static const struct cfg_keyword virtual_server_keywords[] = {
+	{ "delay_loop", cfg_kw_duration, V(delay_loop_ms), 10, MS(86400), NULL, 0 },
+	{ "lvs_sched", cfg_kw_string, V(sched), 0, 0, NULL, 0 },
+	{ "lb_algo", cfg_kw_string, V(sched), 0, 0, NULL, 0 },
+	{ "lvs_method", cfg_kw_enum, V(method), 0, 0, lvs_methods, 0 },
+	{ "lb_kind", cfg_kw_enum, V(method), 0, 0, lvs_methods, 0 },
+	{ "protocol", cfg_kw_enum, V(protocol), 0, 0, protocols, 0 },
+	{ "ip_family", cfg_kw_enum, V(family), 0, 0, families, 0 },
+	{ "persistence_timeout", cfg_kw_uint, V(persistence_timeout), 1, UINT32_MAX, NULL, 0 },
+	{ "persistence_granularity", kw_granularity, 0, 0, 0, 0, NULL, 0 },
+	{ "persistence_engine", cfg_kw_string, V(persistence_engine), 0, 0, NULL, 0 },
+	{ "ops", cfg_kw_flag, V(ops), 0, 0, NULL, 0 },
+	{ "virtualhost", cfg_kw_string, V(virtualhost), 0, 0, NULL, 0 },
+	{ "quorum", cfg_kw_uint, V(quorum), 1, UINT32_MAX, NULL, 0 },
+	{ "hysteresis", cfg_kw_uint, V(hysteresis), 0, INT32_MAX, NULL, 0 },
+	{ "quorum_up", cfg_kw_command, V(quorum_up), 0, 0, NULL, 0 },
+	{ "quorum_down", cfg_kw_command, V(quorum_down), 0, 0, NULL, 0 },
+	{ "alpha", cfg_kw_flag, V(alpha), 0, 0, NULL, 0 },
+	{ "omega", cfg_kw_flag, V(omega), 0, 0, NULL, 0 },
+	{ "inhibit_on_failure", cfg_kw_flag, V(inhibit_on_failure), 0, 0, NULL, 0 },
+	{ "ha_suspend", cfg_kw_flag, V(ha_suspend), 0, 0, NULL, 0 },
+	{ "sorry_server", kw_sorry_server, 0, 0, 0, 0, NULL, 0 },
+	{ "sorry_server_inhibit", cfg_kw_flag, V(sorry_server_inhibit), 0, 0, NULL, 0 },
+	{ "real_server", cfg_kw_object, 0, 0, 0, 0, &real_server_spec, CFG_KW_MAYBE_BLOCK },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+#undef V
+
+static const struct cfg_block virtual_server_block = { "virtual_server", virtual_server_keywords, NULL };
+
+#define R(field) CFG_FIELD(struct cfg_real_server, field)
+static const struct cfg_keyword real_server_keywords[] = {
+	{ "weight", cfg_kw_int, R(weight), 0, 65535, NULL, 0 },
+	{ "lvs_method", cfg_kw_enum, R(method), 0, 0, lvs_methods, 0 },
+	{ "uthreshold", cfg_kw_uint, R(uthreshold), 0, UINT32_MAX, NULL, 0 },
+	{ "lthreshold", cfg_kw_uint, R(lthreshold), 0, UINT32_MAX, NULL, 0 },
+	{ "inhibit_on_failure", cfg_kw_flag, R(inhibit_on_failure), 0, 0, NULL, 0 },
+	{ "notify_up", cfg_kw_command, R(notify_up), 0, 0, NULL, 0 },
+	{ "notify_down", cfg_kw_command, R(notify_down), 0, 0, NULL, 0 },
+	{ "TCP_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_tcp_spec, CFG_KW_BLOCK },
+	{ "HTTP_GET", cfg_kw_object, 0, 0, 0, 0, &check_http_spec, CFG_KW_BLOCK },
+	{ "SSL_GET", cfg_kw_object, 0, 0, 0, 0, &check_ssl_spec, CFG_KW_BLOCK },
+	{ "MISC_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_misc_spec, CFG_KW_BLOCK },
+	{ "SMTP_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_smtp_spec, CFG_KW_BLOCK },
+	{ "DNS_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_dns_spec, CFG_KW_BLOCK },
+	{ "UDP_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_udp_spec, CFG_KW_BLOCK },
+	{ "PING_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_ping_spec, CFG_KW_BLOCK },
+	{ "FILE_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_file_spec, CFG_KW_BLOCK },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+#undef R
+
+static const struct cfg_block real_server_block = { "real_server", real_server_keywords, NULL };
+
+/* `virtual_server IP PORT`, `virtual_server fwmark N` or `virtual_server group NAME` */
+static int
+virtual_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+	int64_t mark;
+
+	snprintf(vs->sched, sizeof(vs->sched), "wlc");
+	vs->protocol = PROTO_TCP;
+	vs->delay_loop_ms = 60000;
+	if (strcmp(st->argv[1], "fwmark") == 0) {
+		if (st->argc != 3 || cfg_parse_int(st->argv[2], 1, UINT32_MAX, &mark) == -1)
+			return cfg_stmt_error(ctx, st, "fwmark needs a number from 1 to %u", UINT32_MAX);
+		vs->fwmark = (uint32_t)mark;
+		return 0;
+	}
+	if (strcmp(st->argv[1], "group") == 0) {
+		if (st->argc != 3 || strlen(st->argv[2]) >= sizeof(vs->group))
+			return cfg_stmt_error(ctx, st, "group needs one virtual_server_group name");
+		strcpy(vs->group, st->argv[2]);
+		return 0;
+	}
+	if (st->argc != 3)
+		return cfg_stmt_error(ctx, st, "needs IP PORT, fwmark N or group NAME");
+	return parse_addr_port(ctx, st, 1, &vs->addr, &vs->port);
+}
+
+static int
+virtual_server_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+	int addr_family = vs->addr.family == AF_INET6 ? CFG_AF_INET6 : CFG_AF_INET;
+
+	if (vs->addr.family != 0 && vs->family != 0 && vs->family != addr_family)
+		cfg_stmt_error(ctx, st, "ip_family does not match the address");
+	return 0;
+}
+
+const struct cfg_object_spec virtual_server_spec = {
+	CFG_VIRTUAL_SERVER, &virtual_server_block, 2, 2, virtual_server_args, virtual_server_finish,
+};
+
+/* A line of a virtual_server_group: `IP[-LAST] PORT` or `fwmark N`. */
+static int
+vs_group_entry(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vs_group *group = obj;
+	struct cfg_vs_group_entry *e = config_add(ctx->conf, CFG_VS_GROUP_ENTRY);
+	char first[INET6_ADDRSTRLEN];
+	const char *dash;
+	int64_t v;
+
+	if (e == NULL)
+		return cfg_stmt_error(ctx, st, "out of memory");
+	e->hdr.parent = group->hdr.id;
+	e->hdr.pos = st->pos;
+	if (strcmp(st->argv[0], "fwmark") == 0) {
+		if (st->argc != 2 || cfg_parse_int(st->argv[1], 1, UINT32_MAX, &v) == -1)
+			return cfg_stmt_error(ctx, st, "needs a number from 1 to %u", UINT32_MAX);
+		e->fwmark = (uint32_t)v;
+		return 0;
+	}
+	if (st->argc != 2)
+		return cfg_stmt_error(ctx, st, "a group entry is IP PORT, IP-LAST PORT or fwmark N");
+	/* keepalived's range: 192.0.2.1-10 ends at 192.0.2.10 (the last part of the address changes) */
+	dash = strchr(st->argv[0], '-');
+	if (dash == NULL || (size_t)(dash - st->argv[0]) >= sizeof(first))
+		return parse_addr_port(ctx, st, 0, &e->addr, &e->port);
+	memcpy(first, st->argv[0], (size_t)(dash - st->argv[0]));
+	first[dash - st->argv[0]] = '\0';
+	if (cfg_parse_addr(first, false, &e->addr) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not an address", first);
+	e->last = e->addr;
+	if (e->addr.family == AF_INET) {
+		if (cfg_parse_int(dash + 1, e->addr.addr[3], 255, &v) == -1)
+			return cfg_stmt_error(ctx, st, "range end '%s' must be from %u to 255", dash + 1,
+					      e->addr.addr[3]);
+		e->last.addr[3] = (uint8_t)v;
+	} else {
+		uint16_t low = (uint16_t)(e->addr.addr[14] << 8 | e->addr.addr[15]);
+		char *end;
+		unsigned long hv = strtoul(dash + 1, &end, 16);
+
+		if (*end != '\0' || dash[1] == '\0' || hv < low || hv > 0xffff)
+			return cfg_stmt_error(ctx, st, "range end '%s' must be hex from %x to ffff", dash + 1, low);
+		e->last.addr[14] = (uint8_t)(hv >> 8);
+		e->last.addr[15] = (uint8_t)hv;
+	}
+	return parse_port(ctx, st, st->argv[1], &e->port);
+}
+
+static const struct cfg_block virtual_server_group_block = { "virtual_server_group", NULL, vs_group_entry };
+
+const struct cfg_object_spec virtual_server_group_spec = {
+	CFG_VS_GROUP, &virtual_server_group_block, 1, 1, NULL, NULL,
+};
+
+/* `lvs_timeouts [tcp N] [tcpfin N] [udp N]` in global_defs */
+int
+ipvs_conf_lvs_timeouts(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_global *g = obj;
+	int64_t v;
+
+	if (cfg_nargs(ctx, st, 2, 6) == -1)
+		return -1;
+	for (int i = 1; i < st->argc; i += 2) {
+		uint32_t *dst = strcmp(st->argv[i], "tcp") == 0 ? &g->lvs_timeout_tcp :
+				strcmp(st->argv[i], "tcpfin") == 0 ? &g->lvs_timeout_tcpfin :
+				strcmp(st->argv[i], "udp") == 0 ? &g->lvs_timeout_udp : NULL;
+
+		if (dst == NULL)
+			return cfg_stmt_error(ctx, st, "'%s' is not tcp, tcpfin or udp", st->argv[i]);
+		if (i + 1 >= st->argc || cfg_parse_int(st->argv[i + 1], 1, 86400 * 365, &v) == -1)
+			return cfg_stmt_error(ctx, st, "%s needs a number of seconds", st->argv[i]);
+		*dst = (uint32_t)v;
+	}
+	return 0;
+}
+
+static bool
+same_service(const struct cfg_virtual_server *a, const struct cfg_virtual_server *b)
+{
+	if (a->group[0] || b->group[0])
+		return strcmp(a->group, b->group) == 0;
+	if (a->fwmark || b->fwmark)
+		return a->fwmark == b->fwmark && a->family == b->family;
+	return a->protocol == b->protocol && a->port == b->port && memcmp(&a->addr, &b->addr, sizeof(a->addr)) == 0;
+}
+
+/* Services unique; groups named by a virtual_server exist; real servers unique within a service. */
+int
+ipvs_conf_check(struct cfg_ctx *ctx)
+{
+	const struct config *conf = ctx->conf;
+	struct cfg_virtual_server *vs, *other;
+	struct cfg_vs_group *g;
+	struct cfg_real_server *rs, *rs2;
+	size_t before = ctx->diag->nerrors;
+
+	CONFIG_FOREACH(conf, CFG_VIRTUAL_SERVER, struct cfg_virtual_server, vs) {
+		bool found = vs->group[0] == '\0';
+
+		CONFIG_FOREACH(conf, CFG_VS_GROUP, struct cfg_vs_group, g)
+			found |= strcmp(g->name, vs->group) == 0;
+		if (!found)
+			cfg_error(ctx->diag, vs->hdr.pos, "virtual_server: unknown virtual_server_group '%s'",
+				  vs->group);
+		CONFIG_FOREACH(conf, CFG_VIRTUAL_SERVER, struct cfg_virtual_server, other) {
+			if (other == vs)
+				break;
+			if (same_service(vs, other))
+				cfg_error(ctx->diag, vs->hdr.pos, "virtual_server: the same service is defined at %s:%u",
+					  cfg_file_name(ctx->files, other->hdr.pos), other->hdr.pos.line);
+		}
+	}
+	CONFIG_FOREACH(conf, CFG_REAL_SERVER, struct cfg_real_server, rs) {
+		CONFIG_FOREACH(conf, CFG_REAL_SERVER, struct cfg_real_server, rs2) {
+			if (rs2 == rs)
+				break;
+			if (rs2->hdr.parent == rs->hdr.parent && rs2->port == rs->port &&
+			    memcmp(&rs2->addr, &rs->addr, sizeof(rs->addr)) == 0)
+				cfg_error(ctx->diag, rs->hdr.pos, "real_server: defined twice in one virtual_server");
+		}
+	}
+	return (int)(ctx->diag->nerrors - before);
+}

@@ -1,0 +1,185 @@
+/*
+ * The configuration parser, in two stages.
+ *
+ * 1. Reading (cfg_read.c): files in the keepalived.conf grammar become a tree of statements. This stage
+ *    owns the lexical rules: `#` and `!` comments, quoted strings, braces, `include GLOB` (relative to the
+ *    including file), `$NAME=value` parameters expanded as `$NAME` / `${NAME}` (a recursive definition is an
+ *    error, never a hang), and `@id` / `@^id` conditional lines matched against the config id.
+ * 2. Typing (cfg_keyword.c): each block's statements are looked up in a keyword table and handled into
+ *    pointer-free structs (lib/config.h). Every statement and object keeps the file:line it came from, and
+ *    every error names it: "FILE:LINE: KEYWORD: what is wrong".
+ */
+#ifndef VIPD_CFG_H
+#define VIPD_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where something came from: an index into cfg_files and a 1-based line. */
+struct cfg_pos {
+	uint32_t file;
+	uint32_t line;
+};
+
+struct cfg_files {
+	char **names;
+	size_t count;
+};
+
+/* Collected diagnostics: every error of a parse, each formatted "FILE:LINE: message". */
+struct cfg_diag {
+	char **errors;
+	size_t nerrors;
+	char **warnings;
+	size_t nwarnings;
+	const struct cfg_files *files;	/* to turn a cfg_pos into a file name */
+	size_t max_errors;		/* stop collecting after this many (0 = 100) */
+};
+
+void cfg_diag_init(struct cfg_diag *d, const struct cfg_files *files);
+void cfg_diag_free(struct cfg_diag *d);
+void cfg_error(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cfg_warning(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An error that belongs to no line (a missing file given on the command line). */
+void cfg_error_nopos(struct cfg_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One statement: a line's words, and the block that follows it when it has one. */
+struct cfg_stmt {
+	char **argv;		/* argv[0] is the keyword (in list blocks, the first item word) */
+	int argc;		/* >= 1 */
+	bool has_block;		/* followed by { ... } (possibly empty) */
+	struct cfg_stmt *block;	/* first statement inside the block, NULL if empty */
+	struct cfg_stmt *next;	/* next statement at the same level */
+	struct cfg_pos pos;
+};
+
+struct cfg_source {
+	struct cfg_stmt *root;	/* the top-level statements, in order */
+	struct cfg_files files;	/* files[0] is the main file; included ones follow */
+};
+
+struct cfg_read_opts {
+	const char *config_id;	/* for @id lines; NULL = the host name */
+	unsigned max_include_depth;	/* 0 = 16 */
+};
+
+/*
+ * Reads path and everything it includes. Errors go to diag (whose files pointer is set to &out->files);
+ * returns the number of errors. out is always initialised and must be freed with cfg_source_free.
+ */
+int cfg_read_file(const char *path, const struct cfg_read_opts *opts, struct cfg_source *out, struct cfg_diag *diag);
+/* The same on text held in memory, named `name` in positions; includes are relative to the cwd. */
+int cfg_read_string(const char *name, const char *text, const struct cfg_read_opts *opts, struct cfg_source *out,
+		    struct cfg_diag *diag);
+void cfg_source_free(struct cfg_source *src);
+const char *cfg_file_name(const struct cfg_files *files, struct cfg_pos pos);
+
+/* ---- Stage 2: keyword tables ---- */
+
+struct cfg_ctx;
+struct cfg_keyword;
+
+typedef int (*cfg_handler)(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj);
+
+enum cfg_kw_flags {
+	CFG_KW_BLOCK = 1 << 0,		/* the statement must have a block */
+	CFG_KW_MAYBE_BLOCK = 1 << 1,	/* a block is allowed */
+	CFG_KW_DEPRECATED = 1 << 2,	/* accepted with a warning naming `data` as the new spelling */
+};
+
+/*
+ * A keyword: its name, the handler, and where the value goes in the object being filled (off, size),
+ * with bounds (numbers: value range; argument lists: count range) and handler-specific data.
+ * Adding a keyword is one line in its block's table.
+ */
+struct cfg_keyword {
+	const char *name;
+	cfg_handler handler;
+	size_t off;
+	size_t size;
+	int64_t min, max;
+	const void *data;
+	unsigned flags;
+};
+
+/* A block type: the keywords it accepts. Tables end with an entry whose name is NULL. */
+struct cfg_block {
+	const char *name;
+	const struct cfg_keyword *keywords;
+	/* Called for statements not in the table (list blocks such as virtual_ipaddress); NULL = error. */
+	cfg_handler item;
+};
+
+/* Names for an enum-valued keyword; the list ends with name NULL. */
+struct cfg_enum {
+	const char *name;
+	int value;
+};
+
+struct config;
+
+struct cfg_ctx {
+	struct config *conf;
+	struct cfg_diag *diag;
+	const struct cfg_files *files;
+};
+
+/* Walks the statements of a block against its table, handling each into obj. Returns errors seen. */
+int cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_stmt *first, void *obj);
+const struct cfg_keyword *cfg_lookup(const struct cfg_block *block, const char *name);
+
+/* Reports "FILE:LINE: KEYWORD: message" for a statement; returns -1 for convenience. */
+int cfg_stmt_error(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cfg_stmt_warning(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Checks argc-1 is within [min, max] (max < 0: no upper bound), reporting the error. */
+int cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max);
+
+/* Generic handlers, for table entries. Each stores into (char *)obj + kw->off, kw->size bytes. */
+int cfg_kw_string(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* one word */
+int cfg_kw_command(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* words joined */
+int cfg_kw_uint(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* [min,max] */
+int cfg_kw_int(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* [min,max] */
+int cfg_kw_flag(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* no args: =1 */
+int cfg_kw_unflag(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* no args: =0 */
+int cfg_kw_bool(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* [on|off...] */
+int cfg_kw_enum(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* data: cfg_enum[] */
+int cfg_kw_addr(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* cfg_addr */
+int cfg_kw_duration(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *); /* s -> ms */
+int cfg_kw_ignore(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* warns */
+/* data: const struct cfg_block *; walks the statement's block into the same object. */
+int cfg_kw_subblock(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
+
+/*
+ * A keyword that opens a new object, such as `vrrp_instance NAME { ... }`: kw->data points to one of these.
+ * The new object's parent is the object being filled (NULL at the top level).
+ */
+struct cfg_object_spec {
+	unsigned kind;			/* enum cfg_kind */
+	const struct cfg_block *block;	/* keywords inside its block */
+	int min_args, max_args;		/* words after the keyword */
+	cfg_handler args;		/* fills the new object from the words; NULL: the one word is its name */
+	cfg_handler finish;		/* checks the object once its block is read; may be NULL */
+};
+int cfg_kw_object(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
+
+#define CFG_FIELD(type, field) offsetof(type, field), sizeof(((type *)0)->field)
+
+/* Typed address: family AF_INET or AF_INET6, the address in network order. */
+struct cfg_addr {
+	uint8_t family;
+	uint8_t prefix;		/* when written as ADDR/LEN; else 32 or 128 */
+	uint8_t reserved[2];
+	uint8_t addr[16];
+};
+/* Parses "ADDR" or, if allow_prefix, "ADDR/LEN". 0 ok, -1 not an address. */
+int cfg_parse_addr(const char *s, bool allow_prefix, struct cfg_addr *out);
+int cfg_format_addr(const struct cfg_addr *a, char *buf, size_t len);
+/* Parses a decimal integer in [min,max] with nothing after it. */
+int cfg_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Seconds with an optional fraction ("1", "0.25") to milliseconds, rounding nothing away. */
+int cfg_parse_duration_ms(const char *s, uint64_t *ms);
+
+#endif

@@ -1,0 +1,437 @@
+/* Stage 2 of the parser: statements looked up in keyword tables and handled into typed objects. */
+#include "lib/cfg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "lib/config.h"
+
+static void
+vformat_stmt(char *buf, size_t len, const struct cfg_stmt *st, const char *fmt, va_list ap)
+{
+	int n = snprintf(buf, len, "%s: ", st->argv[0]);
+
+	if (n >= 0 && (size_t)n < len)
+		vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+}
+
+int
+cfg_stmt_error(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat_stmt(msg, sizeof(msg), st, fmt, ap);
+	va_end(ap);
+	cfg_error(ctx->diag, st->pos, "%s", msg);
+	return -1;
+}
+
+void
+cfg_stmt_warning(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat_stmt(msg, sizeof(msg), st, fmt, ap);
+	va_end(ap);
+	cfg_warning(ctx->diag, st->pos, "%s", msg);
+}
+
+int
+cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max)
+{
+	int n = st->argc - 1;
+
+	if (n < min)
+		return cfg_stmt_error(ctx, st, n == 0 ? "missing argument" : "too few arguments (%d, needs %d)",
+				      n, min);
+	if (max >= 0 && n > max)
+		return cfg_stmt_error(ctx, st, "too many arguments (%d, takes %d)", n, max);
+	return 0;
+}
+
+const struct cfg_keyword *
+cfg_lookup(const struct cfg_block *block, const char *name)
+{
+	for (const struct cfg_keyword *kw = block->keywords; kw != NULL && kw->name != NULL; kw++)
+		if (strcmp(kw->name, name) == 0)
+			return kw;
+	return NULL;
+}
+
+static int
+check_block_shape(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw)
+{
+	if ((kw->flags & CFG_KW_BLOCK) && !st->has_block)
+		return cfg_stmt_error(ctx, st, "needs a { ... } block");
+	if (st->has_block && !(kw->flags & (CFG_KW_BLOCK | CFG_KW_MAYBE_BLOCK)))
+		return cfg_stmt_error(ctx, st, "takes no { ... } block");
+	return 0;
+}
+
+int
+cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_stmt *first, void *obj)
+{
+	size_t before = ctx->diag->nerrors;
+
+	for (const struct cfg_stmt *st = first; st != NULL; st = st->next) {
+		const struct cfg_keyword *kw = cfg_lookup(block, st->argv[0]);
+
+		if (kw == NULL) {
+			if (block->item != NULL)
+				block->item(ctx, st, NULL, obj);
+			else
+				cfg_stmt_error(ctx, st, "unknown keyword in %s", block->name);
+			continue;
+		}
+		if (check_block_shape(ctx, st, kw) == -1)
+			continue;
+		if (kw->flags & CFG_KW_DEPRECATED)
+			cfg_stmt_warning(ctx, st, "deprecated, use %s", (const char *)kw->data);
+		kw->handler(ctx, st, kw, obj);
+	}
+	return (int)(ctx->diag->nerrors - before);
+}
+
+/* ---- value parsers ---- */
+
+int
+cfg_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+cfg_parse_duration_ms(const char *s, uint64_t *ms)
+{
+	uint64_t whole = 0, frac = 0;
+	int frac_digits = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > UINT32_MAX)
+			return -1;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			/* finer than a millisecond would be silently rounded: refuse it */
+			if (++frac_digits > 3 && *p != '0')
+				return -1;
+			if (frac_digits <= 3)
+				frac = frac * 10 + (uint64_t)(*p - '0');
+		}
+		if (frac_digits == 0)
+			return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	for (; frac_digits < 3; frac_digits++)
+		frac *= 10;
+	*ms = whole * 1000 + frac;
+	return 0;
+}
+
+int
+cfg_parse_addr(const char *s, bool allow_prefix, struct cfg_addr *out)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	int64_t prefix;
+
+	memset(out, 0, sizeof(*out));
+	if (alen == 0 || alen >= sizeof(buf) || (slash && !allow_prefix))
+		return -1;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (inet_pton(AF_INET, buf, out->addr) == 1) {
+		out->family = AF_INET;
+		out->prefix = 32;
+	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
+		out->family = AF_INET6;
+		out->prefix = 128;
+	} else {
+		return -1;
+	}
+	if (slash) {
+		if (cfg_parse_int(slash + 1, 0, out->prefix, &prefix) == -1)
+			return -1;
+		out->prefix = (uint8_t)prefix;
+	}
+	return 0;
+}
+
+int
+cfg_format_addr(const struct cfg_addr *a, char *buf, size_t len)
+{
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return snprintf(buf, len, "-") < 0 ? -1 : 0;
+	return inet_ntop(a->family, a->addr, buf, (socklen_t)len) == NULL ? -1 : 0;
+}
+
+/* ---- generic handlers ---- */
+
+static void *
+field(void *obj, const struct cfg_keyword *kw)
+{
+	return (char *)obj + kw->off;
+}
+
+static void
+store_int(void *obj, const struct cfg_keyword *kw, int64_t v)
+{
+	void *p = field(obj, kw);
+
+	switch (kw->size) {
+	case 1: *(uint8_t *)p = (uint8_t)v; break;
+	case 2: *(uint16_t *)p = (uint16_t)v; break;
+	case 4: *(uint32_t *)p = (uint32_t)v; break;
+	default: *(uint64_t *)p = (uint64_t)v; break;
+	}
+}
+
+static int
+copy_string(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj,
+	    const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= kw->size)
+		return cfg_stmt_error(ctx, st, "too long (%zu characters, at most %zu)", n, kw->size - 1);
+	memcpy(field(obj, kw), s, n + 1);
+	return 0;
+}
+
+int
+cfg_kw_string(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	return copy_string(ctx, st, kw, obj, st->argv[1]);
+}
+
+/* A command line: keepalived accepts it quoted as one word or as several words. */
+int
+cfg_kw_command(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	char *dst = field(obj, kw);
+	size_t used = 0;
+
+	if (cfg_nargs(ctx, st, 1, -1) == -1)
+		return -1;
+	for (int i = 1; i < st->argc; i++) {
+		size_t n = strlen(st->argv[i]);
+
+		if (used + n + (i > 1) >= kw->size)
+			return cfg_stmt_error(ctx, st, "too long (at most %zu characters)", kw->size - 1);
+		if (i > 1)
+			dst[used++] = ' ';
+		memcpy(dst + used, st->argv[i], n);
+		used += n;
+	}
+	dst[used] = '\0';
+	return 0;
+}
+
+static int
+handle_int(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	int64_t v;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &v) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not a number from %" PRId64 " to %" PRId64, st->argv[1],
+				      kw->min, kw->max);
+	store_int(obj, kw, v);
+	return 0;
+}
+
+int
+cfg_kw_uint(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return handle_int(ctx, st, kw, obj);
+}
+
+int
+cfg_kw_int(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return handle_int(ctx, st, kw, obj);
+}
+
+int
+cfg_kw_flag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (cfg_nargs(ctx, st, 0, 0) == -1)
+		return -1;
+	store_int(obj, kw, 1);
+	return 0;
+}
+
+int
+cfg_kw_unflag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (cfg_nargs(ctx, st, 0, 0) == -1)
+		return -1;
+	store_int(obj, kw, 0);
+	return 0;
+}
+
+static const struct cfg_enum bool_names[] = {
+	{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 }, { "1", 1 }, { "0", 0 },
+	{ NULL, 0 },
+};
+
+static int
+lookup_enum(const struct cfg_enum *names, const char *s, int *value)
+{
+	for (; names->name != NULL; names++) {
+		if (strcasecmp(names->name, s) == 0) {
+			*value = names->value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+enum_choices(const struct cfg_enum *names, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (; names->name != NULL && used < len; names++) {
+		int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names->name);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int
+cfg_kw_bool(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	int v = 1;
+
+	if (cfg_nargs(ctx, st, 0, 1) == -1)
+		return -1;
+	if (st->argc == 2 && lookup_enum(bool_names, st->argv[1], &v) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not one of on, off, yes, no, true, false", st->argv[1]);
+	store_int(obj, kw, v);
+	return 0;
+}
+
+int
+cfg_kw_enum(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	char choices[256];
+	int v;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (lookup_enum(kw->data, st->argv[1], &v) == -1) {
+		enum_choices(kw->data, choices, sizeof(choices));
+		return cfg_stmt_error(ctx, st, "'%s' is not one of %s", st->argv[1], choices);
+	}
+	store_int(obj, kw, v);
+	return 0;
+}
+
+int
+cfg_kw_addr(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_addr a;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (cfg_parse_addr(st->argv[1], false, &a) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not an IPv4 or IPv6 address", st->argv[1]);
+	memcpy(field(obj, kw), &a, sizeof(a));
+	return 0;
+}
+
+int
+cfg_kw_duration(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	uint64_t ms;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (cfg_parse_duration_ms(st->argv[1], &ms) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not a duration in seconds (like 1 or 0.25)", st->argv[1]);
+	if ((int64_t)ms < kw->min || (int64_t)ms > kw->max)
+		return cfg_stmt_error(ctx, st, "%s s is out of range (%" PRId64 ".%03" PRId64 " to %" PRId64
+				      ".%03" PRId64 " s)", st->argv[1], kw->min / 1000, kw->min % 1000,
+				      kw->max / 1000, kw->max % 1000);
+	store_int(obj, kw, (int64_t)ms);
+	return 0;
+}
+
+int
+cfg_kw_ignore(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	cfg_stmt_warning(ctx, st, "accepted for compatibility and ignored%s%s", kw->data ? ": " : "",
+			 kw->data ? (const char *)kw->data : "");
+	return 0;
+}
+
+int
+cfg_kw_subblock(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (cfg_nargs(ctx, st, 0, 0) == -1)
+		return -1;
+	return cfg_walk(ctx, kw->data, st->block, obj) == 0 ? 0 : -1;
+}
+
+int
+cfg_kw_object(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *parent)
+{
+	const struct cfg_object_spec *spec = kw->data;
+	const struct cfg_kind_info *ki = cfg_kind_info(spec->kind);
+	size_t before = ctx->diag->nerrors;
+	struct cfg_obj *obj;
+
+	if (cfg_nargs(ctx, st, spec->min_args, spec->max_args) == -1)
+		return -1;
+	if ((obj = config_add(ctx->conf, spec->kind)) == NULL)
+		return cfg_stmt_error(ctx, st, "out of memory");
+	obj->pos = st->pos;
+	obj->parent = parent ? ((struct cfg_obj *)parent)->id : 0;
+	if (spec->args != NULL) {
+		if (spec->args(ctx, st, kw, obj) == -1)
+			return -1;
+	} else if (ki->name_size > 0 && st->argc > 1) {
+		struct cfg_keyword name_kw = { .off = ki->name_off, .size = ki->name_size };
+
+		if (copy_string(ctx, st, &name_kw, obj, st->argv[1]) == -1)
+			return -1;
+	}
+	cfg_walk(ctx, spec->block, st->block, obj);
+	if (ctx->diag->nerrors == before && spec->finish != NULL)
+		spec->finish(ctx, st, kw, obj);
+	return ctx->diag->nerrors == before ? 0 : -1;
+}

@@ -1,0 +1,278 @@
+/*
+ * The typed configuration: pointer-free structs, one per kind of object, that the parent fills from the
+ * config file and copies byte for byte to the children that need them. Objects refer to each other by id
+ * (a real_server's parent is its virtual_server's id), never by pointer, so they survive the trip.
+ *
+ * Adding a keyword: a field here, one line in the block's keyword table (vrrp/vrrp_conf.c, ...).
+ * Adding a kind of object: an enum value, a struct, and a line in cfg_kinds (lib/config.c).
+ */
+#ifndef VIPD_CONFIG_H
+#define VIPD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/cfg.h"
+
+#define CFG_NAME_MAX 64
+#define CFG_IFNAME_MAX 16
+#define CFG_USER_MAX 32
+#define CFG_PATH_MAX 512
+#define CFG_CMD_MAX 1024
+#define CFG_SCHED_MAX 16
+
+/* The children of the parent; a kind of object is sent to those in its mask. */
+enum child_kind {
+	CHILD_VRRP,
+	CHILD_IPVS,
+	CHILD_CHECKERS,
+	CHILD_SYNC,
+	CHILD_MAX
+};
+#define CHILD_BIT(c) (1u << (c))
+#define CHILD_ALL ((1u << CHILD_MAX) - 1)
+
+enum cfg_kind {
+	CFG_GLOBAL,
+	CFG_VRRP_SCRIPT,
+	CFG_VRRP_INSTANCE,
+	CFG_VRRP_SYNC_GROUP,
+	CFG_VS_GROUP,
+	CFG_VS_GROUP_ENTRY,
+	CFG_VIRTUAL_SERVER,
+	CFG_REAL_SERVER,
+	CFG_CHECKER,
+	CFG_CONN_SYNC,
+	CFG_KIND_MAX
+};
+
+/* The first member of every object. */
+struct cfg_obj {
+	uint32_t id;		/* 1.. within its kind, in file order */
+	uint32_t parent;	/* id of the enclosing object (kind fixed by the schema), 0 if none */
+	uint16_t kind;
+	uint16_t reserved;
+	struct cfg_pos pos;	/* where its statement is */
+};
+
+enum cfg_family { CFG_AF_UNSPEC = 0, CFG_AF_INET = 4, CFG_AF_INET6 = 6 };
+
+struct cfg_lvs_sync_daemon {
+	bool enabled;
+	char interface[CFG_IFNAME_MAX];
+	char instance[CFG_NAME_MAX];	/* VRRP instance whose state it follows; "" = none */
+	uint32_t syncid;
+	uint32_t maxlen;
+	uint32_t port;
+	uint32_t ttl;
+	struct cfg_addr group;		/* family 0 = kernel default */
+};
+
+struct cfg_global {
+	struct cfg_obj hdr;
+	char router_id[CFG_NAME_MAX];
+	char script_user[CFG_USER_MAX];
+	bool enable_script_security;
+	uint32_t vrrp_version;		/* 2 or 3 */
+	bool vrrp_strict;
+	struct cfg_addr vrrp_mcast_group4;
+	struct cfg_addr vrrp_mcast_group6;
+	uint64_t vrrp_startup_delay_ms;
+	uint64_t vrrp_garp_master_delay_ms;
+	uint32_t vrrp_garp_master_repeat;
+	uint64_t vrrp_garp_master_refresh_ms;
+	char notify_fifo[CFG_PATH_MAX];
+	char vrrp_notify_fifo[CFG_PATH_MAX];
+	char lvs_notify_fifo[CFG_PATH_MAX];
+	struct cfg_lvs_sync_daemon lvs_sync_daemon;
+	uint32_t lvs_timeout_tcp, lvs_timeout_tcpfin, lvs_timeout_udp;	/* seconds; 0 = unchanged */
+	bool lvs_flush;
+	bool lvs_flush_onstop;
+};
+
+struct cfg_vrrp_script {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+	char script[CFG_CMD_MAX];
+	uint64_t interval_ms;
+	uint64_t timeout_ms;
+	int32_t weight;
+	uint32_t rise, fall;
+	char user[CFG_USER_MAX];
+	bool init_fail;
+};
+
+enum vrrp_wanted_state { VRRP_WANT_BACKUP = 0, VRRP_WANT_MASTER = 1 };
+
+struct cfg_vrrp_instance {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+	int32_t state;			/* enum vrrp_wanted_state */
+	char interface[CFG_IFNAME_MAX];
+	uint32_t vrid;
+	uint32_t priority;
+	uint64_t advert_int_ms;
+	uint32_t version;		/* 0 = global vrrp_version */
+	bool nopreempt;
+	uint64_t preempt_delay_ms;
+	bool accept;
+	struct cfg_addr mcast_src_ip;
+	struct cfg_addr unicast_src_ip;
+	uint64_t garp_master_delay_ms;
+	uint32_t garp_master_repeat;
+	uint64_t garp_master_refresh_ms;
+	bool dont_track_primary;
+	char notify_master[CFG_CMD_MAX];
+	char notify_backup[CFG_CMD_MAX];
+	char notify_fault[CFG_CMD_MAX];
+	char notify_stop[CFG_CMD_MAX];
+	char notify[CFG_CMD_MAX];
+};
+
+#define CFG_SYNC_GROUP_MAX 32
+struct cfg_vrrp_sync_group {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+	uint32_t nmembers;
+	char members[CFG_SYNC_GROUP_MAX][CFG_NAME_MAX];
+	char notify_master[CFG_CMD_MAX];
+	char notify_backup[CFG_CMD_MAX];
+	char notify_fault[CFG_CMD_MAX];
+	char notify[CFG_CMD_MAX];
+};
+
+struct cfg_vs_group {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+};
+
+/* One line of a virtual_server_group: IP[-LAST] PORT, or fwmark N. */
+struct cfg_vs_group_entry {
+	struct cfg_obj hdr;		/* parent: the group */
+	struct cfg_addr addr;
+	struct cfg_addr last;		/* range end (same family), or family 0 */
+	uint32_t port;
+	uint32_t fwmark;		/* non-zero: a fwmark entry */
+};
+
+enum cfg_lvs_method { LVS_NAT = 0, LVS_DR, LVS_TUN };
+enum cfg_protocol { PROTO_TCP = 6, PROTO_UDP = 17, PROTO_SCTP = 132 };
+
+struct cfg_virtual_server {
+	struct cfg_obj hdr;
+	/* what it is: an address and port, a fwmark, or a group */
+	struct cfg_addr addr;
+	uint32_t port;
+	uint32_t fwmark;
+	char group[CFG_NAME_MAX];
+	int32_t family;			/* enum cfg_family from ip_family, 0 = from the address */
+	int32_t protocol;		/* enum cfg_protocol */
+	char sched[CFG_SCHED_MAX];
+	int32_t method;			/* enum cfg_lvs_method */
+	uint64_t delay_loop_ms;
+	uint32_t persistence_timeout;	/* seconds, 0 = not persistent */
+	struct cfg_addr persistence_granularity;
+	char persistence_engine[CFG_NAME_MAX];
+	bool ops;
+	char virtualhost[CFG_NAME_MAX];
+	uint32_t quorum;
+	int32_t hysteresis;
+	char quorum_up[CFG_CMD_MAX];
+	char quorum_down[CFG_CMD_MAX];
+	bool alpha, omega;
+	bool inhibit_on_failure;
+	bool ha_suspend;
+	struct cfg_addr sorry_server;	/* family 0 = none */
+	uint32_t sorry_server_port;
+	bool sorry_server_inhibit;
+};
+
+struct cfg_real_server {
+	struct cfg_obj hdr;		/* parent: the virtual_server */
+	struct cfg_addr addr;
+	uint32_t port;
+	int32_t weight;
+	int32_t method;			/* -1 = the virtual server's */
+	uint32_t uthreshold, lthreshold;
+	bool inhibit_on_failure;
+	char notify_up[CFG_CMD_MAX];
+	char notify_down[CFG_CMD_MAX];
+};
+
+enum cfg_checker_type {
+	CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC, CHECK_SMTP, CHECK_DNS, CHECK_UDP, CHECK_PING, CHECK_FILE,
+	CHECK_TYPE_MAX
+};
+
+struct cfg_checker {
+	struct cfg_obj hdr;		/* parent: the real_server */
+	int32_t type;			/* enum cfg_checker_type */
+	struct cfg_addr connect_ip;
+	uint32_t connect_port;
+	struct cfg_addr bindto;
+	uint32_t bind_port;
+	uint64_t connect_timeout_ms;
+	uint32_t retry;
+	uint64_t delay_before_retry_ms;
+	uint64_t delay_loop_ms;		/* 0 = the virtual server's */
+	uint64_t warmup_ms;
+	bool alpha;
+	uint32_t fwmark;
+	char misc_path[CFG_CMD_MAX];
+	uint64_t misc_timeout_ms;
+	bool misc_dynamic;
+	char user[CFG_USER_MAX];
+};
+
+enum cfg_sync_mode { SYNC_MODE_KERNEL = 0, SYNC_MODE_RELAY };
+
+/* vipd's own connection-sync block (the lvs_sync_daemon line is the keepalived spelling of mode kernel). */
+struct cfg_conn_sync {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+	int32_t mode;			/* enum cfg_sync_mode */
+	char interface[CFG_IFNAME_MAX];
+	char instance[CFG_NAME_MAX];
+	uint32_t syncid;
+};
+
+/* What the kinds are: their size, how they print, which children get them. */
+struct cfg_kind_info {
+	const char *name;
+	size_t size;
+	unsigned children;	/* CHILD_BIT mask */
+	const struct cfg_block *block;	/* its keyword table, also used to check strings on receipt */
+	size_t name_off, name_size;	/* a string field set from the statement's arguments, if any */
+};
+const struct cfg_kind_info *cfg_kind_info(unsigned kind);
+
+/* A config: objects of each kind, in file order. Objects are allocated one by one and never move. */
+struct config {
+	struct cfg_global *global;	/* == objs[CFG_GLOBAL][0] */
+	void **objs[CFG_KIND_MAX];
+	size_t count[CFG_KIND_MAX];
+	size_t cap[CFG_KIND_MAX];
+	struct cfg_source source;	/* what was read, kept for file names in messages */
+	char *path;			/* the main file */
+	uint32_t generation;
+};
+
+/* An empty config with its global object at its defaults; NULL if out of memory. */
+struct config *config_new(void);
+void config_free(struct config *conf);
+/* A new zeroed object of a kind, appended, with hdr set (id, kind); NULL if out of memory. */
+void *config_add(struct config *conf, unsigned kind);
+/* Appends a copy of an object received over IPC, after checking its size and terminating its strings. */
+int config_add_copy(struct config *conf, unsigned kind, const void *obj, size_t size);
+/* Object i (0-based) of a kind, or NULL. */
+void *config_get(const struct config *conf, unsigned kind, size_t i);
+/* The object of a kind with this id, or NULL. */
+void *config_find_id(const struct config *conf, unsigned kind, uint32_t id);
+/* Which children this config needs running. */
+unsigned config_children_needed(const struct config *conf);
+
+#define CONFIG_FOREACH(conf, kind, type, var) \
+	for (size_t var##_i = 0; ((var) = (type *)config_get((conf), (kind), var##_i)) != NULL; var##_i++)
+
+#endif
