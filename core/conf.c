@@ -109,14 +109,14 @@ conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 		config_free(conf);
 		return NULL;
 	}
-	if (cfg_read_file(path, &opts, &conf->source, diag) == 0) {
-		ctx = (struct cfg_ctx){ .conf = conf, .diag = diag, .files = &conf->source.files };
-		cfg_walk(&ctx, &top_block, conf->source.root, NULL);
-		if (diag->nerrors == 0) {
-			vrrp_conf_check(&ctx);
-			ipvs_conf_check(&ctx);
-			sync_conf_check(&ctx);
-		}
+	/* the statements read despite errors are still typed, so one run reports every error there is */
+	ctx = (struct cfg_ctx){ .conf = conf, .diag = diag, .files = &conf->source.files };
+	ctx.partial = cfg_read_file(path, &opts, &conf->source, diag) > 0;
+	cfg_walk(&ctx, &top_block, conf->source.root, NULL);
+	if (diag->nerrors == 0) {
+		vrrp_conf_check(&ctx);
+		ipvs_conf_check(&ctx);
+		sync_conf_check(&ctx);
 	}
 	if (diag->nerrors > 0) {
 		diag->files = NULL;	/* the messages are formatted; the names go with the config */

@@ -2,6 +2,7 @@
 #include "core/control.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -20,6 +21,10 @@ struct client {
 	size_t inlen;
 	char *out;
 	size_t outlen, outoff;
+	/* after refusing an oversized request: read and drop the rest, so closing does not reset the
+	 * connection and lose the reply */
+	bool draining;
+	size_t drained;
 	struct client *next;
 };
 
@@ -96,6 +101,19 @@ client_request(struct client *cl)
 }
 
 static void
+client_drain(struct client *cl)
+{
+	char scratch[4096];
+	ssize_t n = read(cl->io.fd, scratch, sizeof(scratch));
+
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	cl->drained += n > 0 ? (size_t)n : 0;
+	if (n <= 0 || cl->drained > 16 * CONTROL_MAX_REQUEST)
+		client_free(cl);
+}
+
+static void
 client_read(struct client *cl)
 {
 	ssize_t n = read(cl->io.fd, cl->in + cl->inlen, sizeof(cl->in) - 1 - cl->inlen);
@@ -115,6 +133,7 @@ client_read(struct client *cl)
 	} else if (cl->inlen == sizeof(cl->in) - 1) {
 		struct json_object *r = error_reply("request too long");
 
+		cl->draining = true;
 		client_reply(cl, r);
 		json_object_put(r);
 	}
@@ -132,8 +151,16 @@ client_write(struct client *cl)
 		return;
 	}
 	cl->outoff += (size_t)n;
-	if (cl->outoff == cl->outlen)
+	if (cl->outoff < cl->outlen)
+		return;
+	if (!cl->draining) {
 		client_free(cl);
+		return;
+	}
+	shutdown(cl->io.fd, SHUT_WR);
+	free(cl->out);
+	cl->out = NULL;
+	ev_io_modify(cl->ctl->loop, &cl->io, EPOLLIN);
 }
 
 static void
@@ -143,6 +170,8 @@ client_event(struct ev_io *io, uint32_t revents)
 
 	if (cl->out != NULL)
 		client_write(cl);
+	else if (cl->draining)
+		client_drain(cl);
 	else
 		client_read(cl);
 }

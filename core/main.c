@@ -87,6 +87,19 @@ hint_keepalived(const char *path)
 			DEFAULT_CONFIG);
 }
 
+/* The daemon runs in "/": paths given relative to where it was started are made absolute. */
+static const char *
+absolute(const char *path, char *buf, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	if ((size_t)snprintf(buf, len, "%s/%s", cwd, path) >= len)
+		fatalx("path too long: %s", path);
+	return buf;
+}
+
 static void
 daemonize(void)
 {
@@ -109,7 +122,7 @@ main(int argc, char **argv)
 	struct parent_opts opts = { .config_path = DEFAULT_CONFIG, .pidfile = DEFAULT_PIDFILE,
 				    .socket_path = DEFAULT_SOCKET };
 	bool foreground = false, test = false;
-	char abspath[PATH_MAX], err[512];
+	char abspath[PATH_MAX], pidpath[PATH_MAX], sockpath[PATH_MAX], err[512];
 	struct cfg_diag diag;
 	struct config *conf;
 	int ch, pidfd, rc;
@@ -148,6 +161,8 @@ main(int argc, char **argv)
 	if (realpath(opts.config_path, abspath) == NULL)
 		fatal("%s", opts.config_path);
 	opts.config_path = abspath;
+	opts.pidfile = absolute(opts.pidfile, pidpath, sizeof(pidpath));
+	opts.socket_path = absolute(opts.socket_path, sockpath, sizeof(sockpath));
 	conf = conf_load(opts.config_path, opts.config_id, &diag);
 	for (size_t i = 0; i < diag.nwarnings; i++)
 		log_warnx("%s", diag.warnings[i]);

@@ -123,6 +123,9 @@ struct cfg_ctx {
 	struct config *conf;
 	struct cfg_diag *diag;
 	const struct cfg_files *files;
+	/* the reader dropped statements with errors: skip the checks for missing keywords, which would
+	 * only echo those errors */
+	bool partial;
 };
 
 /* Walks the statements of a block against its table, handling each into obj. Returns errors seen. */

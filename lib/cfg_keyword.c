@@ -421,17 +421,16 @@ cfg_kw_object(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 		return cfg_stmt_error(ctx, st, "out of memory");
 	obj->pos = st->pos;
 	obj->parent = parent ? ((struct cfg_obj *)parent)->id : 0;
+	/* the block is read even when the arguments are wrong, so its errors are reported in the same run */
 	if (spec->args != NULL) {
-		if (spec->args(ctx, st, kw, obj) == -1)
-			return -1;
+		spec->args(ctx, st, kw, obj);
 	} else if (ki->name_size > 0 && st->argc > 1) {
 		struct cfg_keyword name_kw = { .off = ki->name_off, .size = ki->name_size };
 
-		if (copy_string(ctx, st, &name_kw, obj, st->argv[1]) == -1)
-			return -1;
+		copy_string(ctx, st, &name_kw, obj, st->argv[1]);
 	}
 	cfg_walk(ctx, spec->block, st->block, obj);
-	if (ctx->diag->nerrors == before && spec->finish != NULL)
+	if (ctx->diag->nerrors == before && !ctx->partial && spec->finish != NULL)
 		spec->finish(ctx, st, kw, obj);
 	return ctx->diag->nerrors == before ? 0 : -1;
 }

@@ -1,0 +1,157 @@
+#!/bin/sh
+# vipd -t: exit 0 on a valid config; otherwise every error with file:line, a non-zero exit, and never a
+# hang (recursive parameters). Includes, parameters and @id lines work as in keepalived.
+. "${top_srcdir:-.}/test/integration/lib.sh"
+
+# expect_errors FILE EXPECTED [vipd args]: vipd -t fails and prints exactly EXPECTED (then the summary)
+expect_errors() {
+	file=$1
+	expected=$2
+	shift 2
+	rc=0
+	timeout 10 "$VIPD" -t -f "$file" "$@" >"$T/out" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ]; then
+		fail "$file: exit $rc, wanted a config error"
+		return
+	fi
+	if [ "$(grep -v '^vipd: .* errors\{0,1\}$' "$T/out")" = "$expected" ]; then
+		pass "$(basename "$file"): errors as expected"
+	else
+		fail "$(basename "$file"): got:"
+		cat "$T/out" >&2
+		echo "wanted:" >&2
+		echo "$expected" >&2
+	fi
+}
+
+write_full_config "$T/full.conf"
+check "a valid config passes" "$VIPD" -t -f "$T/full.conf"
+check "a valid config prints nothing" [ -z "$("$VIPD" -t -f "$T/full.conf" 2>&1)" ]
+
+cat >"$T/bad.conf" <<'CONF'
+global_defs {
+	router_id lb1
+	vrrp_version 4
+}
+vrrp_instance VI_1 {
+	interface eth0
+	virtual_router_id 300
+	priority high
+	frobnicate yes
+	state
+}
+vrrp_instance VI_2 {
+	interface eth0
+	virtual_router_id 2
+	advert_int 0.5
+}
+virtual_server 192.0.2.10 http {
+	lb_kind NATT
+	real_server 198.51.100.300 80 {
+	}
+}
+unknown_block {
+}
+CONF
+expect_errors "$T/bad.conf" "$T/bad.conf:3: vrrp_version: '4' is not a number from 2 to 3
+$T/bad.conf:7: virtual_router_id: '300' is not a number from 1 to 255
+$T/bad.conf:8: priority: 'high' is not a number from 1 to 255
+$T/bad.conf:9: frobnicate: unknown keyword in vrrp_instance
+$T/bad.conf:10: state: missing argument
+$T/bad.conf:12: vrrp_instance: VI_2: advert_int must be whole seconds with VRRP version 2
+$T/bad.conf:17: virtual_server: 'http' is not a port (0-65535)
+$T/bad.conf:18: lb_kind: 'NATT' is not one of NAT, DR, TUN
+$T/bad.conf:19: real_server: '198.51.100.300' is not an IPv4 or IPv6 address
+$T/bad.conf:22: unknown_block: unknown keyword in the top level"
+
+# Parameters that refer to themselves, directly or through another, end in an error, not a hang.
+cat >"$T/loop.conf" <<'CONF'
+$IF=$IF
+$A=${B}
+$B=$A
+vrrp_instance VI_1 {
+	interface $IF
+	virtual_router_id 1
+	notify_master "$A"
+}
+CONF
+expect_errors "$T/loop.conf" "$T/loop.conf:5: parameter loop: \$IF -> \$IF
+$T/loop.conf:7: parameter loop: \$A -> \$B -> \$A"
+
+# include with a glob, relative to the including file, from another working directory.
+mkdir -p "$T/etc/conf.d"
+cat >"$T/etc/main.conf" <<'CONF'
+$PRIO=150
+global_defs {
+	router_id lb1
+}
+include conf.d/*.conf
+CONF
+cat >"$T/etc/conf.d/10-vrrp.conf" <<'CONF'
+vrrp_instance VI_1 {
+	interface lo
+	virtual_router_id 1
+	priority $PRIO
+}
+CONF
+cat >"$T/etc/conf.d/20-broken.conf" <<'CONF'
+vrrp_instance VI_2 {
+	interface lo
+	virtual_router_id 2
+	priority ${PRIO}0
+}
+CONF
+(cd / && expect_errors "$T/etc/main.conf" "$T/etc/conf.d/20-broken.conf:4: priority: '1500' is not a number from 1 to 255")
+rm "$T/etc/conf.d/20-broken.conf"
+check "included files are read relative to the including file" sh -c "cd / && '$VIPD' -t -f '$T/etc/main.conf'"
+
+# @id lines: only for the named host (-i), @^id for every other one.
+cat >"$T/id.conf" <<'CONF'
+vrrp_instance VI_1 {
+	interface lo
+	virtual_router_id 1
+@lb1	priority 150
+@^lb1	priority 300
+}
+CONF
+check "-i lb1 keeps the @lb1 line and drops the @^lb1 one" "$VIPD" -t -f "$T/id.conf" -i lb1
+expect_errors "$T/id.conf" "$T/id.conf:5: priority: '300' is not a number from 1 to 255" -i lb2
+
+# Cross-object checks.
+cat >"$T/xref.conf" <<'CONF'
+global_defs {
+	lvs_sync_daemon eth0 VI_9
+}
+vrrp_instance VI_1 {
+	interface lo
+	virtual_router_id 1
+}
+vrrp_instance VI_1 {
+	interface lo
+	virtual_router_id 2
+}
+vrrp_sync_group G1 {
+	group {
+		VI_1 VI_X
+	}
+}
+virtual_server group NOPE {
+}
+CONF
+expect_errors "$T/xref.conf" "$T/xref.conf:8: vrrp_instance VI_1: defined twice
+$T/xref.conf:12: vrrp_sync_group G1: unknown vrrp_instance 'VI_X'
+$T/xref.conf:17: virtual_server: unknown virtual_server_group 'NOPE'
+$T/xref.conf:1: lvs_sync_daemon: unknown vrrp_instance 'VI_9'"
+
+expect_errors "$T/does-not-exist.conf" "cannot open $T/does-not-exist.conf: No such file or directory"
+
+# With no -f and no /etc/vipd/vipd.conf, a keepalived.conf in /etc/keepalived is pointed out.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ ! -e /etc/vipd/vipd.conf ]; then
+	mkdir -p "$T/ka"
+	write_full_config "$T/ka/keepalived.conf"
+	out=$(unshare -m sh -c "mkdir -p /etc/keepalived && mount --bind '$T/ka' /etc/keepalived && '$VIPD' -t" 2>&1 || true)
+	check "the keepalived config is pointed out" sh -c "echo '$out' | grep -q 'but /etc/keepalived/keepalived.conf does'"
+else
+	echo "note: the keepalived hint needs root, unshare and no /etc/vipd/vipd.conf; not exercised"
+fi
+finish

@@ -1,0 +1,47 @@
+#!/bin/sh
+# The control socket: mode 0600, root (or vipd's own user) only, JSON requests, clear errors.
+. "${top_srcdir:-.}/test/integration/lib.sh"
+
+write_full_config "$T/vipd.conf"
+start_vipd "$T/vipd.conf"
+wait_for "vrrp running" 10 child_is vrrp running
+
+check "socket mode is 0600" [ "$(stat -c %a "$SOCK")" = 600 ]
+check "status --json is JSON with four children" [ "$(jqs '.children | length')" = 4 ]
+check "text status lists the children" sh -c "'$VIPCTL' -s '$SOCK' status | grep -q '^vrrp  *running'"
+
+# Another user is refused, even when the socket's mode would let it in.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	chmod 0711 "$T"
+	chmod 0666 "$SOCK"
+	if setpriv --reuid=65534 --regid=65534 --clear-groups "$VIPCTL" -s "$SOCK" status >"$T/nobody.out" 2>&1; then
+		fail "a non-root user got a status"
+	else
+		pass "a non-root user is refused"
+	fi
+	chmod 0600 "$SOCK"
+	check "the refusal is logged" grep -q "connection refused (not root)" "$T/vipd.log"
+else
+	echo "note: not root or no setpriv; the peer-credential check was not exercised"
+fi
+
+# Bad requests get an error object, and the daemon goes on.
+reply=$(python3 -c '
+import socket,sys
+def ask(req):
+    s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(req)
+    return s.makefile().read().strip()
+print(ask(b"this is not json\n"))
+print(ask(b"{\"command\": \"frobnicate\"}\n"))
+print(ask(b"[1,2]\n"))
+print(ask(b"x" * 70000))
+' "$SOCK")
+check "garbage gets an error" [ "$(echo "$reply" | sed -n 1p | jq -r .error)" = 'a request is a JSON object with a "command" string' ]
+check "an unknown command gets an error" [ "$(echo "$reply" | sed -n 2p | jq -r .error)" = "unknown command" ]
+check "a non-object gets an error" [ "$(echo "$reply" | sed -n 3p | jq -r .error)" = 'a request is a JSON object with a "command" string' ]
+check "an oversized request gets an error" [ "$(echo "$reply" | sed -n 4p | jq -r .error)" = "request too long" ]
+check "vipd still answers" [ "$(jqs .parent.pid)" = "$VIPD_PID" ]
+check "vipctl with a wrong socket fails" sh -c "! '$VIPCTL' -s '$T/nope.sock' status 2>/dev/null"
+check "vipctl with an unknown command fails with usage" sh -c "! '$VIPCTL' -s '$SOCK' frob 2>/dev/null"
+check "stop exits 0" stop_vipd
+finish
