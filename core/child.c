@@ -13,6 +13,7 @@
 
 #include "checkers/checkers.h"
 #include "core/parent.h"
+#include "core/route.h"
 #include "ipvs/ipvs.h"
 #include "lib/log.h"
 #include "sync/sync.h"
@@ -98,8 +99,8 @@ child_main(struct child *c, pid_t parent_pid, int fd)
 	exit(proc_run(c->ops, 3));
 }
 
-static void
-child_flush(struct child *c)
+void
+child_flush_later(struct child *c)
 {
 	int r = ipc_flush(&c->ipc);
 
@@ -149,8 +150,10 @@ child_dispatch(struct child *c, const struct ipc_msg *msg)
 		child_got_status(c, msg);
 		break;
 	default:
-		log_warnx("%s: unexpected message %s, dropped", c->ops->name, ipc_type_name(msg->type));
-		c->ipc.rejected++;
+		if (!route_from_child(c->parent, c, msg)) {
+			log_warnx("%s: unexpected message %s, dropped", c->ops->name, ipc_type_name(msg->type));
+			c->ipc.rejected++;
+		}
 	}
 }
 
@@ -161,7 +164,7 @@ child_io(struct ev_io *io, uint32_t revents)
 	struct ipc_msg msg;
 
 	if (revents & EPOLLOUT)
-		child_flush(c);
+		child_flush_later(c);
 	for (;;) {
 		switch (ipc_read(&c->ipc, &msg)) {
 		case IPC_OK:
@@ -210,7 +213,7 @@ child_send_config(struct child *c)
 		r = ipc_send(&c->ipc, IPC_CFG_END, &mark, sizeof(mark));
 	if (r == -1)
 		log_warnx("%s: cannot queue configuration %u", c->ops->name, conf->generation);
-	child_flush(c);
+	child_flush_later(c);
 }
 
 int
@@ -245,6 +248,7 @@ child_start(struct child *c)
 	c->status = NULL;
 	log_info("started %s (pid %d)", c->ops->name, (int)pid);
 	child_send_config(c);
+	route_replay(c->parent, c);
 	return 0;
 }
 

@@ -54,6 +54,8 @@ void child_set_argv(int argc, char **argv);
 void child_init(struct parent *pa, struct child *c, enum child_kind kind);
 int child_start(struct child *c);
 void child_send_config(struct child *c);
+/* Tries to send what is queued, and watches for writability if some remains. */
+void child_flush_later(struct child *c);
 /* SIGTERM now, SIGKILL after the grace period. */
 void child_stop(struct child *c);
 bool child_alive(const struct child *c);

@@ -101,6 +101,7 @@ parent_reload(struct parent *pa)
 	record_reload(pa, true, &diag);
 	cfg_diag_free(&diag);
 	log_info("configuration %u in force", pa->generation);
+	route_prune(pa);
 	apply_children(pa);
 	return true;
 }
@@ -183,6 +184,7 @@ parent_status(struct parent *pa)
 	json_object_object_add(reload, "warnings",
 			       r->warnings ? json_object_get(r->warnings) : json_object_new_array());
 	json_object_object_add(me, "last_reload", reload);
+	route_status(&pa->memory, me);
 	json_object_object_add(root, "parent", me);
 	for (int k = 0; k < CHILD_MAX; k++) {
 		struct json_object *c = child_status(&pa->children[k]);
@@ -257,6 +259,7 @@ parent_run(const struct parent_opts *opts, struct config *conf)
 	json_object_put(pa.last_reload.errors);
 	json_object_put(pa.last_reload.warnings);
 	config_free(pa.conf);
+	route_free(&pa.memory);
 	ev_loop_free(pa.loop);
 	log_info("stopped");
 	return 0;

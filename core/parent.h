@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/child.h"
+#include "core/route.h"
 #include "lib/config.h"
 #include "lib/event.h"
 
@@ -41,8 +42,8 @@ struct parent {
 	struct child children[CHILD_MAX];
 	struct control *control;
 	struct reload_result last_reload;
+	struct route_memory memory;	/* last states, for children that restart */
 	bool stopping;
-	struct ev_timer stop_timer;
 };
 
 /* Runs the parent with a loaded config until SIGTERM; returns the exit code. */

@@ -158,3 +158,34 @@ config_children_needed(const struct config *conf)
 		need |= CHILD_BIT(CHILD_SYNC);
 	return need;
 }
+
+void
+config_rs_key(const struct config *conf, const struct cfg_real_server *rs, struct cfg_rs_key *key)
+{
+	const struct cfg_virtual_server *vs = config_find_id(conf, CFG_VIRTUAL_SERVER, rs->hdr.parent);
+
+	memset(key, 0, sizeof(*key));
+	if (vs != NULL) {
+		key->vs_addr = vs->addr;
+		key->vs_port = vs->port;
+		key->vs_fwmark = vs->fwmark;
+		key->vs_protocol = vs->protocol;
+		memcpy(key->vs_group, vs->group, sizeof(key->vs_group));
+	}
+	key->rs_addr = rs->addr;
+	key->rs_port = rs->port;
+}
+
+struct cfg_real_server *
+config_find_rs(const struct config *conf, const struct cfg_rs_key *key)
+{
+	struct cfg_real_server *rs;
+	struct cfg_rs_key k;
+
+	CONFIG_FOREACH(conf, CFG_REAL_SERVER, struct cfg_real_server, rs) {
+		config_rs_key(conf, rs, &k);
+		if (memcmp(&k, key, sizeof(k)) == 0)
+			return rs;
+	}
+	return NULL;
+}

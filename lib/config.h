@@ -237,6 +237,25 @@ struct cfg_conn_sync {
 	uint32_t syncid;
 };
 
+/*
+ * What names a real server across reloads, where config ids do not last: its virtual server (address,
+ * port and protocol; or fwmark; or group name) and its own address and port. Zeroed before being filled,
+ * so keys compare with memcmp.
+ */
+struct cfg_rs_key {
+	struct cfg_addr vs_addr;
+	uint32_t vs_port;
+	uint32_t vs_fwmark;
+	int32_t vs_protocol;
+	char vs_group[CFG_NAME_MAX];
+	struct cfg_addr rs_addr;
+	uint32_t rs_port;
+};
+/* The key of a real server of this config (its virtual server must be there). */
+void config_rs_key(const struct config *conf, const struct cfg_real_server *rs, struct cfg_rs_key *key);
+/* The real server of this config with this key, or NULL. */
+struct cfg_real_server *config_find_rs(const struct config *conf, const struct cfg_rs_key *key);
+
 /* What the kinds are: their size, how they print, which children get them. */
 struct cfg_kind_info {
 	const char *name;

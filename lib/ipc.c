@@ -40,6 +40,8 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_MAX] = {
 	[IPC_CFG_END] = { "CFG_END", sizeof(struct ipc_cfg_mark), sizeof(struct ipc_cfg_mark) },
 	[IPC_CFG_APPLIED] = { "CFG_APPLIED", sizeof(struct ipc_cfg_applied), sizeof(struct ipc_cfg_applied) },
 	[IPC_STATUS] = { "STATUS", 2, 16 * IPC_MIB },
+	[IPC_RS_STATE] = { "RS_STATE", sizeof(struct ipc_rs_state), sizeof(struct ipc_rs_state) },
+	[IPC_VRRP_STATE] = { "VRRP_STATE", sizeof(struct ipc_vrrp_state), sizeof(struct ipc_vrrp_state) },
 };
 
 const struct ipc_type_info *

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/config.h"
+
 enum ipc_type {
 	IPC_NONE = 0,
 	/* parent -> child: a configuration, as BEGIN, OBJECT..., END (one generation) */
@@ -22,6 +24,9 @@ enum ipc_type {
 	/* child -> parent */
 	IPC_CFG_APPLIED,	/* struct ipc_cfg_applied */
 	IPC_STATUS,		/* a JSON object (text, no NUL): the child's status, replacing the last one */
+	/* events routed by the parent, which remembers the last of each for children that restart */
+	IPC_RS_STATE,		/* checkers -> parent -> ipvs (and checkers): struct ipc_rs_state */
+	IPC_VRRP_STATE,		/* vrrp -> parent -> sync (and a restarted vrrp): struct ipc_vrrp_state */
 	IPC_TYPE_MAX
 };
 
@@ -50,6 +55,23 @@ struct ipc_cfg_object {
 struct ipc_cfg_applied {
 	uint32_t generation;
 	int32_t result;		/* 0 applied; otherwise a negative errno-style code */
+};
+
+/* A real server's health; the key names it across reloads (config ids are per generation). */
+struct ipc_rs_state {
+	struct cfg_rs_key key;
+	int32_t up;		/* 1 up, 0 down */
+	int32_t weight;		/* a dynamic weight (misc_dynamic), or -1 for the configured one */
+	char reason[64];	/* why, for status ("HTTP status 503") */
+};
+
+enum vrrp_state { VRRP_STATE_INIT = 0, VRRP_STATE_BACKUP, VRRP_STATE_MASTER, VRRP_STATE_FAULT, VRRP_STATE_STOP };
+
+struct ipc_vrrp_state {
+	char instance[CFG_NAME_MAX];
+	int32_t state;		/* enum vrrp_state */
+	uint32_t priority;	/* effective priority */
+	uint64_t since;		/* CLOCK_REALTIME ms of the last transition */
 };
 
 /* The table that bounds each type's payload (min..max bytes, reassembled). */

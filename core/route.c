@@ -1,0 +1,192 @@
+/* Routing and remembering child events in the parent. */
+#include "core/route.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/child.h"
+#include "core/parent.h"
+#include "lib/log.h"
+
+/* Who receives what a child sends; the sender must be the one that owns the event. */
+struct route_rule {
+	uint16_t type;
+	enum child_kind from;
+	unsigned to;		/* CHILD_BIT mask */
+};
+
+static const struct route_rule rules[] = {
+	{ IPC_RS_STATE, CHILD_CHECKERS, CHILD_BIT(CHILD_IPVS) },
+	{ IPC_VRRP_STATE, CHILD_VRRP, CHILD_BIT(CHILD_SYNC) },
+};
+
+/* On (re)start, what each child gets replayed. */
+static const unsigned replay_rs = CHILD_BIT(CHILD_IPVS) | CHILD_BIT(CHILD_CHECKERS);
+static const unsigned replay_vrrp = CHILD_BIT(CHILD_VRRP) | CHILD_BIT(CHILD_SYNC);
+
+static void *
+grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 64;
+	if ((nv = reallocarray(v, ncap, size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return nv;
+}
+
+static bool
+remember_rs(struct route_memory *m, const struct ipc_rs_state *st)
+{
+	struct ipc_rs_state *v;
+
+	/* linear, but only on a change of verdict; thousands of servers cost microseconds each */
+	for (size_t i = 0; i < m->nrs; i++) {
+		if (memcmp(&m->rs[i].key, &st->key, sizeof(st->key)) == 0) {
+			m->rs[i] = *st;
+			return true;
+		}
+	}
+	if ((v = grow(m->rs, &m->caprs, m->nrs, sizeof(*v))) == NULL)
+		return false;
+	m->rs = v;
+	m->rs[m->nrs++] = *st;
+	return true;
+}
+
+static bool
+remember_vrrp(struct route_memory *m, const struct ipc_vrrp_state *st)
+{
+	struct ipc_vrrp_state *v;
+
+	for (size_t i = 0; i < m->nvrrp; i++) {
+		if (strncmp(m->vrrp[i].instance, st->instance, sizeof(st->instance)) == 0) {
+			m->vrrp[i] = *st;
+			return true;
+		}
+	}
+	if ((v = grow(m->vrrp, &m->capvrrp, m->nvrrp, sizeof(*v))) == NULL)
+		return false;
+	m->vrrp = v;
+	m->vrrp[m->nvrrp++] = *st;
+	return true;
+}
+
+static void
+forward(struct parent *pa, unsigned to, uint16_t type, const void *data, size_t len)
+{
+	for (int k = 0; k < CHILD_MAX; k++) {
+		struct child *c = &pa->children[k];
+
+		if ((to & CHILD_BIT(k)) && c->state == CHILD_RUNNING && ipc_send(&c->ipc, type, data, len) == 0)
+			child_flush_later(c);
+	}
+}
+
+bool
+route_from_child(struct parent *pa, struct child *from, const struct ipc_msg *msg)
+{
+	const struct route_rule *rule = NULL;
+	bool stored;
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].type == msg->type && rules[i].from == from->kind)
+			rule = &rules[i];
+	if (rule == NULL)
+		return false;
+	if (msg->type == IPC_RS_STATE) {
+		struct ipc_rs_state st;
+
+		memcpy(&st, msg->data, sizeof(st));
+		st.reason[sizeof(st.reason) - 1] = '\0';
+		stored = remember_rs(&pa->memory, &st);
+	} else {
+		struct ipc_vrrp_state st;
+
+		memcpy(&st, msg->data, sizeof(st));
+		st.instance[sizeof(st.instance) - 1] = '\0';
+		stored = remember_vrrp(&pa->memory, &st);
+	}
+	if (!stored)
+		log_warnx("out of memory remembering a %s", ipc_type_name(msg->type));
+	forward(pa, rule->to, msg->type, msg->data, msg->len);
+	return true;
+}
+
+void
+route_replay(struct parent *pa, struct child *to)
+{
+	const struct route_memory *m = &pa->memory;
+	int r = 0;
+
+	if (replay_rs & CHILD_BIT(to->kind))
+		for (size_t i = 0; i < m->nrs && r == 0; i++)
+			r = ipc_send(&to->ipc, IPC_RS_STATE, &m->rs[i], sizeof(m->rs[i]));
+	if (replay_vrrp & CHILD_BIT(to->kind))
+		for (size_t i = 0; i < m->nvrrp && r == 0; i++)
+			r = ipc_send(&to->ipc, IPC_VRRP_STATE, &m->vrrp[i], sizeof(m->vrrp[i]));
+	if (r != 0)
+		log_warnx("%s: cannot queue the remembered states", to->ops->name);
+	child_flush_later(to);
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct cfg_rs_key));
+}
+
+void
+route_prune(struct parent *pa)
+{
+	struct route_memory *m = &pa->memory;
+	const struct config *conf = pa->conf;
+	struct cfg_rs_key *keys = calloc(conf->count[CFG_REAL_SERVER] + 1, sizeof(*keys));
+	size_t n = 0, kept = 0;
+	struct cfg_real_server *rs;
+
+	if (keys == NULL) {
+		log_warnx("out of memory pruning remembered real servers");
+		return;
+	}
+	/* sorted keys, so a config of tens of thousands of real servers prunes in n log n */
+	CONFIG_FOREACH(conf, CFG_REAL_SERVER, struct cfg_real_server, rs)
+		config_rs_key(conf, rs, &keys[n++]);
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	for (size_t i = 0; i < m->nrs; i++)
+		if (bsearch(&m->rs[i].key, keys, n, sizeof(*keys), key_cmp) != NULL)
+			m->rs[kept++] = m->rs[i];
+	m->nrs = kept;
+	free(keys);
+
+	kept = 0;
+	for (size_t i = 0; i < m->nvrrp; i++) {
+		struct cfg_vrrp_instance *vi;
+		bool found = false;
+
+		CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
+			found |= strcmp(vi->name, m->vrrp[i].instance) == 0;
+		if (found)
+			m->vrrp[kept++] = m->vrrp[i];
+	}
+	m->nvrrp = kept;
+}
+
+void
+route_status(const struct route_memory *m, struct json_object *out)
+{
+	json_object_object_add(out, "remembered_real_servers", json_object_new_int64((int64_t)m->nrs));
+	json_object_object_add(out, "remembered_vrrp_instances", json_object_new_int64((int64_t)m->nvrrp));
+}
+
+void
+route_free(struct route_memory *m)
+{
+	free(m->rs);
+	free(m->vrrp);
+	memset(m, 0, sizeof(*m));
+}
