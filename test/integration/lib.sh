@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the integration tests: a scratch directory, a vipd started in it, and assertions.
 # Sourced; the test driver sets top_srcdir and top_builddir.
 set -eu
