@@ -299,17 +299,35 @@ describe_exit(int wstatus, char *buf, size_t len)
 		snprintf(buf, len, "status 0x%x", wstatus);
 }
 
+/*
+ * A vrrp child that was master must be back before its peer's Master_Down timer runs out (0.3 s at
+ * advert_int 0.1), or its crash alone would move the VIPs. So its first quick death is answered at once;
+ * if it dies again before a stable run, the backoff applies as for any child.
+ */
+static bool
+restart_at_once(struct child *c, uint64_t ran_ns)
+{
+	if (ran_ns >= CHILD_STABLE_NS) {
+		c->backoff_ns = CHILD_BACKOFF_MIN_NS;
+		c->restarted_at_once = false;
+		return true;
+	}
+	if (c->kind == CHILD_VRRP && !c->restarted_at_once && route_has_master(&c->parent->memory)) {
+		c->restarted_at_once = true;
+		return true;
+	}
+	return false;
+}
+
 static void
 schedule_respawn(struct child *c, uint64_t ran_ns)
 {
 	struct ev_loop *loop = c->parent->loop;
 
 	c->restarts++;
-	if (ran_ns >= CHILD_STABLE_NS)
-		c->backoff_ns = CHILD_BACKOFF_MIN_NS;
 	c->state = CHILD_BACKOFF;
 	ev_timer_init(&c->respawn_timer, respawn_due, c, "child respawn");
-	if (ran_ns >= CHILD_STABLE_NS) {
+	if (restart_at_once(c, ran_ns)) {
 		log_info("restarting %s now", c->ops->name);
 		ev_timer_after(loop, &c->respawn_timer, 0);
 		return;

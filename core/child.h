@@ -38,6 +38,7 @@ struct child {
 	uint64_t started_ns;
 	uint64_t backoff_ns;
 	unsigned restarts;
+	bool restarted_at_once;		/* the last quick death was answered without a backoff */
 	bool has_exited;
 	int last_wstatus;
 	struct ipc_peer ipc;

@@ -176,6 +176,15 @@ route_prune(struct parent *pa)
 	m->nvrrp = kept;
 }
 
+bool
+route_has_master(const struct route_memory *m)
+{
+	for (size_t i = 0; i < m->nvrrp; i++)
+		if (m->vrrp[i].state == VRRP_STATE_MASTER)
+			return true;
+	return false;
+}
+
 void
 route_status(const struct route_memory *m, struct json_object *out)
 {

@@ -30,6 +30,8 @@ bool route_from_child(struct parent *pa, struct child *from, const struct ipc_ms
 void route_replay(struct parent *pa, struct child *to);
 /* After a reload: forget real servers and instances the new configuration no longer has. */
 void route_prune(struct parent *pa);
+/* Whether some VRRP instance was last known as master. */
+bool route_has_master(const struct route_memory *m);
 /* How much is remembered, for status. */
 void route_status(const struct route_memory *m, struct json_object *out);
 

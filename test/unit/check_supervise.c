@@ -6,6 +6,7 @@
 
 #include "core/child.h"
 #include "core/parent.h"
+#include "core/route.h"
 #include "lib/proc.h"
 
 #define SEC EV_NSEC_PER_SEC
@@ -99,6 +100,43 @@ START_TEST(a_child_that_ran_a_minute_restarts_at_once_and_resets_the_backoff)
 }
 END_TEST
 
+START_TEST(a_master_vrrp_child_is_restarted_at_once_the_first_time)
+{
+	struct ipc_vrrp_state st = { .instance = "VI_1", .state = VRRP_STATE_MASTER };
+	struct ipc_msg msg = { .type = IPC_VRRP_STATE, .data = &st, .len = sizeof(st) };
+	struct child *c;
+
+	ck_assert(route_from_child(&pa, &pa.children[CHILD_VRRP], &msg));
+	ck_assert(route_has_master(&pa.memory));
+	c = die(SEC / 2, W_EXITCODE(0, SIGSEGV));
+	ck_assert_int_le(respawn_in(c), 0);
+	/* a second quick death backs off as usual, from 1 s */
+	c = die(SEC / 2, W_EXITCODE(0, SIGSEGV));
+	ck_assert_int_gt(respawn_in(c), (int64_t)SEC - (int64_t)SEC / 10);
+	/* other children never skip the backoff */
+	pa.children[CHILD_IPVS].pid = 5000;
+	pa.children[CHILD_IPVS].state = CHILD_RUNNING;
+	pa.children[CHILD_IPVS].started_ns = ev_now();
+	ck_assert(child_reaped(&pa, 5000, W_EXITCODE(1, 0)));
+	ck_assert_int_gt(respawn_in(&pa.children[CHILD_IPVS]), (int64_t)SEC - (int64_t)SEC / 10);
+	ev_timer_stop(pa.loop, &pa.children[CHILD_IPVS].respawn_timer);
+	route_free(&pa.memory);
+}
+END_TEST
+
+START_TEST(a_backup_vrrp_child_backs_off)
+{
+	struct ipc_vrrp_state st = { .instance = "VI_1", .state = VRRP_STATE_BACKUP };
+	struct ipc_msg msg = { .type = IPC_VRRP_STATE, .data = &st, .len = sizeof(st) };
+	struct child *c;
+
+	ck_assert(route_from_child(&pa, &pa.children[CHILD_VRRP], &msg));
+	c = die(SEC / 2, W_EXITCODE(0, SIGSEGV));
+	ck_assert_int_gt(respawn_in(c), (int64_t)SEC - (int64_t)SEC / 10);
+	route_free(&pa.memory);
+}
+END_TEST
+
 START_TEST(a_child_stopped_on_purpose_stays_down)
 {
 	struct child *c = &pa.children[CHILD_IPVS];
@@ -137,6 +175,8 @@ main(void)
 	tcase_add_test(tc, config_error_exit_is_not_respawned);
 	tcase_add_test(tc, backoff_starts_at_1s_and_doubles_to_60s);
 	tcase_add_test(tc, a_child_that_ran_a_minute_restarts_at_once_and_resets_the_backoff);
+	tcase_add_test(tc, a_master_vrrp_child_is_restarted_at_once_the_first_time);
+	tcase_add_test(tc, a_backup_vrrp_child_backs_off);
 	tcase_add_test(tc, a_child_stopped_on_purpose_stays_down);
 	tcase_add_test(tc, nothing_respawns_while_the_parent_stops);
 	suite_add_tcase(s, tc);
