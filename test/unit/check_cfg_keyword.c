@@ -352,7 +352,7 @@ START_TEST(children_needed_follow_the_config)
 	unlink(path);
 	free(path);
 
-	path = write_conf("connection_sync {\n interface eth0\n mode relay\n}\n");
+	path = write_conf("global_defs {\n lvs_sync_daemon eth0\n}\n");
 	conf = conf_load(path, NULL, &diag);
 	ck_assert_ptr_nonnull(conf);
 	ck_assert_uint_eq(config_children_needed(conf), CHILD_BIT(CHILD_SYNC));
