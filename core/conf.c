@@ -59,6 +59,7 @@ static const struct cfg_keyword top_keywords[] = {
 	{ "virtual_server_group", cfg_kw_object, 0, 0, 0, 0, &virtual_server_group_spec, CFG_KW_BLOCK },
 	{ "virtual_server", cfg_kw_object, 0, 0, 0, 0, &virtual_server_spec, CFG_KW_BLOCK },
 	{ "connection_sync", cfg_kw_object, 0, 0, 0, 0, &conn_sync_spec, CFG_KW_BLOCK },
+	{ "SSL", cfg_kw_object, 0, 0, 0, 0, &check_ssl_conf_spec, CFG_KW_BLOCK },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 
@@ -85,9 +86,11 @@ static const struct cfg_kind_info kinds[CFG_KIND_MAX] = {
 	[CFG_VIRTUAL_SERVER] = { "virtual_server", sizeof(struct cfg_virtual_server), IPVS | CHECK, NULL,
 				 offsetof(struct cfg_virtual_server, group), CFG_NAME_MAX },
 	[CFG_REAL_SERVER] = { "real_server", sizeof(struct cfg_real_server), IPVS | CHECK, NULL, 0, 0 },
-	[CFG_CHECKER] = { "checker", sizeof(struct cfg_checker), CHECK, NULL, 0, 0 },
+	[CFG_CHECKER] = { "checker", sizeof(struct cfg_checker), CHECK, &check_conf_block, 0, 0 },
 	[CFG_CONN_SYNC] = { "connection_sync", sizeof(struct cfg_conn_sync), SYNC, &conn_sync_block,
 			    NAMED(struct cfg_conn_sync) },
+	[CFG_CHECK_URL] = { "url", sizeof(struct cfg_check_url), CHECK, &check_url_block, 0, 0 },
+	[CFG_SSL] = { "SSL", sizeof(struct cfg_ssl), CHECK, &check_ssl_block, 0, 0 },
 };
 
 const struct cfg_kind_info *

@@ -1,6 +1,7 @@
 /* Keywords of virtual_server, real_server and virtual_server_group, and the checks between them. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checkers/checkers.h"
@@ -74,6 +75,98 @@ kw_granularity(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 	return cfg_stmt_error(ctx, st, "'%s' is not an IPv4 netmask or an IPv6 prefix length", st->argv[1]);
 }
 
+/*
+ * `lvs_method NAT|DR|TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]` (keepalived 2.x spelling).
+ * The tunnel words are checked here as ipvsadm checks them: gue needs a port, ipip takes no options,
+ * gre no port and no remcsum.
+ */
+static int
+parse_method(struct cfg_ctx *ctx, const struct cfg_stmt *st, int32_t *method, int32_t *tun_type, uint32_t *tun_port,
+	     uint32_t *tun_flags)
+{
+	static const char *const types[] = { "ipip", "gue", "gre" };
+	static const char *const csums[] = { "nocsum", "csum", "remcsum" };
+	bool have_port = false, have_csum = false;
+	int i;
+
+	if (cfg_nargs(ctx, st, 1, 6) == -1)
+		return -1;
+	for (i = 0; lvs_methods[i].name != NULL; i++)
+		if (strcmp(st->argv[1], lvs_methods[i].name) == 0)
+			break;
+	if (lvs_methods[i].name == NULL)
+		return cfg_stmt_error(ctx, st, "'%s' is not one of NAT, DR, TUN", st->argv[1]);
+	*method = lvs_methods[i].value;
+	*tun_type = 0;
+	*tun_port = 0;
+	*tun_flags = 0;
+	if (st->argc > 2 && *method != LVS_TUN)
+		return cfg_stmt_error(ctx, st, "tunnel options need TUN");
+	for (i = 2; i < st->argc; i++) {
+		int64_t v;
+		int k;
+
+		if (strcmp(st->argv[i], "type") == 0 && i + 1 < st->argc) {
+			for (k = 0; k < 3 && strcmp(st->argv[i + 1], types[k]) != 0; k++)
+				;
+			if (k == 3)
+				return cfg_stmt_error(ctx, st, "tunnel type '%s' is not ipip, gue or gre", st->argv[i + 1]);
+			*tun_type = k;
+			i++;
+		} else if (strcmp(st->argv[i], "port") == 0 && i + 1 < st->argc) {
+			if (cfg_parse_int(st->argv[i + 1], 1, 65535, &v) == -1)
+				return cfg_stmt_error(ctx, st, "tunnel port '%s' is not 1-65535", st->argv[i + 1]);
+			*tun_port = (uint32_t)v;
+			have_port = true;
+			i++;
+		} else {
+			for (k = 0; k < 3 && strcmp(st->argv[i], csums[k]) != 0; k++)
+				;
+			if (k == 3)
+				return cfg_stmt_error(ctx, st, "unknown tunnel option '%s'", st->argv[i]);
+			*tun_flags = (uint32_t)k;
+			have_csum = true;
+		}
+	}
+	if (*tun_type == 1 && !have_port)
+		return cfg_stmt_error(ctx, st, "a gue tunnel needs a port");
+	if (*tun_type != 1 && have_port)
+		return cfg_stmt_error(ctx, st, "only a gue tunnel takes a port");
+	if (*tun_type == 0 && have_csum)
+		return cfg_stmt_error(ctx, st, "an ipip tunnel takes no checksum option");
+	if (*tun_type == 2 && *tun_flags == 2)
+		return cfg_stmt_error(ctx, st, "a gre tunnel cannot use remcsum");
+	return 0;
+}
+
+static int
+kw_vs_method(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+
+	return parse_method(ctx, st, &vs->method, &vs->tun_type, &vs->tun_port, &vs->tun_flags);
+}
+
+static int
+kw_rs_method(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_real_server *rs = obj;
+
+	return parse_method(ctx, st, &rs->method, &rs->tun_type, &rs->tun_port, &rs->tun_flags);
+}
+
+/* flag-1 .. flag-3 and their sh/mh names: kw->min is the flag bit */
+static int
+kw_sched_flag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+
+	if (cfg_nargs(ctx, st, 0, 0) == -1)
+		return -1;
+	vs->sched_flags |= (uint32_t)kw->min;
+	return 0;
+}
+
 static const struct cfg_keyword real_server_keywords[];
 static const struct cfg_block real_server_block;
 
@@ -87,8 +180,19 @@ real_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 	return parse_addr_port(ctx, st, 1, &rs->addr, &rs->port);
 }
 
+static int
+real_server_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_real_server *rs = obj;
+
+	/* the kernel refuses a lower threshold above the upper one, even with no upper one (0) */
+	if (rs->lthreshold > rs->uthreshold)
+		cfg_stmt_error(ctx, st, "lthreshold %u is above uthreshold %u", rs->lthreshold, rs->uthreshold);
+	return 0;
+}
+
 static const struct cfg_object_spec real_server_spec = {
-	CFG_REAL_SERVER, &real_server_block, 1, 2, real_server_args, NULL,
+	CFG_REAL_SERVER, &real_server_block, 1, 2, real_server_args, real_server_finish,
 };
 
 #define V(field) CFG_FIELD(struct cfg_virtual_server, field)
@@ -96,8 +200,15 @@ static const struct cfg_keyword virtual_server_keywords[] = {
 	{ "delay_loop", cfg_kw_duration, V(delay_loop_ms), 10, MS(86400), NULL, 0 },
 	{ "lvs_sched", cfg_kw_string, V(sched), 0, 0, NULL, 0 },
 	{ "lb_algo", cfg_kw_string, V(sched), 0, 0, NULL, 0 },
-	{ "lvs_method", cfg_kw_enum, V(method), 0, 0, lvs_methods, 0 },
-	{ "lb_kind", cfg_kw_enum, V(method), 0, 0, lvs_methods, 0 },
+	{ "lvs_method", kw_vs_method, 0, 0, 0, 0, NULL, 0 },
+	{ "lb_kind", kw_vs_method, 0, 0, 0, 0, NULL, 0 },
+	{ "flag-1", kw_sched_flag, 0, 0, 0x08, 0, NULL, 0 },
+	{ "flag-2", kw_sched_flag, 0, 0, 0x10, 0, NULL, 0 },
+	{ "flag-3", kw_sched_flag, 0, 0, 0x20, 0, NULL, 0 },
+	{ "sh-fallback", kw_sched_flag, 0, 0, 0x08, 0, NULL, 0 },
+	{ "sh-port", kw_sched_flag, 0, 0, 0x10, 0, NULL, 0 },
+	{ "mh-fallback", kw_sched_flag, 0, 0, 0x08, 0, NULL, 0 },
+	{ "mh-port", kw_sched_flag, 0, 0, 0x10, 0, NULL, 0 },
 	{ "protocol", cfg_kw_enum, V(protocol), 0, 0, protocols, 0 },
 	{ "ip_family", cfg_kw_enum, V(family), 0, 0, families, 0 },
 	{ "persistence_timeout", cfg_kw_uint, V(persistence_timeout), 1, UINT32_MAX, NULL, 0 },
@@ -125,7 +236,8 @@ static const struct cfg_block virtual_server_block = { "virtual_server", virtual
 #define R(field) CFG_FIELD(struct cfg_real_server, field)
 static const struct cfg_keyword real_server_keywords[] = {
 	{ "weight", cfg_kw_int, R(weight), 0, 65535, NULL, 0 },
-	{ "lvs_method", cfg_kw_enum, R(method), 0, 0, lvs_methods, 0 },
+	{ "lvs_method", kw_rs_method, 0, 0, 0, 0, NULL, 0 },
+	{ "lb_kind", kw_rs_method, 0, 0, 0, 0, NULL, 0 },
 	{ "uthreshold", cfg_kw_uint, R(uthreshold), 0, UINT32_MAX, NULL, 0 },
 	{ "lthreshold", cfg_kw_uint, R(lthreshold), 0, UINT32_MAX, NULL, 0 },
 	{ "inhibit_on_failure", cfg_kw_flag, R(inhibit_on_failure), 0, 0, NULL, 0 },
@@ -173,14 +285,48 @@ virtual_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct
 	return parse_addr_port(ctx, st, 1, &vs->addr, &vs->port);
 }
 
+/* The schedulers and persistence engines of the kernel: anything else it refuses. */
+static const char *const schedulers[] = {
+	"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos", "none", NULL,
+};
+
+static bool
+in_list(const char *const *list, const char *name)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, name) == 0)
+			return true;
+	return false;
+}
+
+/* The values the kernel would refuse are refused here, with the line of the virtual_server. */
 static int
 virtual_server_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
+	static const char *const engines[] = { "sip", NULL };
 	struct cfg_virtual_server *vs = obj;
 	int addr_family = vs->addr.family == AF_INET6 ? CFG_AF_INET6 : CFG_AF_INET;
+	int family = vs->family ? vs->family : addr_family;
 
 	if (vs->addr.family != 0 && vs->family != 0 && vs->family != addr_family)
 		cfg_stmt_error(ctx, st, "ip_family does not match the address");
+	if (!in_list(schedulers, vs->sched))
+		cfg_stmt_error(ctx, st, "no such scheduler '%s' (one of rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh "
+				       "twos none)", vs->sched);
+	if (vs->persistence_engine[0] && !in_list(engines, vs->persistence_engine))
+		cfg_stmt_error(ctx, st, "no such persistence engine '%s' (sip)", vs->persistence_engine);
+	if (vs->ops && (vs->fwmark || vs->protocol != PROTO_UDP))
+		cfg_stmt_error(ctx, st, "ops (one-packet scheduling) is only for UDP services");
+	if (vs->persistence_granularity.family != 0 && vs->group[0] == '\0' &&
+	    (vs->persistence_granularity.family == AF_INET6) != (family == CFG_AF_INET6))
+		cfg_stmt_error(ctx, st, "persistence_granularity is %s but the service is %s",
+			       vs->persistence_granularity.family == AF_INET6 ? "an IPv6 prefix" : "an IPv4 netmask",
+			       family == CFG_AF_INET6 ? "IPv6" : "IPv4");
+	if (vs->sorry_server.family != 0 && vs->group[0] == '\0' && vs->method != LVS_TUN &&
+	    (vs->sorry_server.family == AF_INET6) != (family == CFG_AF_INET6))
+		cfg_stmt_error(ctx, st, "sorry_server is not of the service's address family");
+	if (vs->addr.family != 0 && vs->port == 0 && vs->persistence_timeout == 0)
+		cfg_stmt_error(ctx, st, "port 0 needs persistence_timeout (the kernel only matches any port then)");
 	return 0;
 }
 
@@ -266,25 +412,88 @@ ipvs_conf_lvs_timeouts(struct cfg_ctx *ctx, const struct cfg_stmt *st, const str
 	return 0;
 }
 
-static bool
-same_service(const struct cfg_virtual_server *a, const struct cfg_virtual_server *b)
+/* Orders virtual servers so that the same service sorts together: groups by name, fwmarks by mark and
+ * family, the rest by protocol, port and address; file order last (the first definition comes first). */
+static int
+vs_order(const void *a, const void *b, void *arg)
 {
-	if (a->group[0] || b->group[0])
-		return strcmp(a->group, b->group) == 0;
-	if (a->fwmark || b->fwmark)
-		return a->fwmark == b->fwmark && a->family == b->family;
-	return a->protocol == b->protocol && a->port == b->port && memcmp(&a->addr, &b->addr, sizeof(a->addr)) == 0;
+	const struct config *conf = arg;
+	const struct cfg_virtual_server *x = config_get(conf, CFG_VIRTUAL_SERVER, *(const size_t *)a);
+	const struct cfg_virtual_server *y = config_get(conf, CFG_VIRTUAL_SERVER, *(const size_t *)b);
+	int kx = x->group[0] ? 0 : x->fwmark ? 1 : 2, ky = y->group[0] ? 0 : y->fwmark ? 1 : 2;
+	int r;
+
+	if (kx != ky)
+		return kx - ky;
+	if (kx == 0 && (r = strcmp(x->group, y->group)) != 0)
+		return r;
+	if (kx == 1 && (x->fwmark != y->fwmark || x->family != y->family))
+		return x->fwmark != y->fwmark ? (x->fwmark < y->fwmark ? -1 : 1) : x->family - y->family;
+	if (kx == 2) {
+		if (x->protocol != y->protocol)
+			return x->protocol - y->protocol;
+		if (x->port != y->port)
+			return x->port < y->port ? -1 : 1;
+		if ((r = memcmp(&x->addr, &y->addr, sizeof(x->addr))) != 0)
+			return r;
+	}
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
-/* Services unique; groups named by a virtual_server exist; real servers unique within a service. */
+static bool
+vs_same(const struct config *conf, size_t a, size_t b)
+{
+	const struct cfg_virtual_server *x = config_get(conf, CFG_VIRTUAL_SERVER, a);
+	const struct cfg_virtual_server *y = config_get(conf, CFG_VIRTUAL_SERVER, b);
+
+	if (x->group[0] || y->group[0])
+		return strcmp(x->group, y->group) == 0;
+	if (x->fwmark || y->fwmark)
+		return x->fwmark == y->fwmark && x->family == y->family;
+	return x->protocol == y->protocol && x->port == y->port && memcmp(&x->addr, &y->addr, sizeof(x->addr)) == 0;
+}
+
+static int
+rs_order(const void *a, const void *b, void *arg)
+{
+	const struct config *conf = arg;
+	const struct cfg_real_server *x = config_get(conf, CFG_REAL_SERVER, *(const size_t *)a);
+	const struct cfg_real_server *y = config_get(conf, CFG_REAL_SERVER, *(const size_t *)b);
+	int r;
+
+	if (x->hdr.parent != y->hdr.parent)
+		return x->hdr.parent < y->hdr.parent ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if ((r = memcmp(&x->addr, &y->addr, sizeof(x->addr))) != 0)
+		return r;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static size_t *
+indices(size_t n)
+{
+	size_t *v = malloc((n ? n : 1) * sizeof(*v));
+
+	for (size_t i = 0; v != NULL && i < n; i++)
+		v[i] = i;
+	return v;
+}
+
+/*
+ * Services unique; groups named by a virtual_server exist; real servers unique within a service, and of
+ * the service's family unless tunnelled. Duplicates are found by sorting: 100k real servers stay cheap.
+ */
 int
 ipvs_conf_check(struct cfg_ctx *ctx)
 {
 	const struct config *conf = ctx->conf;
-	struct cfg_virtual_server *vs, *other;
+	struct cfg_virtual_server *vs;
 	struct cfg_vs_group *g;
-	struct cfg_real_server *rs, *rs2;
+	struct cfg_real_server *rs;
 	size_t before = ctx->diag->nerrors;
+	size_t nvs = conf->count[CFG_VIRTUAL_SERVER], nrs = conf->count[CFG_REAL_SERVER];
+	size_t *order;
 
 	CONFIG_FOREACH(conf, CFG_VIRTUAL_SERVER, struct cfg_virtual_server, vs) {
 		bool found = vs->group[0] == '\0';
@@ -294,22 +503,43 @@ ipvs_conf_check(struct cfg_ctx *ctx)
 		if (!found)
 			cfg_error(ctx->diag, vs->hdr.pos, "virtual_server: unknown virtual_server_group '%s'",
 				  vs->group);
-		CONFIG_FOREACH(conf, CFG_VIRTUAL_SERVER, struct cfg_virtual_server, other) {
-			if (other == vs)
-				break;
-			if (same_service(vs, other))
-				cfg_error(ctx->diag, vs->hdr.pos, "virtual_server: the same service is defined at %s:%u",
-					  cfg_file_name(ctx->files, other->hdr.pos), other->hdr.pos.line);
-		}
 	}
+	if ((order = indices(nvs)) == NULL) {
+		cfg_error_nopos(ctx->diag, "out of memory");
+		return 1;
+	}
+	qsort_r(order, nvs, sizeof(*order), vs_order, (void *)conf);
+	for (size_t i = 1; i < nvs; i++) {
+		if (!vs_same(conf, order[i - 1], order[i]))
+			continue;
+		vs = config_get(conf, CFG_VIRTUAL_SERVER, order[i]);
+		const struct cfg_virtual_server *other = config_get(conf, CFG_VIRTUAL_SERVER, order[i - 1]);
+
+		cfg_error(ctx->diag, vs->hdr.pos, "virtual_server: the same service is defined at %s:%u",
+			  cfg_file_name(ctx->files, other->hdr.pos), other->hdr.pos.line);
+	}
+	free(order);
 	CONFIG_FOREACH(conf, CFG_REAL_SERVER, struct cfg_real_server, rs) {
-		CONFIG_FOREACH(conf, CFG_REAL_SERVER, struct cfg_real_server, rs2) {
-			if (rs2 == rs)
-				break;
-			if (rs2->hdr.parent == rs->hdr.parent && rs2->port == rs->port &&
-			    memcmp(&rs2->addr, &rs->addr, sizeof(rs->addr)) == 0)
-				cfg_error(ctx->diag, rs->hdr.pos, "real_server: defined twice in one virtual_server");
-		}
+		const struct cfg_virtual_server *parent = config_find_id(conf, CFG_VIRTUAL_SERVER, rs->hdr.parent);
+		int method = rs->method >= 0 ? rs->method : parent != NULL ? parent->method : LVS_NAT;
+
+		if (parent != NULL && parent->addr.family != 0 && rs->addr.family != parent->addr.family &&
+		    method != LVS_TUN)
+			cfg_error(ctx->diag, rs->hdr.pos, "real_server: another address family than its virtual_server "
+				  "needs lvs_method TUN");
 	}
+	if ((order = indices(nrs)) == NULL) {
+		cfg_error_nopos(ctx->diag, "out of memory");
+		return 1;
+	}
+	qsort_r(order, nrs, sizeof(*order), rs_order, (void *)conf);
+	for (size_t i = 1; i < nrs; i++) {
+		const struct cfg_real_server *a = config_get(conf, CFG_REAL_SERVER, order[i - 1]);
+
+		rs = config_get(conf, CFG_REAL_SERVER, order[i]);
+		if (a->hdr.parent == rs->hdr.parent && a->port == rs->port && memcmp(&a->addr, &rs->addr, sizeof(a->addr)) == 0)
+			cfg_error(ctx->diag, rs->hdr.pos, "real_server: defined twice in one virtual_server");
+	}
+	free(order);
 	return (int)(ctx->diag->nerrors - before);
 }

@@ -44,6 +44,8 @@ enum cfg_kind {
 	CFG_REAL_SERVER,
 	CFG_CHECKER,
 	CFG_CONN_SYNC,
+	CFG_CHECK_URL,		/* checkers: a url { } block of HTTP_GET / SSL_GET */
+	CFG_SSL,		/* checkers: the top-level SSL { } block for SSL_GET */
 	CFG_KIND_MAX
 };
 
@@ -104,6 +106,41 @@ struct cfg_vrrp_script {
 };
 
 enum vrrp_wanted_state { VRRP_WANT_BACKUP = 0, VRRP_WANT_MASTER = 1 };
+enum vrrp_auth_type { VRRP_AUTH_NONE = 0, VRRP_AUTH_PASS = 1, VRRP_AUTH_AH = 2 };
+
+#define CFG_VRRP_VIP_MAX 64
+#define CFG_VRRP_ROUTE_MAX 32
+#define CFG_VRRP_PEER_MAX 16
+#define CFG_VRRP_TRACK_MAX 16
+#define CFG_VRRP_AUTH_LEN 8
+
+/* One line of virtual_ipaddress or virtual_ipaddress_excluded: ADDR[/LEN] [dev D] [label L] [scope S] [brd B]. */
+struct cfg_vrrp_vip {
+	struct cfg_addr addr;
+	struct cfg_addr brd;		/* family 0 = none */
+	char dev[CFG_IFNAME_MAX];	/* "" = the instance's interface */
+	char label[CFG_IFNAME_MAX];
+	int32_t scope;			/* RT_SCOPE_* */
+	bool excluded;			/* not carried in adverts */
+};
+
+/* One line of virtual_routes: DST/LEN [via GW] [src ADDR] [dev D] [metric N] [table N] [scope S] | blackhole DST. */
+struct cfg_vrrp_route {
+	struct cfg_addr dst;
+	struct cfg_addr via;		/* family 0 = none */
+	struct cfg_addr src;		/* family 0 = none */
+	char dev[CFG_IFNAME_MAX];
+	uint32_t metric;
+	uint32_t table;			/* 0 = main */
+	int32_t scope;			/* RT_SCOPE_*, -1 = from the kernel's rules */
+	bool blackhole;
+};
+
+/* A line of track_interface or track_script: a name and its weight (0: failure means FAULT). */
+struct cfg_vrrp_track {
+	char name[CFG_NAME_MAX];
+	int32_t weight;
+};
 
 struct cfg_vrrp_instance {
 	struct cfg_obj hdr;
@@ -128,6 +165,19 @@ struct cfg_vrrp_instance {
 	char notify_fault[CFG_CMD_MAX];
 	char notify_stop[CFG_CMD_MAX];
 	char notify[CFG_CMD_MAX];
+	int32_t auth_type;		/* enum vrrp_auth_type, v2 only */
+	char auth_pass[CFG_VRRP_AUTH_LEN + 1];
+	bool v3_checksum_as_v2;		/* IPv4 v3 checksum without the pseudo-header (old keepalived, Cisco) */
+	uint32_t nvips;
+	struct cfg_vrrp_vip vips[CFG_VRRP_VIP_MAX];
+	uint32_t nroutes;
+	struct cfg_vrrp_route routes[CFG_VRRP_ROUTE_MAX];
+	uint32_t npeers;
+	struct cfg_addr peers[CFG_VRRP_PEER_MAX];
+	uint32_t ntrack_if;
+	struct cfg_vrrp_track track_if[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_script;
+	struct cfg_vrrp_track track_script[CFG_VRRP_TRACK_MAX];
 };
 
 #define CFG_SYNC_GROUP_MAX 32
@@ -186,6 +236,10 @@ struct cfg_virtual_server {
 	struct cfg_addr sorry_server;	/* family 0 = none */
 	uint32_t sorry_server_port;
 	bool sorry_server_inhibit;
+	uint32_t sched_flags;		/* flag-1..3, sh-/mh-fallback, sh-/mh-port: IP_VS_SVC_F_SCHED1..3 */
+	int32_t tun_type;		/* with lvs_method TUN: 0 ipip, 1 gue, 2 gre */
+	uint32_t tun_port;		/* gue */
+	uint32_t tun_flags;		/* 0 nocsum, 1 csum, 2 remcsum */
 };
 
 struct cfg_real_server {
@@ -198,12 +252,19 @@ struct cfg_real_server {
 	bool inhibit_on_failure;
 	char notify_up[CFG_CMD_MAX];
 	char notify_down[CFG_CMD_MAX];
+	int32_t tun_type;		/* with lvs_method TUN (its own or the virtual server's) */
+	uint32_t tun_port;
+	uint32_t tun_flags;
 };
 
 enum cfg_checker_type {
 	CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC, CHECK_SMTP, CHECK_DNS, CHECK_UDP, CHECK_PING, CHECK_FILE,
 	CHECK_TYPE_MAX
 };
+
+enum cfg_http_protocol { CHECK_HTTP_10 = 0, CHECK_HTTP_10C, CHECK_HTTP_11 };
+#define CFG_CHECK_DATA_MAX 128	/* UDP_CHECK payload / reply bytes */
+#define CFG_DNS_NAME_MAX 256
 
 struct cfg_checker {
 	struct cfg_obj hdr;		/* parent: the real_server */
@@ -212,22 +273,74 @@ struct cfg_checker {
 	uint32_t connect_port;
 	struct cfg_addr bindto;
 	uint32_t bind_port;
+	char bind_if[CFG_IFNAME_MAX];
 	uint64_t connect_timeout_ms;
 	uint32_t retry;
-	uint64_t delay_before_retry_ms;
+	uint64_t delay_before_retry_ms;	/* UINT64_MAX = the delay loop (DNS_CHECK's default) */
 	uint64_t delay_loop_ms;		/* 0 = the virtual server's */
-	uint64_t warmup_ms;
+	uint64_t warmup_ms;		/* UINT64_MAX = unset: the delay loop */
 	bool alpha;
 	uint32_t fwmark;
 	char misc_path[CFG_CMD_MAX];
-	uint64_t misc_timeout_ms;
+	uint64_t misc_timeout_ms;	/* 0 = the delay loop */
 	bool misc_dynamic;
 	char user[CFG_USER_MAX];
+	/* HTTP_GET, SSL_GET; their urls are CFG_CHECK_URL objects whose parent is this checker */
+	int32_t http_protocol;		/* enum cfg_http_protocol */
+	char virtualhost[CFG_NAME_MAX];
+	bool enable_sni;
+	char sni_name[CFG_NAME_MAX];
+	bool verify_cert;		/* vipd: verify the server's chain (SSL block's ca) and name */
+	/* DNS_CHECK */
+	int32_t dns_type;		/* RR type number */
+	char dns_name[CFG_DNS_NAME_MAX];
+	/* UDP_CHECK: bytes, and for the reply a mask of the nibbles that must match */
+	uint32_t payload_len;
+	uint8_t payload[CFG_CHECK_DATA_MAX];
+	bool require_reply;
+	uint32_t reply_len;
+	uint8_t reply[CFG_CHECK_DATA_MAX];
+	uint8_t reply_mask[CFG_CHECK_DATA_MAX];
+	uint32_t min_reply_length, max_reply_length;
+	/* SMTP_CHECK */
+	char helo_name[CFG_NAME_MAX];
+};
+
+#define CFG_STATUS_RANGES 16
+struct cfg_status_range {
+	uint16_t lo, hi;
+};
+
+/* One url { } of an HTTP_GET or SSL_GET: every url of a checker must pass. */
+struct cfg_check_url {
+	struct cfg_obj hdr;		/* parent: the checker */
+	char path[CFG_PATH_MAX];
+	char digest[33];		/* MD5 of the body, lower-case hex; "" = none */
+	char virtualhost[CFG_NAME_MAX];
+	uint32_t nstatus;		/* 0 = 200-299 */
+	struct cfg_status_range status[CFG_STATUS_RANGES];
+	char regex[CFG_PATH_MAX];	/* POSIX extended regex the body must (not) match; "" = none */
+	bool regex_no_match;
+	char expect[CFG_PATH_MAX];	/* vipd: a literal the body must contain; "" = none */
+};
+
+/* The top-level SSL { } block: the context of every SSL_GET. */
+struct cfg_ssl {
+	struct cfg_obj hdr;
+	char password[CFG_NAME_MAX];
+	char ca[CFG_PATH_MAX];
+	char certificate[CFG_PATH_MAX];
+	char key[CFG_PATH_MAX];
 };
 
 enum cfg_sync_mode { SYNC_MODE_KERNEL = 0, SYNC_MODE_RELAY };
+enum cfg_sync_role { SYNC_ROLE_VRRP = 0, SYNC_ROLE_MASTER, SYNC_ROLE_BACKUP };
+enum cfg_sync_framing { SYNC_FRAMING_COMPAT = 0, SYNC_FRAMING_SECURE };
+#define CFG_SYNC_PEERS_MAX 8
+#define CFG_SYNC_KEY_MAX 64
 
-/* vipd's own connection-sync block (the lvs_sync_daemon line is the keepalived spelling of mode kernel). */
+/* vipd's own connection-sync block (the lvs_sync_daemon line is the keepalived spelling of mode kernel).
+ * Zero means "the default" for every number (sync/README.md lists them). */
 struct cfg_conn_sync {
 	struct cfg_obj hdr;
 	char name[CFG_NAME_MAX];
@@ -235,6 +348,19 @@ struct cfg_conn_sync {
 	char interface[CFG_IFNAME_MAX];
 	char instance[CFG_NAME_MAX];
 	uint32_t syncid;
+	/* mode relay */
+	int32_t role;			/* enum cfg_sync_role: follow instance, or fixed */
+	int32_t framing;		/* enum cfg_sync_framing */
+	struct cfg_addr group;		/* family 0: 224.0.0.81 */
+	uint32_t port, ttl, maxlen;
+	uint32_t npeers;		/* unicast peers instead of the group */
+	struct cfg_addr peers[CFG_SYNC_PEERS_MAX];
+	char kernel_interface[CFG_IFNAME_MAX];	/* private pair: the end the kernel daemons use */
+	char relay_interface[CFG_IFNAME_MAX];	/* private pair: the sync child's end */
+	uint32_t kernel_master_port, kernel_backup_port;
+	uint32_t auth_key_len;
+	uint8_t auth_key[CFG_SYNC_KEY_MAX];
+	uint32_t resync_rate;		/* records per second */
 };
 
 /*

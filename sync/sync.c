@@ -1,37 +1,897 @@
 /*
- * The sync child's events. So far: a configuration arrives (kept, reported). Kernel and relay modes come
- * with the sync issue and plug into these handlers.
+ * The sync child's events.
+ *
+ * Mode relay: the kernel's own sync daemons stay the ones that read and install connections, on the
+ * kernel end of a private veth pair; this child stands between that pair and the network.
+ *   - the VRRP state of the configured instance (or a fixed role) arrives: become master or backup;
+ *   - master: a datagram from the kernel master -> check it -> to the peers (plain v1, or a DATA frame);
+ *   - backup: a datagram or DATA frame from a peer -> check it -> into the local kernel backup;
+ *   - frames between vipds: HELLO (epochs and challenges), NACK (retransmit), RESYNC (send the table);
+ *   - a tick: NACKs for gaps, giving up on gaps (then a resync request), sending the table a budget at a
+ *     time, repeating an unanswered resync request;
+ *   - a status timer: counters to the parent when they changed.
+ * Mode kernel (keepalived's lvs_sync_daemon) needs the IPVS netlink library and is not started yet.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "lib/log.h"
 #include "sync/sync.h"
+#include "sync/sync_codec.h"
+#include "sync/sync_relay.h"
+#include "sync/sync_resync.h"
+#include "sync/sync_secure.h"
+
+#define TICK_NS (10 * EV_NSEC_PER_MSEC)
+#define NACK_INTERVAL_NS (20 * EV_NSEC_PER_MSEC)
+#define NACK_ROUNDS 5
+#define CHALLENGE_INTERVAL_NS (200 * EV_NSEC_PER_MSEC)
+#define RESYNC_RETRY_NS (1000 * EV_NSEC_PER_MSEC)
+#define RESYNC_TRIES 5
+#define REOPEN_NS (1000 * EV_NSEC_PER_MSEC)
+#define RING_SLOTS 4096
+#define RING_SLOT_SIZE 2048
+#define MAX_PEERS 16
+#define MAX_INSTANCES 32
+#define DEFAULT_MAXLEN 1472
+#define DEFAULT_RESYNC_RATE 200000
+#define RECV_BUF 65536
+
+/* Why something received was not passed on. */
+enum drop {
+	DROP_CODEC = 0,				/* + enum sync_err: a malformed v1 datagram */
+	DROP_FRAME = DROP_CODEC + SYNC_ERR_MAX,	/* + enum sync_frame_err: a malformed or forged frame */
+	DROP_TRUNCATED = DROP_FRAME + SYNC_F_ERR_MAX,
+	DROP_SYNCID,
+	DROP_UNAUTHENTICATED,	/* plain v1 from the network in secure framing */
+	DROP_UNEXPECTED,	/* a DATA frame in compat framing */
+	DROP_UNVERIFIED,	/* DATA from a peer whose epoch is not trusted yet */
+	DROP_REPLAY,
+	DROP_OLD_EPOCH,
+	DROP_NOT_MASTER,	/* from the kernel master while backup */
+	DROP_NOT_BACKUP,	/* from a peer while master */
+	DROP_NACK_EPOCH,	/* a NACK about another epoch */
+	DROP_PEERS_FULL,
+	DROP_MAX
+};
+
+static const char *
+drop_name(unsigned d)
+{
+	static const char *const names[] = {
+		[DROP_TRUNCATED] = "truncated", [DROP_SYNCID] = "syncid", [DROP_UNAUTHENTICATED] = "unauthenticated",
+		[DROP_UNEXPECTED] = "unexpected_frame", [DROP_UNVERIFIED] = "unverified", [DROP_REPLAY] = "replay",
+		[DROP_OLD_EPOCH] = "old_epoch", [DROP_NOT_MASTER] = "not_master", [DROP_NOT_BACKUP] = "not_backup",
+		[DROP_NACK_EPOCH] = "nack_epoch", [DROP_PEERS_FULL] = "peers_full",
+	};
+
+	if (d < DROP_FRAME)
+		return sync_err_name((enum sync_err)(d - DROP_CODEC));
+	if (d < DROP_TRUNCATED)
+		return sync_frame_err_name((enum sync_frame_err)(d - DROP_FRAME));
+	return names[d];
+}
+
+struct sync_stats {
+	uint64_t kernel_in, net_in, net_out, injected, records_in, records_out, records_skipped;
+	uint64_t retransmits, nack_expired, nacks_sent, nacks_received, lost;
+	uint64_t resync_requests_sent, resync_requests_received, resyncs_sent, resync_records;
+	uint64_t hellos_sent, hellos_received, send_errors, role_changes;
+	uint64_t drops[DROP_MAX];
+};
+
+struct sync_peer {
+	struct sockaddr_in addr;
+	struct sync_rx rx;
+	uint64_t last_seen, last_challenge;
+};
+
+struct sync_state {
+	struct proc *p;
+	struct cfg_conn_sync cs;	/* a copy: configurations are freed on reload */
+	bool relay;			/* mode relay configured */
+	bool open;			/* its sockets are open */
+	char error[128];		/* why they are not */
+	int role;			/* SYNC_ROLE_MASTER or SYNC_ROLE_BACKUP (SYNC_ROLE_VRRP: not known yet) */
+	struct {
+		char instance[CFG_NAME_MAX];
+		int32_t state;
+	} vrrp[MAX_INSTANCES];		/* the last state of each instance seen, whatever the configuration */
+	size_t nvrrp;
+	bool secure;
+	struct sync_relay r;
+	struct ev_io kio, nio;
+	struct ev_timer tick, status, reopen;
+	struct sync_tx tx;
+	uint64_t hello_nonce;		/* the challenge multicast with our HELLO */
+	struct sync_peer peers[MAX_PEERS];
+	size_t npeers;
+	/* the table being sent */
+	struct sync_resync dump;
+	bool dumping, dump_again;
+	uint64_t dump_started;
+	/* a resync we asked for */
+	bool awaiting;
+	unsigned resync_tries;
+	uint64_t resync_asked, last_resync_request;
+	struct sync_stats st;
+	uint64_t reported;		/* a sum of the counters when status was last sent */
+	uint8_t in[RECV_BUF];
+	uint8_t out[RECV_BUF + SYNC_FRAME_OVERHEAD];
+};
+
+static uint64_t
+random64(void)
+{
+	uint64_t v = 0;
+
+	while (v == 0)
+		if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+			v = ev_now() ^ (uint64_t)rand();
+	return v;
+}
+
+static uint64_t
+realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * EV_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static const uint8_t *
+key(const struct sync_state *s, size_t *len)
+{
+	*len = s->secure ? s->cs.auth_key_len : 0;
+	return s->secure ? s->cs.auth_key : NULL;
+}
+
+static size_t
+maxlen(const struct sync_state *s)
+{
+	size_t m = s->cs.maxlen ? s->cs.maxlen : DEFAULT_MAXLEN;
+
+	/* the frame around a datagram must still fit */
+	return s->secure ? m - SYNC_FRAME_OVERHEAD : m;
+}
+
+static void
+count_send(struct sync_state *s, int failed)
+{
+	if (failed)
+		s->st.send_errors += (uint64_t)failed;
+	else
+		s->st.net_out++;
+}
+
+/* A control frame (never DATA) to one peer, or to all when to is NULL. */
+static void
+send_control(struct sync_state *s, const struct sockaddr_in *to, uint8_t type, const void *payload, size_t plen)
+{
+	uint8_t frame[SYNC_FRAME_OVERHEAD + 8 + 8 * SYNC_NACK_MAX];
+	size_t klen, len;
+	const uint8_t *k = key(s, &klen);
+
+	len = sync_frame_build(frame, sizeof(frame), type, s->tx.epoch, 0, payload, plen, k, klen);
+	if (len == 0)
+		return;
+	count_send(s, to ? sync_relay_send_to(&s->r, to, frame, len) == -1 : sync_relay_send_peers(&s->r, frame, len));
+}
+
+static void
+send_hello(struct sync_state *s, const struct sockaddr_in *to, uint64_t nonce, uint64_t echo)
+{
+	uint8_t p[SYNC_HELLO_LEN];
+	struct sync_hello h = { .nonce = nonce, .echo = echo, .next_seq = s->tx.next_seq };
+
+	sync_hello_put(p, &h);
+	send_control(s, to, SYNC_FT_HELLO, p, sizeof(p));
+	s->st.hellos_sent++;
+}
+
+static void
+request_resync(struct sync_state *s)
+{
+	uint64_t now = ev_now();
+
+	if (now - s->last_resync_request < RESYNC_RETRY_NS / 2)
+		return;
+	s->last_resync_request = now;
+	send_control(s, NULL, SYNC_FT_RESYNC, NULL, 0);
+	s->st.resync_requests_sent++;
+	s->awaiting = true;
+	s->resync_asked = now;
+}
+
+/* One v1 datagram to the peers: as it is (compat), or as the next DATA frame, kept for retransmission. */
+static void
+send_datagram(struct sync_state *s, const uint8_t *dgram, size_t len)
+{
+	struct sync_tx_slot *slot;
+	size_t klen, flen;
+	const uint8_t *k;
+
+	if (!s->secure) {
+		count_send(s, sync_relay_send_peers(&s->r, dgram, len));
+		return;
+	}
+	k = key(s, &klen);
+	if (s->tx.nslots == 0 && sync_tx_init(&s->tx, s->tx.epoch, RING_SLOTS, RING_SLOT_SIZE) == -1) {
+		log_warnx("out of memory for the retransmit ring; datagram not sent");
+		s->st.send_errors++;
+		s->tx = (struct sync_tx){ .epoch = s->tx.epoch, .next_seq = 1 };
+		return;
+	}
+	slot = sync_tx_next(&s->tx);
+	flen = sync_frame_build(slot->frame, s->tx.slot_size, SYNC_FT_DATA, s->tx.epoch, slot->seq, dgram, len, k,
+				klen);
+	if (flen == 0) {
+		/* larger than a ring slot: sent, but it cannot be retransmitted */
+		flen = sync_frame_build(s->out, sizeof(s->out), SYNC_FT_DATA, s->tx.epoch, slot->seq, dgram, len, k,
+					klen);
+		if (flen > 0)
+			count_send(s, sync_relay_send_peers(&s->r, s->out, flen));
+		return;
+	}
+	slot->len = flen;
+	count_send(s, sync_relay_send_peers(&s->r, slot->frame, flen));
+}
+
+static void
+drop(struct sync_state *s, unsigned reason)
+{
+	s->st.drops[reason]++;
+}
+
+/* A v1 datagram from a peer, authenticated or not by now: check it, hand it to the kernel backup. */
+static void
+inject(struct sync_state *s, const uint8_t *dgram, size_t len)
+{
+	struct sync_hdr h;
+	struct sync_decode_stats ds;
+	enum sync_err e = sync_decode(dgram, len, &h, NULL, NULL, &ds);
+
+	if (e != SYNC_OK) {
+		drop(s, DROP_CODEC + e);
+		return;
+	}
+	if (s->cs.syncid != 0 && h.syncid != s->cs.syncid) {
+		drop(s, DROP_SYNCID);
+		return;
+	}
+	for (unsigned i = SYNC_FIRST_SKIP; i < SYNC_ERR_MAX; i++)
+		s->st.records_skipped += ds.skipped[i];
+	if (sync_relay_inject(&s->r, dgram, len) == -1) {
+		s->st.send_errors++;
+		return;
+	}
+	s->st.injected++;
+	s->st.records_in += ds.accepted;
+	s->awaiting = false;
+}
+
+/* ---- the table ---- */
+
+static void
+dump_start(struct sync_state *s)
+{
+	struct sync_fwd_map fwd = { 0 };
+	char *svc, *conns;
+	size_t len;
+
+	if (s->dumping) {
+		s->dump_again = true;
+		return;
+	}
+	/* without the service list every connection is sent as masqueraded */
+	if ((svc = sync_read_file("/proc/net/ip_vs", &len)) != NULL) {
+		if (sync_fwd_map_parse(&fwd, svc) == -1)
+			log_warnx("out of memory reading the services; sending the table as masqueraded");
+		free(svc);
+	}
+	if ((conns = sync_read_file("/proc/net/ip_vs_conn", &len)) == NULL) {
+		log_warn("cannot read /proc/net/ip_vs_conn");
+		sync_fwd_map_free(&fwd);
+		return;
+	}
+	sync_resync_start(&s->dump, conns, len, &fwd);
+	s->dumping = true;
+	s->dump_again = false;
+	s->dump_started = ev_now();
+}
+
+/* Sends up to budget records of the table. */
+static void
+dump_some(struct sync_state *s, unsigned budget)
+{
+	/* s->in is free outside the receive handlers; s->out may hold a frame built around it */
+	uint8_t *buf = s->in;
+
+	while (budget > 0 && !sync_resync_done(&s->dump)) {
+		struct sync_enc e;
+		bool full;
+		unsigned n;
+		size_t len;
+
+		sync_enc_init(&e, buf, maxlen(s), (uint8_t)s->cs.syncid);
+		n = sync_resync_fill(&s->dump, &e, budget, &full);
+		budget -= n;
+		if ((len = sync_enc_finish(&e)) > 0) {
+			send_datagram(s, buf, len);
+			s->st.records_out += n;
+			s->st.resync_records += n;
+		}
+		if (n == 0 && !full)
+			break;
+	}
+	if (sync_resync_done(&s->dump)) {
+		log_info("sent the table: %" PRIu64 " records (%" PRIu64 " skipped, %" PRIu64 " unreadable) in %" PRIu64
+			 " ms", s->dump.records, s->dump.skipped, s->dump.bad,
+			 (uint64_t)((ev_now() - s->dump_started) / EV_NSEC_PER_MSEC));
+		s->st.resyncs_sent++;
+		sync_resync_free(&s->dump);
+		s->dumping = false;
+		if (s->dump_again)
+			dump_start(s);
+	}
+}
+
+/* ---- roles ---- */
+
+static const char *
+role_name(int role)
+{
+	return role == SYNC_ROLE_MASTER ? "master" : role == SYNC_ROLE_BACKUP ? "backup" : "unknown";
+}
+
+static void
+set_role(struct sync_state *s, int role)
+{
+	if (role == s->role)
+		return;
+	log_info("role %s -> %s", role_name(s->role), role_name(role));
+	s->role = role;
+	s->st.role_changes++;
+	if (!s->open)
+		return;
+	if (role == SYNC_ROLE_MASTER) {
+		/* peers that held this node's old epoch reset; then they get everything it holds */
+		s->awaiting = false;
+		if (s->secure)
+			send_hello(s, NULL, s->hello_nonce, 0);
+		dump_start(s);
+	} else {
+		if (s->dumping) {
+			sync_resync_free(&s->dump);
+			s->dumping = false;
+		}
+		if (s->secure)
+			send_hello(s, NULL, s->hello_nonce, 0);
+		s->resync_tries = 0;
+		s->last_resync_request = 0;
+		request_resync(s);
+	}
+	proc_send_status(s->p);
+}
+
+/* The last state seen for an instance, -1 if none. */
+static int
+vrrp_state_of(const struct sync_state *s, const char *instance)
+{
+	for (size_t i = 0; i < s->nvrrp; i++)
+		if (strcmp(s->vrrp[i].instance, instance) == 0)
+			return s->vrrp[i].state;
+	return -1;
+}
+
+static void
+sync_dispatch(struct proc *p, const struct ipc_msg *msg)
+{
+	struct sync_state *s = p->state;
+	const struct ipc_vrrp_state *vs = msg->data;
+	size_t i;
+
+	if (msg->type != IPC_VRRP_STATE || msg->len != sizeof(*vs)) {
+		log_warnx("unexpected message %s from the parent, dropped", ipc_type_name(msg->type));
+		return;
+	}
+	/* kept even before a configuration names the instance: the parent may replay states first */
+	for (i = 0; i < s->nvrrp; i++)
+		if (strncmp(s->vrrp[i].instance, vs->instance, CFG_NAME_MAX) == 0)
+			break;
+	if (i == s->nvrrp && s->nvrrp < MAX_INSTANCES)
+		s->nvrrp++;
+	if (i < s->nvrrp) {
+		memcpy(s->vrrp[i].instance, vs->instance, CFG_NAME_MAX);
+		s->vrrp[i].instance[CFG_NAME_MAX - 1] = '\0';
+		s->vrrp[i].state = vs->state;
+	}
+	if (!s->relay || s->cs.role != SYNC_ROLE_VRRP ||
+	    strncmp(vs->instance, s->cs.instance, CFG_NAME_MAX) != 0)
+		return;
+	set_role(s, vs->state == VRRP_STATE_MASTER ? SYNC_ROLE_MASTER : SYNC_ROLE_BACKUP);
+}
+
+/* ---- the private side: the kernel master's datagrams ---- */
+
+static void
+kernel_readable(struct ev_io *io, uint32_t revents)
+{
+	struct sync_state *s = io->data;
+	struct sockaddr_in from;
+	int trunc;
+	ssize_t n;
+
+	(void)revents;
+	while ((n = sync_relay_recv(s->r.kfd, s->in, sizeof(s->in), &from, &trunc)) > 0) {
+		struct sync_hdr h;
+		struct sync_decode_stats ds;
+		enum sync_err e;
+
+		s->st.kernel_in++;
+		if (trunc) {
+			drop(s, DROP_TRUNCATED);
+			continue;
+		}
+		if (s->role != SYNC_ROLE_MASTER) {
+			drop(s, DROP_NOT_MASTER);
+			continue;
+		}
+		if ((e = sync_decode(s->in, (size_t)n, &h, NULL, NULL, &ds)) != SYNC_OK) {
+			drop(s, DROP_CODEC + e);
+			continue;
+		}
+		s->st.records_out += ds.accepted;
+		send_datagram(s, s->in, (size_t)n);
+	}
+}
+
+/* ---- the network side ---- */
+
+static struct sync_peer *
+peer_get(struct sync_state *s, const struct sockaddr_in *from)
+{
+	struct sync_peer *oldest = NULL;
+
+	for (size_t i = 0; i < s->npeers; i++) {
+		struct sync_peer *pe = &s->peers[i];
+
+		if (pe->addr.sin_addr.s_addr == from->sin_addr.s_addr && pe->addr.sin_port == from->sin_port)
+			return pe;
+		if (oldest == NULL || pe->last_seen < oldest->last_seen)
+			oldest = pe;
+	}
+	if (s->npeers < MAX_PEERS)
+		oldest = &s->peers[s->npeers++];
+	else if (ev_now() - oldest->last_seen < 60 * EV_NSEC_PER_SEC)
+		return NULL;	/* a flood of forged sources must not push out the real master */
+	memset(oldest, 0, sizeof(*oldest));
+	oldest->addr = *from;
+	oldest->rx.nonce = s->hello_nonce;
+	return oldest;
+}
+
+/*
+ * Our outstanding challenge to a peer. It stays the same until answered: a new nonce for every HELLO
+ * would let two peers whose HELLOs cross invalidate each other's answers forever.
+ */
+static uint64_t
+challenge(struct sync_peer *pe)
+{
+	if (pe->rx.nonce == 0)
+		pe->rx.nonce = random64();
+	return pe->rx.nonce;
+}
+
+static void
+on_data(struct sync_state *s, struct sync_peer *pe, const struct sync_frame *f)
+{
+	uint64_t lost = 0, now = ev_now();
+
+	if (s->role != SYNC_ROLE_BACKUP) {
+		drop(s, DROP_NOT_BACKUP);
+		return;
+	}
+	switch (sync_rx_data(&pe->rx, f->epoch, f->seq, now, &lost)) {
+	case SYNC_RX_DELIVER:
+		inject(s, f->payload, f->len);
+		break;
+	case SYNC_RX_REPLAY:
+		drop(s, DROP_REPLAY);
+		break;
+	case SYNC_RX_OLD_EPOCH:
+		drop(s, DROP_OLD_EPOCH);
+		break;
+	case SYNC_RX_UNKNOWN:
+		drop(s, DROP_UNVERIFIED);
+		if (now - pe->last_challenge >= CHALLENGE_INTERVAL_NS) {
+			pe->last_challenge = now;
+			send_hello(s, &pe->addr, challenge(pe), 0);
+		}
+		break;
+	}
+	if (lost > 0) {
+		s->st.lost += lost;
+		request_resync(s);
+	}
+}
+
+static void
+on_hello(struct sync_state *s, struct sync_peer *pe, const struct sync_frame *f)
+{
+	struct sync_hello h;
+	bool was_known = pe->rx.known;
+
+	sync_hello_get(f->payload, &h);
+	s->st.hellos_received++;
+	if (s->secure && sync_rx_hello(&pe->rx, f->epoch, &h) && was_known && s->role == SYNC_ROLE_BACKUP) {
+		/* a new incarnation of the master: whatever it sent before is gone from its ring */
+		request_resync(s);
+	}
+	/* answer a challenge; a backup challenges back a master it does not trust yet */
+	if (h.nonce != 0)
+		send_hello(s, &pe->addr, s->secure && s->role == SYNC_ROLE_BACKUP && !pe->rx.known ? challenge(pe) : 0,
+			   h.nonce);
+}
+
+static void
+on_nack(struct sync_state *s, struct sync_peer *pe, const struct sync_frame *f)
+{
+	uint64_t epoch, seqs[SYNC_NACK_MAX];
+	size_t n;
+
+	s->st.nacks_received++;
+	if (s->role != SYNC_ROLE_MASTER || sync_nack_get(f->payload, f->len, &epoch, seqs, &n) == -1)
+		return;
+	if (epoch != s->tx.epoch) {
+		drop(s, DROP_NACK_EPOCH);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sync_tx_slot *slot = sync_tx_find(&s->tx, seqs[i]);
+
+		if (slot == NULL) {
+			s->st.nack_expired++;
+			continue;
+		}
+		if (sync_relay_send_to(&s->r, &pe->addr, slot->frame, slot->len) == 0)
+			s->st.retransmits++;
+		else
+			s->st.send_errors++;
+	}
+}
+
+static void
+on_frame(struct sync_state *s, const struct sockaddr_in *from, const uint8_t *buf, size_t len)
+{
+	struct sync_frame f;
+	struct sync_peer *pe;
+	enum sync_frame_err e;
+	size_t klen;
+	const uint8_t *k = key(s, &klen);
+
+	if ((e = sync_frame_parse(buf, len, k, klen, &f)) != SYNC_F_OK) {
+		drop(s, DROP_FRAME + e);
+		return;
+	}
+	if (f.type == SYNC_FT_DATA && !s->secure) {
+		drop(s, DROP_UNEXPECTED);
+		return;
+	}
+	if ((pe = peer_get(s, from)) == NULL) {
+		drop(s, DROP_PEERS_FULL);
+		return;
+	}
+	pe->last_seen = ev_now();
+	switch (f.type) {
+	case SYNC_FT_DATA:
+		on_data(s, pe, &f);
+		break;
+	case SYNC_FT_HELLO:
+		on_hello(s, pe, &f);
+		break;
+	case SYNC_FT_NACK:
+		on_nack(s, pe, &f);
+		break;
+	case SYNC_FT_RESYNC:
+		s->st.resync_requests_received++;
+		if (s->role == SYNC_ROLE_MASTER)
+			dump_start(s);
+		break;
+	}
+}
+
+static void
+net_readable(struct ev_io *io, uint32_t revents)
+{
+	struct sync_state *s = io->data;
+	struct sockaddr_in from;
+	int trunc;
+	ssize_t n;
+
+	(void)revents;
+	while ((n = sync_relay_recv(s->r.nfd, s->in, sizeof(s->in), &from, &trunc)) > 0) {
+		s->st.net_in++;
+		if (trunc)
+			drop(s, DROP_TRUNCATED);
+		else if (sync_is_frame(s->in, (size_t)n))
+			on_frame(s, &from, s->in, (size_t)n);
+		else if (s->secure)
+			drop(s, DROP_UNAUTHENTICATED);
+		else if (s->role != SYNC_ROLE_BACKUP)
+			drop(s, DROP_NOT_BACKUP);
+		else
+			inject(s, s->in, (size_t)n);
+	}
+}
+
+/* ---- timers ---- */
+
+static void
+tick(struct ev_timer *t)
+{
+	struct sync_state *s = t->data;
+	uint64_t now = ev_now();
+
+	if (s->role == SYNC_ROLE_BACKUP && s->secure) {
+		for (size_t i = 0; i < s->npeers; i++) {
+			struct sync_peer *pe = &s->peers[i];
+			uint64_t miss[SYNC_NACK_MAX], lost;
+			uint8_t payload[8 + 8 * SYNC_NACK_MAX];
+			size_t n, plen;
+
+			if (!pe->rx.known)
+				continue;
+			if (sync_rx_nack_due(&pe->rx, now, NACK_INTERVAL_NS) &&
+			    (n = sync_rx_missing(&pe->rx, miss, SYNC_NACK_MAX)) > 0 &&
+			    (plen = sync_nack_put(payload, sizeof(payload), pe->rx.epoch, miss, n)) > 0) {
+				send_control(s, &pe->addr, SYNC_FT_NACK, payload, plen);
+				s->st.nacks_sent++;
+			}
+			if ((lost = sync_rx_give_up(&pe->rx, NACK_ROUNDS)) > 0) {
+				s->st.lost += lost;
+				request_resync(s);
+			}
+		}
+	}
+	if (s->role == SYNC_ROLE_BACKUP && s->awaiting && now - s->resync_asked >= RESYNC_RETRY_NS) {
+		if (++s->resync_tries < RESYNC_TRIES) {
+			s->last_resync_request = 0;
+			request_resync(s);
+		} else {
+			s->awaiting = false;
+		}
+	}
+	if (s->dumping) {
+		uint64_t rate = s->cs.resync_rate ? s->cs.resync_rate : DEFAULT_RESYNC_RATE;
+
+		dump_some(s, (unsigned)(rate * TICK_NS / EV_NSEC_PER_SEC) + 1);
+	}
+	ev_timer_after(s->p->loop, &s->tick, TICK_NS);
+}
+
+static uint64_t
+stats_sum(const struct sync_state *s)
+{
+	const uint64_t *v = (const uint64_t *)&s->st;
+	uint64_t sum = (uint64_t)s->role;
+
+	for (size_t i = 0; i < sizeof(s->st) / sizeof(uint64_t); i++)
+		sum += v[i] * (i + 1);
+	return sum;
+}
+
+static void
+status_tick(struct ev_timer *t)
+{
+	struct sync_state *s = t->data;
+	uint64_t sum = stats_sum(s);
+
+	if (sum != s->reported)
+		proc_send_status(s->p);
+	ev_timer_after(s->p->loop, &s->status, EV_NSEC_PER_SEC);
+}
+
+/* ---- starting and stopping ---- */
+
+static void
+relay_close(struct sync_state *s)
+{
+	if (s->open) {
+		ev_io_stop(s->p->loop, &s->kio);
+		ev_io_stop(s->p->loop, &s->nio);
+		sync_relay_close(&s->r);
+		s->open = false;
+	}
+	ev_timer_stop(s->p->loop, &s->tick);
+	ev_timer_stop(s->p->loop, &s->reopen);
+	if (s->dumping)
+		sync_resync_free(&s->dump);
+	s->dumping = false;
+	s->awaiting = false;
+}
+
+static void
+relay_open(struct sync_state *s)
+{
+	int role = s->role;
+
+	if (sync_relay_open(&s->r, &s->cs, s->error, sizeof(s->error)) == -1) {
+		log_warnx("relay not started (again in 1 s): %s", s->error);
+		ev_timer_after(s->p->loop, &s->reopen, REOPEN_NS);
+		return;
+	}
+	s->error[0] = '\0';
+	if (ev_io_start(s->p->loop, &s->kio, s->r.kfd, EPOLLIN, kernel_readable, s) == -1 ||
+	    ev_io_start(s->p->loop, &s->nio, s->r.nfd, EPOLLIN, net_readable, s) == -1) {
+		log_warn("cannot watch the relay sockets");
+		ev_io_stop(s->p->loop, &s->kio);
+		sync_relay_close(&s->r);
+		ev_timer_after(s->p->loop, &s->reopen, REOPEN_NS);
+		return;
+	}
+	s->open = true;
+	ev_timer_after(s->p->loop, &s->tick, TICK_NS);
+	log_info("relay on %s (kernel pair %s/%s), %s framing", s->cs.interface, s->cs.kernel_interface,
+		 s->cs.relay_interface, s->secure ? "secure" : "compat");
+	/* act on the role as if it were new */
+	s->role = SYNC_ROLE_VRRP;
+	if (role != SYNC_ROLE_VRRP)
+		set_role(s, role);
+}
+
+static void
+reopen(struct ev_timer *t)
+{
+	relay_open(t->data);
+}
+
+static int
+sync_init(struct proc *p)
+{
+	struct sync_state *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return -1;
+	s->p = p;
+	s->r.kfd = s->r.nfd = -1;
+	ev_timer_init(&s->tick, tick, s, "sync tick");
+	ev_timer_init(&s->status, status_tick, s, "sync status");
+	ev_timer_init(&s->reopen, reopen, s, "sync reopen");
+	p->state = s;
+	ev_timer_after(p->loop, &s->status, EV_NSEC_PER_SEC);
+	return 0;
+}
 
 static int
 sync_apply(struct proc *p, const struct config *conf, const struct config *old)
 {
+	struct sync_state *s = p->state;
 	const struct cfg_lvs_sync_daemon *sd = &conf->global->lvs_sync_daemon;
+	const struct cfg_conn_sync *cs = config_get(conf, CFG_CONN_SYNC, 0);
+	int role;
 
-	log_info("configuration %u: %s", conf->generation,
-		 sd->enabled ? "lvs_sync_daemon" : conf->count[CFG_CONN_SYNC] ? "connection_sync" : "nothing to sync");
+	(void)old;
+	relay_close(s);
+	sync_tx_free(&s->tx);
+	s->relay = false;
+	if (cs == NULL || cs->mode != SYNC_MODE_RELAY) {
+		/* mode kernel drives the kernel daemons over IPVS netlink, which is not there yet */
+		log_warnx("configuration %u: %s: mode kernel is not implemented yet, nothing is synced", conf->generation,
+			  sd->enabled ? "lvs_sync_daemon" : cs ? "connection_sync" : "nothing to sync");
+		return 0;
+	}
+	s->cs = *cs;
+	s->relay = true;
+	s->secure = cs->framing == SYNC_FRAMING_SECURE;
+	/* the epoch now, the retransmit ring when this node first sends DATA (backups never do) */
+	s->tx = (struct sync_tx){ .epoch = realtime_ns(), .next_seq = 1 };
+	s->hello_nonce = random64();
+	s->npeers = 0;
+	/* a fixed role, or the instance's last state (the parent replays it), or backup until told */
+	if (cs->role != SYNC_ROLE_VRRP)
+		role = cs->role;
+	else
+		role = vrrp_state_of(s, cs->instance) == VRRP_STATE_MASTER ? SYNC_ROLE_MASTER : SYNC_ROLE_BACKUP;
+	s->role = role;
+	log_info("configuration %u: connection_sync relay, role %s", conf->generation, role_name(role));
+	relay_open(s);
 	return 0;
+}
+
+static void
+add_u64(struct json_object *o, const char *name, uint64_t v)
+{
+	json_object_object_add(o, name, json_object_new_int64((int64_t)v));
 }
 
 static void
 sync_status(struct proc *p, struct json_object *out)
 {
-	const struct cfg_lvs_sync_daemon *sd;
+	struct sync_state *s = p->state;
+	struct json_object *d;
+	const struct sync_stats *st;
 
-	if (p->conf == NULL)
+	if (s == NULL)
 		return;
-	sd = &p->conf->global->lvs_sync_daemon;
-	json_object_object_add(out, "mode", json_object_new_string(sd->enabled ? "kernel" : "connection_sync"));
-	json_object_object_add(out, "interface", json_object_new_string(sd->interface));
+	st = &s->st;
+	s->reported = stats_sum(s);
+	if (p->conf == NULL && !s->relay)
+		return;
+	if (!s->relay) {
+		const struct cfg_conn_sync *cs = p->conf ? config_get(p->conf, CFG_CONN_SYNC, 0) : NULL;
+
+		json_object_object_add(out, "mode", json_object_new_string("kernel"));
+		json_object_object_add(out, "state", json_object_new_string("not implemented"));
+		if (p->conf != NULL)
+			json_object_object_add(out, "interface", json_object_new_string(
+				cs ? cs->interface : p->conf->global->lvs_sync_daemon.interface));
+		return;
+	}
+	json_object_object_add(out, "mode", json_object_new_string("relay"));
+	json_object_object_add(out, "interface", json_object_new_string(s->cs.interface));
+	json_object_object_add(out, "framing", json_object_new_string(s->secure ? "secure" : "compat"));
+	json_object_object_add(out, "role", json_object_new_string(role_name(s->role)));
+	json_object_object_add(out, "open", json_object_new_boolean(s->open));
+	if (s->error[0])
+		json_object_object_add(out, "error", json_object_new_string(s->error));
+	add_u64(out, "kernel_datagrams_in", st->kernel_in);
+	add_u64(out, "datagrams_in", st->net_in);
+	add_u64(out, "datagrams_out", st->net_out);
+	add_u64(out, "datagrams_injected", st->injected);
+	add_u64(out, "records_in", st->records_in);
+	add_u64(out, "records_out", st->records_out);
+	add_u64(out, "records_skipped", st->records_skipped);
+	add_u64(out, "retransmits", st->retransmits);
+	add_u64(out, "retransmit_expired", st->nack_expired);
+	add_u64(out, "nacks_sent", st->nacks_sent);
+	add_u64(out, "nacks_received", st->nacks_received);
+	add_u64(out, "seqs_lost", st->lost);
+	add_u64(out, "resync_requests_sent", st->resync_requests_sent);
+	add_u64(out, "resync_requests_received", st->resync_requests_received);
+	add_u64(out, "resyncs_sent", st->resyncs_sent);
+	add_u64(out, "resync_records", st->resync_records);
+	add_u64(out, "hellos_sent", st->hellos_sent);
+	add_u64(out, "hellos_received", st->hellos_received);
+	add_u64(out, "send_errors", st->send_errors);
+	add_u64(out, "role_changes", st->role_changes);
+	if ((d = json_object_new_object()) == NULL)
+		return;
+	/* entry-level skips are counted in records_skipped, not as drops */
+	for (unsigned i = 0; i < DROP_MAX; i++)
+		if (i != DROP_CODEC + SYNC_OK && i != DROP_FRAME + SYNC_F_OK &&
+		    !(i >= DROP_CODEC + SYNC_FIRST_SKIP && i < DROP_FRAME))
+			add_u64(d, drop_name(i), st->drops[i]);
+	json_object_object_add(out, "drops", d);
+}
+
+static void
+sync_shutdown(struct proc *p)
+{
+	struct sync_state *s = p->state;
+
+	if (s == NULL)
+		return;
+	relay_close(s);
+	ev_timer_stop(p->loop, &s->status);
+	sync_tx_free(&s->tx);
+	free(s);
+	p->state = NULL;
 }
 
 const struct proc_ops sync_proc = {
 	.name = "sync",
 	.kind = CHILD_SYNC,
+	.init = sync_init,
 	.apply = sync_apply,
 	.status = sync_status,
+	.shutdown = sync_shutdown,
+	.dispatch = sync_dispatch,
 };

@@ -71,6 +71,61 @@ sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const 
 static const struct cfg_enum sync_modes[] = {
 	{ "kernel", SYNC_MODE_KERNEL }, { "relay", SYNC_MODE_RELAY }, { NULL, 0 },
 };
+static const struct cfg_enum sync_roles[] = {
+	{ "master", SYNC_ROLE_MASTER }, { "backup", SYNC_ROLE_BACKUP }, { NULL, 0 },
+};
+static const struct cfg_enum sync_framings[] = {
+	{ "compat", SYNC_FRAMING_COMPAT }, { "secure", SYNC_FRAMING_SECURE }, { NULL, 0 },
+};
+
+/* `peer IP`: one unicast peer per line (IPv4), instead of the multicast group. */
+static int
+conn_sync_peer(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_conn_sync *cs = obj;
+	struct cfg_addr a;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (cfg_parse_addr(st->argv[1], false, &a) == -1 || a.family != AF_INET)
+		return cfg_stmt_error(ctx, st, "'%s' is not an IPv4 address", st->argv[1]);
+	if (cs->npeers == CFG_SYNC_PEERS_MAX)
+		return cfg_stmt_error(ctx, st, "at most %d peers", CFG_SYNC_PEERS_MAX);
+	cs->peers[cs->npeers++] = a;
+	return 0;
+}
+
+static int
+hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* `auth_key HEX`: 16 to 64 bytes written as 32 to 128 hex digits. */
+static int
+conn_sync_auth_key(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_conn_sync *cs = obj;
+	const char *h;
+	size_t n;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	h = st->argv[1];
+	n = strlen(h);
+	if (n % 2 != 0 || n < 32 || n > 2 * CFG_SYNC_KEY_MAX)
+		return cfg_stmt_error(ctx, st, "needs 32 to %d hex digits (16 to %d bytes)", 2 * CFG_SYNC_KEY_MAX,
+				      CFG_SYNC_KEY_MAX);
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hex_digit(h[i]), lo = hex_digit(h[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return cfg_stmt_error(ctx, st, "not a hex digit at position %zu", i + (hi < 0 ? 1 : 2));
+		cs->auth_key[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	cs->auth_key_len = (uint32_t)(n / 2);
+	return 0;
+}
 
 #define S(field) CFG_FIELD(struct cfg_conn_sync, field)
 static const struct cfg_keyword conn_sync_keywords[] = {
@@ -78,6 +133,19 @@ static const struct cfg_keyword conn_sync_keywords[] = {
 	{ "interface", cfg_kw_string, S(interface), 0, 0, NULL, 0 },
 	{ "vrrp_instance", cfg_kw_string, S(instance), 0, 0, NULL, 0 },
 	{ "syncid", cfg_kw_uint, S(syncid), 0, 255, NULL, 0 },
+	{ "role", cfg_kw_enum, S(role), 0, 0, sync_roles, 0 },
+	{ "framing", cfg_kw_enum, S(framing), 0, 0, sync_framings, 0 },
+	{ "group", cfg_kw_addr, S(group), 0, 0, NULL, 0 },
+	{ "port", cfg_kw_uint, S(port), 1, 65535, NULL, 0 },
+	{ "ttl", cfg_kw_uint, S(ttl), 1, 255, NULL, 0 },
+	{ "maxlen", cfg_kw_uint, S(maxlen), 100, 65507, NULL, 0 },
+	{ "peer", conn_sync_peer, 0, 0, 0, 0, NULL, 0 },
+	{ "kernel_interface", cfg_kw_string, S(kernel_interface), 0, 0, NULL, 0 },
+	{ "relay_interface", cfg_kw_string, S(relay_interface), 0, 0, NULL, 0 },
+	{ "kernel_master_port", cfg_kw_uint, S(kernel_master_port), 1, 65535, NULL, 0 },
+	{ "kernel_backup_port", cfg_kw_uint, S(kernel_backup_port), 1, 65535, NULL, 0 },
+	{ "auth_key", conn_sync_auth_key, 0, 0, 0, 0, NULL, 0 },
+	{ "resync_rate", cfg_kw_uint, S(resync_rate), 100, 10000000, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef S
@@ -89,7 +157,23 @@ conn_sync_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 {
 	const struct cfg_conn_sync *cs = obj;
 
-	return cs->interface[0] == '\0' ? cfg_stmt_error(ctx, st, "needs an interface") : 0;
+	if (cs->interface[0] == '\0')
+		return cfg_stmt_error(ctx, st, "needs an interface");
+	if (cs->mode != SYNC_MODE_RELAY)
+		return 0;
+	if (cs->kernel_interface[0] == '\0' || cs->relay_interface[0] == '\0')
+		return cfg_stmt_error(ctx, st, "mode relay needs kernel_interface and relay_interface (a veth pair)");
+	if (cs->instance[0] == '\0' && cs->role == SYNC_ROLE_VRRP)
+		return cfg_stmt_error(ctx, st, "mode relay needs a vrrp_instance to follow, or a role");
+	if (cs->instance[0] != '\0' && cs->role != SYNC_ROLE_VRRP)
+		return cfg_stmt_error(ctx, st, "vrrp_instance and role exclude each other");
+	if (cs->framing == SYNC_FRAMING_SECURE && cs->auth_key_len == 0)
+		return cfg_stmt_error(ctx, st, "framing secure needs an auth_key");
+	if (cs->group.family != 0 && (cs->group.family != AF_INET || (cs->group.addr[0] & 0xf0) != 0xe0))
+		return cfg_stmt_error(ctx, st, "group must be an IPv4 multicast address");
+	if (cs->group.family != 0 && cs->npeers > 0)
+		return cfg_stmt_error(ctx, st, "group and peer exclude each other");
+	return 0;
 }
 
 const struct cfg_object_spec conn_sync_spec = {

@@ -1,6 +1,8 @@
 /* Keywords of vrrp_instance, vrrp_script and vrrp_sync_group, and the checks between them. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/config.h"
 #include "vrrp/vrrp.h"
@@ -10,6 +12,234 @@
 static const struct cfg_enum vrrp_states[] = {
 	{ "MASTER", VRRP_WANT_MASTER }, { "BACKUP", VRRP_WANT_BACKUP }, { NULL, 0 },
 };
+
+static const struct cfg_enum vrrp_auth_types[] = {
+	{ "PASS", VRRP_AUTH_PASS }, { "AH", VRRP_AUTH_AH }, { NULL, 0 },
+};
+
+static const struct cfg_enum vrrp_scopes[] = {
+	{ "global", 0 }, { "site", 200 }, { "link", 253 }, { "host", 254 }, { "nowhere", 255 }, { NULL, 0 },
+};
+
+static int
+parse_scope(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *s, int32_t *scope)
+{
+	int64_t v;
+
+	for (const struct cfg_enum *e = vrrp_scopes; e->name != NULL; e++) {
+		if (strcmp(e->name, s) == 0) {
+			*scope = e->value;
+			return 0;
+		}
+	}
+	if (cfg_parse_int(s, 0, 255, &v) == 0) {
+		*scope = (int32_t)v;
+		return 0;
+	}
+	return cfg_stmt_error(ctx, st, "'%s' is not a scope (global, site, link, host, nowhere or 0-255)", s);
+}
+
+static int
+copy_name(struct cfg_ctx *ctx, const struct cfg_stmt *st, char *dst, size_t size, const char *src)
+{
+	if (strlen(src) >= size)
+		return cfg_stmt_error(ctx, st, "'%s' is too long", src);
+	strcpy(dst, src);
+	return 0;
+}
+
+/* ADDR[/LEN] [dev D] [label L] [scope S] [brd B]; excluded tells which block it is in. */
+static int
+vip_line(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance *vi, bool excluded)
+{
+	struct cfg_vrrp_vip *v;
+
+	if (vi->nvips == CFG_VRRP_VIP_MAX)
+		return cfg_stmt_error(ctx, st, "more than %d virtual addresses", CFG_VRRP_VIP_MAX);
+	v = &vi->vips[vi->nvips];
+	memset(v, 0, sizeof(*v));
+	v->excluded = excluded;
+	if (cfg_parse_addr(st->argv[0], true, &v->addr) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+	for (int i = 1; i < st->argc; i += 2) {
+		const char *k = st->argv[i], *val = i + 1 < st->argc ? st->argv[i + 1] : NULL;
+
+		if (val == NULL)
+			return cfg_stmt_error(ctx, st, "'%s' needs a value", k);
+		if (strcmp(k, "dev") == 0) {
+			if (copy_name(ctx, st, v->dev, sizeof(v->dev), val) == -1)
+				return -1;
+		} else if (strcmp(k, "label") == 0) {
+			if (copy_name(ctx, st, v->label, sizeof(v->label), val) == -1)
+				return -1;
+		} else if (strcmp(k, "scope") == 0) {
+			if (parse_scope(ctx, st, val, &v->scope) == -1)
+				return -1;
+		} else if (strcmp(k, "brd") == 0 || strcmp(k, "broadcast") == 0) {
+			if (cfg_parse_addr(val, false, &v->brd) == -1 || v->brd.family != v->addr.family)
+				return cfg_stmt_error(ctx, st, "'%s' is not a broadcast address of the same family", val);
+		} else {
+			return cfg_stmt_error(ctx, st, "unknown option '%s' of a virtual address", k);
+		}
+	}
+	vi->nvips++;
+	return 0;
+}
+
+static int
+vip_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return vip_line(ctx, st, obj, false);
+}
+
+static int
+vip_excluded_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return vip_line(ctx, st, obj, true);
+}
+
+/* DST[/LEN] [via|gw GW] [src A] [dev D] [metric N] [table N] [scope S], or blackhole DST[/LEN]. */
+static int
+route_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+	struct cfg_vrrp_route *r;
+	int i = 0;
+	int64_t n;
+	bool is_default = false;
+
+	if (vi->nroutes == CFG_VRRP_ROUTE_MAX)
+		return cfg_stmt_error(ctx, st, "more than %d virtual routes", CFG_VRRP_ROUTE_MAX);
+	r = &vi->routes[vi->nroutes];
+	memset(r, 0, sizeof(*r));
+	r->scope = -1;
+	if (strcmp(st->argv[0], "blackhole") == 0) {
+		r->blackhole = true;
+		if (++i >= st->argc)
+			return cfg_stmt_error(ctx, st, "blackhole needs a destination");
+	}
+	if (strcmp(st->argv[i], "src") == 0 && i + 2 < st->argc) {
+		/* keepalived's `src A DST ...` spelling */
+		if (cfg_parse_addr(st->argv[i + 1], false, &r->src) == -1)
+			return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[i + 1]);
+		i += 2;
+	}
+	if (strcmp(st->argv[i], "default") == 0)
+		is_default = true;	/* its family is the gateway's */
+	else if (cfg_parse_addr(st->argv[i], true, &r->dst) == -1) {
+		return cfg_stmt_error(ctx, st, "'%s' is not a destination", st->argv[i]);
+	}
+	for (i++; i < st->argc; i += 2) {
+		const char *k = st->argv[i], *val = i + 1 < st->argc ? st->argv[i + 1] : NULL;
+
+		if (val == NULL)
+			return cfg_stmt_error(ctx, st, "'%s' needs a value", k);
+		if (strcmp(k, "via") == 0 || strcmp(k, "gw") == 0) {
+			if (cfg_parse_addr(val, false, &r->via) == -1)
+				return cfg_stmt_error(ctx, st, "'%s' is not a gateway address", val);
+		} else if (strcmp(k, "src") == 0) {
+			if (cfg_parse_addr(val, false, &r->src) == -1)
+				return cfg_stmt_error(ctx, st, "'%s' is not a source address", val);
+		} else if (strcmp(k, "dev") == 0) {
+			if (copy_name(ctx, st, r->dev, sizeof(r->dev), val) == -1)
+				return -1;
+		} else if (strcmp(k, "metric") == 0 || strcmp(k, "preference") == 0) {
+			if (cfg_parse_int(val, 0, UINT32_MAX, &n) == -1)
+				return cfg_stmt_error(ctx, st, "'%s' is not a metric", val);
+			r->metric = (uint32_t)n;
+		} else if (strcmp(k, "table") == 0) {
+			if (cfg_parse_int(val, 1, UINT32_MAX, &n) == -1)
+				return cfg_stmt_error(ctx, st, "'%s' is not a table number", val);
+			r->table = (uint32_t)n;
+		} else if (strcmp(k, "scope") == 0) {
+			if (parse_scope(ctx, st, val, &r->scope) == -1)
+				return -1;
+		} else {
+			return cfg_stmt_error(ctx, st, "unknown option '%s' of a virtual route", k);
+		}
+	}
+	if (is_default) {
+		if (r->via.family == 0)
+			return cfg_stmt_error(ctx, st, "a default route needs a gateway (via)");
+		r->dst.family = r->via.family;
+		r->dst.prefix = 0;
+	}
+	if ((r->via.family && r->via.family != r->dst.family) || (r->src.family && r->src.family != r->dst.family))
+		return cfg_stmt_error(ctx, st, "addresses of different families in one route");
+	vi->nroutes++;
+	return 0;
+}
+
+static int
+peer_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	if (vi->npeers == CFG_VRRP_PEER_MAX)
+		return cfg_stmt_error(ctx, st, "more than %d unicast peers", CFG_VRRP_PEER_MAX);
+	if (st->argc > 1 && strcmp(st->argv[1], "min_ttl") != 0 && strcmp(st->argv[1], "max_ttl") != 0)
+		return cfg_stmt_error(ctx, st, "a unicast peer is one address");
+	if (cfg_parse_addr(st->argv[0], false, &vi->peers[vi->npeers]) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+	vi->npeers++;
+	return 0;
+}
+
+/* NAME [weight N]: in track_interface and track_script. */
+static int
+track_line(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_track *list, uint32_t *n)
+{
+	struct cfg_vrrp_track *t;
+	int64_t w = 0;
+
+	if (*n == CFG_VRRP_TRACK_MAX)
+		return cfg_stmt_error(ctx, st, "more than %d tracked objects", CFG_VRRP_TRACK_MAX);
+	t = &list[*n];
+	memset(t, 0, sizeof(*t));
+	if (copy_name(ctx, st, t->name, sizeof(t->name), st->argv[0]) == -1)
+		return -1;
+	if (st->argc == 3 && strcmp(st->argv[1], "weight") == 0) {
+		if (cfg_parse_int(st->argv[2], -254, 254, &w) == -1)
+			return cfg_stmt_error(ctx, st, "weight '%s' is not in -254..254", st->argv[2]);
+	} else if (st->argc != 1) {
+		return cfg_stmt_error(ctx, st, "expected NAME [weight N]");
+	}
+	t->weight = (int32_t)w;
+	(*n)++;
+	return 0;
+}
+
+static int
+track_if_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	return track_line(ctx, st, vi->track_if, &vi->ntrack_if);
+}
+
+static int
+track_script_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	return track_line(ctx, st, vi->track_script, &vi->ntrack_script);
+}
+
+static const struct cfg_block vip_block = { "virtual_ipaddress", NULL, vip_item };
+static const struct cfg_block vip_excluded_block = { "virtual_ipaddress_excluded", NULL, vip_excluded_item };
+static const struct cfg_block route_block = { "virtual_routes", NULL, route_item };
+static const struct cfg_block peer_block = { "unicast_peer", NULL, peer_item };
+static const struct cfg_block track_if_block = { "track_interface", NULL, track_if_item };
+static const struct cfg_block track_script_block = { "track_script", NULL, track_script_item };
+
+#define A(field) CFG_FIELD(struct cfg_vrrp_instance, field)
+static const struct cfg_keyword auth_keywords[] = {
+	{ "auth_type", cfg_kw_enum, A(auth_type), 0, 0, vrrp_auth_types, 0 },
+	{ "auth_pass", cfg_kw_string, A(auth_pass), 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+#undef A
+static const struct cfg_block auth_block = { "authentication", auth_keywords, NULL };
 
 #define I(field) CFG_FIELD(struct cfg_vrrp_instance, field)
 static const struct cfg_keyword vrrp_instance_keywords[] = {
@@ -37,6 +267,15 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "notify_stop", cfg_kw_command, I(notify_stop), 0, 0, NULL, 0 },
 	{ "notify", cfg_kw_command, I(notify), 0, 0, NULL, 0 },
 	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify scripts", CFG_KW_MAYBE_BLOCK },
+	{ "authentication", cfg_kw_subblock, 0, 0, 0, 0, &auth_block, CFG_KW_BLOCK },
+	{ "v3_checksum_as_v2", cfg_kw_flag, I(v3_checksum_as_v2), 0, 0, NULL, 0 },
+	{ "old_unicast_checksum", cfg_kw_flag, I(v3_checksum_as_v2), 0, 0, NULL, CFG_KW_MAYBE_BLOCK },
+	{ "virtual_ipaddress", cfg_kw_subblock, 0, 0, 0, 0, &vip_block, CFG_KW_BLOCK },
+	{ "virtual_ipaddress_excluded", cfg_kw_subblock, 0, 0, 0, 0, &vip_excluded_block, CFG_KW_BLOCK },
+	{ "virtual_routes", cfg_kw_subblock, 0, 0, 0, 0, &route_block, CFG_KW_BLOCK },
+	{ "unicast_peer", cfg_kw_subblock, 0, 0, 0, 0, &peer_block, CFG_KW_BLOCK },
+	{ "track_interface", cfg_kw_subblock, 0, 0, 0, 0, &track_if_block, CFG_KW_BLOCK },
+	{ "track_script", cfg_kw_subblock, 0, 0, 0, 0, &track_script_block, CFG_KW_BLOCK },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef I
@@ -101,8 +340,11 @@ instance_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 		return cfg_stmt_error(ctx, st, "name too long");
 	vi->priority = 100;
 	vi->advert_int_ms = 1000;
-	vi->garp_master_repeat = 5;
-	vi->garp_master_delay_ms = 5000;
+	/* global_defs (read before the instances in keepalived configs) gives the defaults */
+	vi->garp_master_repeat = ctx->conf->global->vrrp_garp_master_repeat ? ctx->conf->global->vrrp_garp_master_repeat : 5;
+	vi->garp_master_delay_ms = ctx->conf->global->vrrp_garp_master_delay_ms ?
+		ctx->conf->global->vrrp_garp_master_delay_ms : 5000;
+	vi->garp_master_refresh_ms = ctx->conf->global->vrrp_garp_master_refresh_ms;
 	return 0;
 }
 
@@ -120,6 +362,34 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 		cfg_stmt_error(ctx, st, "%s: advert_int must be whole seconds with VRRP version 2", vi->name);
 	if (version == 3 && vi->advert_int_ms > 40950)
 		cfg_stmt_error(ctx, st, "%s: advert_int is at most 40.95 s with VRRP version 3", vi->name);
+	if (version == 3 && vi->advert_int_ms % 10 != 0)
+		cfg_stmt_error(ctx, st, "%s: advert_int is in centiseconds with VRRP version 3", vi->name);
+	if (vi->auth_type == VRRP_AUTH_AH)
+		cfg_stmt_error(ctx, st, "%s: auth_type AH is not supported (RFC 3768 removed it)", vi->name);
+	if (vi->auth_type == VRRP_AUTH_PASS && vi->auth_pass[0] == '\0')
+		cfg_stmt_error(ctx, st, "%s: auth_type PASS needs an auth_pass", vi->name);
+	if (vi->auth_type != VRRP_AUTH_NONE && version == 3)
+		cfg_stmt_warning(ctx, st, "%s: VRRP version 3 has no authentication; ignored", vi->name);
+	/* the advert carries one family: the first non-excluded address's; the others must be excluded */
+	{
+		int family = 0;
+
+		for (uint32_t i = 0; i < vi->nvips; i++) {
+			if (vi->vips[i].excluded)
+				continue;
+			if (family == 0)
+				family = vi->vips[i].addr.family;
+			else if (vi->vips[i].addr.family != family)
+				cfg_stmt_error(ctx, st, "%s: IPv4 and IPv6 virtual addresses mixed; put one family "
+					       "in virtual_ipaddress_excluded", vi->name);
+		}
+		if (family == AF_INET6 && version == 2)
+			cfg_stmt_error(ctx, st, "%s: IPv6 needs VRRP version 3", vi->name);
+		for (uint32_t i = 0; i < vi->npeers; i++)
+			if (family != 0 && vi->peers[i].family != family)
+				cfg_stmt_error(ctx, st, "%s: unicast_peer of another family than the addresses",
+					       vi->name);
+	}
 	return 0;
 }
 
@@ -183,6 +453,18 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 				 (vi->version ? vi->version : conf->global->vrrp_version))
 				obj_error(ctx, &vi->hdr, "vrrp_instance", vi->name,
 					  "same virtual_router_id and interface as another instance");
+		}
+	}
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
+		for (uint32_t t = 0; t < vi->ntrack_script; t++) {
+			struct cfg_vrrp_script *sc;
+			bool found = false;
+
+			CONFIG_FOREACH(conf, CFG_VRRP_SCRIPT, struct cfg_vrrp_script, sc)
+				found |= strcmp(sc->name, vi->track_script[t].name) == 0;
+			if (!found)
+				cfg_error(ctx->diag, vi->hdr.pos, "vrrp_instance %s: track_script: unknown vrrp_script '%s'",
+					  vi->name, vi->track_script[t].name);
 		}
 	}
 	CONFIG_FOREACH(conf, CFG_VRRP_SYNC_GROUP, struct cfg_vrrp_sync_group, g) {

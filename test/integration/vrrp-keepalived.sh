@@ -1,0 +1,107 @@
+#!/bin/sh
+# Interop with keepalived (Debian's 2.2.7) as the peer, both ways at once: on some VRIDs keepalived has the
+# higher priority, on others vipd; v2 (with PASS authentication) and v3, IPv4 and IPv6. One master per
+# VRID; takeover when either dies; the higher one takes its role back when it returns.
+. "${top_srcdir:-.}/test/integration/lib.sh"
+. "${top_srcdir:-.}/test/integration/vrrp-lib.sh"
+
+command -v keepalived >/dev/null || { echo "FAIL: keepalived not installed (Debian package keepalived)" >&2; exit 1; }
+
+vt_net v k
+
+# NAME VRID VERSION FAMILY-VIP ADVERT PRIO-VIPD PRIO-KEEPALIVED EXTRA
+INSTANCES="
+V3K 21 3 192.0.2.21/24 0.1 100 150
+V3V 22 3 192.0.2.22/24 0.1 150 100
+V6K 23 3 2001:db8::23/64 0.1 100 150
+V6V 24 3 2001:db8::24/64 0.1 150 100
+V2K 25 2 192.0.2.25/24 1 100 150
+V2V 26 2 192.0.2.26/24 1 150 100
+"
+
+# conf WHO: WHO is vipd or keepalived
+conf() {
+	echo "$INSTANCES" | while read -r name vrid ver vip adv pv pk; do
+		[ -n "$name" ] || continue
+		if [ "$1" = vipd ]; then prio=$pv; else prio=$pk; fi
+		auth=""
+		if [ "$ver" = 2 ]; then auth="authentication {
+		auth_type PASS
+		auth_pass s3cret
+	}"; fi
+		cat <<CONF
+vrrp_instance $name {
+	state BACKUP
+	interface eth0
+	virtual_router_id $vrid
+	version $ver
+	priority $prio
+	advert_int $adv
+	$auth
+	virtual_ipaddress {
+		$vip
+	}
+}
+CONF
+	done
+}
+conf vipd >"$T/v.conf"
+conf keepalived >"$T/k.conf"
+
+KA_NAMES="V3K V6K V2K"
+VIPD_NAMES="V3V V6V V2V"
+ALL="$KA_NAMES $VIPD_NAMES"
+
+# vip_of NAME: its address without the length
+vip_of() { echo "$INSTANCES" | awk -v n="$1" '$1 == n { sub("/.*", "", $4); print $4 }'; }
+
+start_director v "$T/v.conf"
+start_keepalived k "$T/k.conf"
+
+for n in $VIPD_NAMES; do wait_for "vipd master of $n" 10 state_is v $n MASTER; done
+for n in $KA_NAMES; do wait_for "vipd backup of $n" 10 state_is v $n BACKUP; done
+# and keepalived agrees: the VIPs are where they should be, on one side only
+for n in $KA_NAMES; do
+	wait_for "$n's VIP on keepalived" 10 has_addr k "$(vip_of $n)"
+	check "$n's VIP not on vipd" no_addr v "$(vip_of $n)"
+	check "vipd knows keepalived as $n's master" [ "$(inst v $n master)" != "" ]
+done
+for n in $VIPD_NAMES; do
+	wait_for "$n's VIP on vipd" 5 has_addr v "$(vip_of $n)"
+	check "$n's VIP not on keepalived" no_addr k "$(vip_of $n)"
+done
+sleep 1
+check "vipd accepts keepalived's adverts (no drops)" \
+	[ "$(vstatus v | jq '[.instances[].drops[]] | add')" = 0 ]
+for n in $KA_NAMES; do
+	check "$n: adverts received from keepalived" [ "$(inst v $n adverts_received)" -gt 0 ]
+	wait_for "$n: vipd stays backup" 3 state_is v $n BACKUP
+done
+
+# keepalived dies (SIGKILL, like a crash): vipd takes its VRIDs
+for pid in $(cat "$T/k.ka.pid" "$T/k.ka.vrrp.pid" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+kill -KILL "$(cat "$T/k.ka")" 2>/dev/null || true
+for n in $KA_NAMES; do wait_for "vipd takes $n" 6 state_is v $n MASTER; done
+for n in $KA_NAMES; do check "$n's VIP on vipd" has_addr v "$(vip_of $n)"; done
+# keepalived comes back with its higher priorities: vipd yields
+rm -f "$T/k.ka.pid" "$T/k.ka.vrrp.pid"
+ip -n "$(ns k)" addr flush dev eth0 scope global
+ip -n "$(ns k)" addr add 192.0.2.2/24 dev eth0
+ip -n "$(ns k)" addr add 2001:db8::2/64 dev eth0 nodad
+start_keepalived k "$T/k.conf"
+for n in $KA_NAMES; do wait_for "vipd yields $n to keepalived" 10 state_is v $n BACKUP; done
+for n in $KA_NAMES; do wait_for "$n's VIP leaves vipd" 3 no_addr v "$(vip_of $n)"; done
+for n in $VIPD_NAMES; do wait_for "vipd still master of $n" 3 state_is v $n MASTER; done
+
+# vipd dies (every process SIGKILLed): keepalived takes vipd's VRIDs
+for pid in $(ip netns pids "$(ns v)"); do kill -KILL "$pid" 2>/dev/null || true; done
+wait "$(cat "$T/v.vipd")" 2>/dev/null || true
+for n in $VIPD_NAMES; do wait_for "keepalived takes $n" 8 has_addr k "$(vip_of $n)"; done
+# vipd returns: it removes its stale VIPs, then takes its VRIDs back from keepalived
+start_director v "$T/v.conf"
+for n in $VIPD_NAMES; do wait_for "vipd master of $n again" 10 state_is v $n MASTER; done
+for n in $VIPD_NAMES; do wait_for "keepalived yields $n" 5 no_addr k "$(vip_of $n)"; done
+for n in $KA_NAMES; do wait_for "vipd backup of $n" 5 state_is v $n BACKUP; done
+check "keepalived logged no checksum or auth complaints" \
+	sh -c "! grep -Eiq 'checksum|auth.*(mismatch|fail)|received an invalid' '$T/k.ka.log'"
+vt_finish

@@ -1,0 +1,266 @@
+/* Unit tests of the checker keywords (checkers/check_conf.c) through the real parser. */
+#define _GNU_SOURCE 1
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkers/checkers.h"
+#include "core/conf.h"
+#include "lib/config.h"
+
+static struct config *
+load(const char *text, struct cfg_diag *diag)
+{
+	char path[] = "/tmp/vipd-unit-ck-XXXXXX";
+	int fd = mkstemp(path);
+	struct config *conf;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	conf = conf_load(path, "t", diag);
+	unlink(path);
+	return conf;
+}
+
+static void
+print_errors(const struct cfg_diag *d)
+{
+	for (size_t i = 0; i < d->nerrors; i++)
+		fprintf(stderr, "%s\n", d->errors[i]);
+}
+
+static const char every_checker[] =
+	"SSL {\n  ca /etc/ca.pem\n  certificate /etc/c.pem\n  key /etc/k.pem\n  password pw\n}\n"
+	"virtual_server 192.0.2.10 80 {\n  delay_loop 2\n"
+	"  real_server 198.51.100.1 80 {\n"
+	"    HTTP_GET {\n      http_protocol 1.1\n      virtualhost www.example.com\n"
+	"      url {\n        path /health\n        status_code 200 300-399\n"
+	"        digest 5D41402ABC4B2A76B9719D911017C592\n      }\n"
+	"      url {\n        path /other\n        regex \"^ok\"\n        regex_no_match\n        expect alive\n      }\n"
+	"      connect_timeout 0.5\n      retry 2\n      delay_before_retry 0.25\n      alpha\n    }\n"
+	"    SSL_GET {\n      enable_sni\n      sni_name api.example.com\n      verify_cert\n      url {\n        path /\n      }\n    }\n"
+	"    MISC_CHECK {\n      misc_path \"/bin/check arg\"\n      misc_timeout 3\n      misc_dynamic\n      user nobody\n    }\n"
+	"    DNS_CHECK {\n      type AAAA\n      name www.example.com\n      connect_port 5353\n    }\n"
+	"    UDP_CHECK {\n      payload 01 02ff\n      require_reply 0X ff\n      min_reply_length 2\n"
+	"      max_reply_length 100\n      bindto 192.0.2.99\n      bind_port 4000\n    }\n"
+	"    SMTP_CHECK {\n      helo_name mail.example.com\n      warmup 0\n    }\n"
+	"    PING_CHECK {\n      delay_loop 0.3\n      fwmark 5\n    }\n"
+	"    TCP_CHECK {\n      nb_get_retry 7\n    }\n"
+	"  }\n}\n";
+
+START_TEST(every_checker_keyword)
+{
+	struct cfg_diag diag;
+	struct config *conf = load(every_checker, &diag);
+	const struct cfg_checker *c;
+	const struct cfg_check_url *u;
+	const struct cfg_ssl *ssl;
+
+	print_errors(&diag);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(conf->count[CFG_CHECKER], 8);
+	ck_assert_uint_eq(conf->count[CFG_CHECK_URL], 3);
+
+	ssl = config_get(conf, CFG_SSL, 0);
+	ck_assert_str_eq(ssl->ca, "/etc/ca.pem");
+	ck_assert_str_eq(ssl->key, "/etc/k.pem");
+	ck_assert_str_eq(ssl->password, "pw");
+
+	c = config_get(conf, CFG_CHECKER, 0);
+	ck_assert_int_eq(c->type, CHECK_HTTP);
+	ck_assert_int_eq(c->http_protocol, CHECK_HTTP_11);
+	ck_assert_str_eq(c->virtualhost, "www.example.com");
+	ck_assert_uint_eq(c->connect_timeout_ms, 500);
+	ck_assert_uint_eq(c->retry, 2);
+	ck_assert_uint_eq(c->delay_before_retry_ms, 250);
+	ck_assert(c->alpha);
+	u = config_get(conf, CFG_CHECK_URL, 0);
+	ck_assert_uint_eq(u->hdr.parent, c->hdr.id);
+	ck_assert_str_eq(u->path, "/health");
+	ck_assert_str_eq(u->digest, "5d41402abc4b2a76b9719d911017c592");
+	ck_assert_uint_eq(u->nstatus, 2);
+	ck_assert_uint_eq(u->status[1].lo, 300);
+	ck_assert_uint_eq(u->status[1].hi, 399);
+	u = config_get(conf, CFG_CHECK_URL, 1);
+	ck_assert_str_eq(u->regex, "^ok");
+	ck_assert(u->regex_no_match);
+	ck_assert_str_eq(u->expect, "alive");
+
+	c = config_get(conf, CFG_CHECKER, 1);
+	ck_assert_int_eq(c->type, CHECK_SSL);
+	ck_assert(c->enable_sni && c->verify_cert);
+	ck_assert_str_eq(c->sni_name, "api.example.com");
+	ck_assert_uint_eq(c->delay_before_retry_ms, 3000);	/* keepalived's HTTP default */
+	ck_assert_uint_eq(((const struct cfg_check_url *)config_get(conf, CFG_CHECK_URL, 2))->hdr.parent, c->hdr.id);
+
+	c = config_get(conf, CFG_CHECKER, 2);
+	ck_assert_str_eq(c->misc_path, "/bin/check arg");
+	ck_assert_uint_eq(c->misc_timeout_ms, 3000);
+	ck_assert(c->misc_dynamic);
+	ck_assert_str_eq(c->user, "nobody");
+	ck_assert_uint_eq(c->retry, 0);		/* MISC's default */
+
+	c = config_get(conf, CFG_CHECKER, 3);
+	ck_assert_int_eq(c->dns_type, 28);
+	ck_assert_str_eq(c->dns_name, "www.example.com");
+	ck_assert_uint_eq(c->connect_port, 5353);
+	ck_assert_uint_eq(c->retry, 3);		/* DNS's default */
+	ck_assert_uint_eq(c->delay_before_retry_ms, UINT64_MAX);	/* the delay loop */
+
+	c = config_get(conf, CFG_CHECKER, 4);
+	ck_assert_uint_eq(c->payload[0], 0x01);
+	ck_assert_uint_eq(c->payload_len, 3);
+	ck_assert_uint_eq(c->payload[2], 0xff);
+	ck_assert(c->require_reply);
+	ck_assert_uint_eq(c->reply_len, 2);
+	ck_assert_uint_eq(c->reply_mask[0], 0xf0);
+	ck_assert_uint_eq(c->min_reply_length, 2);
+	ck_assert_uint_eq(c->max_reply_length, 100);
+	ck_assert_uint_eq(c->bind_port, 4000);
+	ck_assert_uint_eq(c->bindto.addr[3], 99);
+
+	c = config_get(conf, CFG_CHECKER, 5);
+	ck_assert_str_eq(c->helo_name, "mail.example.com");
+	ck_assert_uint_eq(c->warmup_ms, 0);
+	c = config_get(conf, CFG_CHECKER, 6);
+	ck_assert_uint_eq(c->delay_loop_ms, 300);
+	ck_assert_uint_eq(c->fwmark, 5);
+	ck_assert_uint_eq(c->warmup_ms, UINT64_MAX);	/* unset: the delay loop */
+	c = config_get(conf, CFG_CHECKER, 7);
+	ck_assert_uint_eq(c->retry, 7);
+	config_free(conf);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
+struct bad_case {
+	const char *checker;
+	const char *error;	/* a substring of the one error expected */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "HTTP_GET {\n url {\n digest 1234\n }\n }", "digest: an MD5 digest is 32 hex digits" },
+	{ "HTTP_GET {\n url {\n status_code 200 600\n }\n }", "status_code: '600' is not a status code" },
+	{ "HTTP_GET {\n url {\n status_code 300-200\n }\n }", "status_code: '300-200'" },
+	{ "HTTP_GET {\n url {\n path health\n }\n }", "url: path must start with /" },
+	{ "HTTP_GET {\n http_protocol 2\n }", "http_protocol: '2' is not one of 1.0, 1.0C, 1.1" },
+	{ "MISC_CHECK {\n misc_timeout 3\n }", "MISC_CHECK: needs misc_path" },
+	{ "DNS_CHECK {\n type PTR\n }", "type: 'PTR' is not one of" },
+	{ "UDP_CHECK {\n payload 0g\n }", "payload: needs hex digits" },
+	{ "UDP_CHECK {\n min_reply_length 9\n max_reply_length 3\n }", "min_reply_length is above" },
+	{ "TCP_CHECK {\n url {\n }\n }", "url: unknown keyword in TCP_CHECK" },
+	{ "SMTP_CHECK {\n enable_sni\n }", "enable_sni: unknown keyword in SMTP_CHECK" },
+};
+
+START_TEST(bad_checker_keywords)
+{
+	const struct bad_case *bc = &bad_cases[_i];
+	char text[1024];
+	struct cfg_diag diag;
+	struct config *conf;
+
+	snprintf(text, sizeof(text), "virtual_server 192.0.2.10 80 {\n real_server 198.51.100.1 80 {\n %s\n }\n}\n",
+		 bc->checker);
+	conf = load(text, &diag);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(diag.nerrors, 1);
+	ck_assert_msg(strstr(diag.errors[0], bc->error) != NULL, "'%s' lacks '%s'", diag.errors[0], bc->error);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
+START_TEST(one_ssl_block)
+{
+	struct cfg_diag diag;
+	struct config *conf = load("SSL {\n ca /a\n}\nSSL {\n ca /b\n}\n", &diag);
+
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(diag.nerrors, 1);
+	ck_assert_ptr_nonnull(strstr(diag.errors[0], "only one SSL block"));
+	cfg_diag_free(&diag);
+	conf = load("SSL {\n certificate /a\n}\n", &diag);
+	ck_assert_ptr_null(conf);
+	ck_assert_ptr_nonnull(strstr(diag.errors[0], "certificate and key go together"));
+	cfg_diag_free(&diag);
+}
+END_TEST
+
+/* keepalived 1's SMTP_CHECK host { } blocks become one checker each, with the checker's settings. */
+START_TEST(smtp_host_blocks)
+{
+	struct cfg_diag diag;
+	struct config *conf = load("virtual_server 192.0.2.10 25 {\n real_server 198.51.100.1 25 {\n"
+				   "  SMTP_CHECK {\n   connect_timeout 7\n"
+				   "   host {\n    connect_ip 198.51.100.7\n   }\n"
+				   "   host {\n    connect_ip 198.51.100.8\n    connect_port 2525\n   }\n"
+				   "   helo_name lb.example\n  }\n }\n}\n", &diag);
+	const struct cfg_checker *a, *b;
+
+	print_errors(&diag);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(conf->count[CFG_CHECKER], 2);
+	ck_assert_uint_eq(diag.nwarnings, 1);
+	a = config_get(conf, CFG_CHECKER, 0);
+	b = config_get(conf, CFG_CHECKER, 1);
+	ck_assert_uint_eq(a->connect_ip.addr[3], 7);
+	ck_assert_uint_eq(a->connect_port, 0);
+	ck_assert_uint_eq(b->connect_ip.addr[3], 8);
+	ck_assert_uint_eq(b->connect_port, 2525);
+	ck_assert_uint_eq(b->hdr.id, 2);
+	ck_assert_uint_eq(b->hdr.parent, a->hdr.parent);
+	ck_assert_str_eq(a->helo_name, "lb.example");
+	ck_assert_str_eq(b->helo_name, "lb.example");
+	ck_assert_uint_eq(b->connect_timeout_ms, 7000);
+	config_free(conf);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
+/* What crosses to the child is terminated there even if the sender was not careful. */
+START_TEST(strings_terminated_on_receipt)
+{
+	struct config *conf = config_new();
+	struct cfg_checker c;
+	const struct cfg_checker *got;
+
+	memset(&c, 'A', sizeof(c));
+	c.hdr.kind = CFG_CHECKER;
+	ck_assert_int_eq(config_add_copy(conf, CFG_CHECKER, &c, sizeof(c)), 0);
+	got = config_get(conf, CFG_CHECKER, 0);
+	ck_assert_uint_eq(strlen(got->misc_path), sizeof(got->misc_path) - 1);
+	ck_assert_uint_eq(strlen(got->dns_name), sizeof(got->dns_name) - 1);
+	ck_assert_uint_eq(strlen(got->sni_name), sizeof(got->sni_name) - 1);
+	config_free(conf);
+}
+END_TEST
+
+static Suite *
+conf_suite(void)
+{
+	Suite *s = suite_create("checkers_conf");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, every_checker_keyword);
+	tcase_add_loop_test(tc, bad_checker_keywords, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(tc, one_ssl_block);
+	tcase_add_test(tc, smtp_host_blocks);
+	tcase_add_test(tc, strings_terminated_on_receipt);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(conf_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,257 @@
+/* Unit tests of the pure builders of vrrp/vrrp_addr.c (netlink requests, GARP, NA) and of the script runner
+ * of vrrp/vrrp_script.c with a real event loop. */
+#define _GNU_SOURCE 1
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/config.h"
+#include "lib/event.h"
+#include "vrrp/vrrp_addr.h"
+#include "vrrp/vrrp_script.h"
+
+/* The attributes of a request, by type. */
+struct attrs {
+	const struct nlattr *tb[64];
+};
+
+static int
+attr_cb(const struct nlattr *a, void *data)
+{
+	struct attrs *at = data;
+
+	if (mnl_attr_get_type(a) < 64)
+		at->tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
+START_TEST(test_addr_msg)
+{
+	char buf[512];
+	struct cfg_vrrp_vip v;
+	struct attrs at;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const struct ifaddrmsg *ifa;
+	size_t n;
+
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(cfg_parse_addr("192.0.2.10/24", true, &v.addr), 0);
+	ck_assert_int_eq(cfg_parse_addr("192.0.2.255", false, &v.brd), 0);
+	strcpy(v.label, "eth0:vip");
+	v.scope = 253;
+	n = vrrp_addr_msg(buf, sizeof(buf), true, 7, &v, 42);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_eq(nlh->nlmsg_len, n);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWADDR);
+	ck_assert_uint_eq(nlh->nlmsg_seq, 42);
+	ck_assert(nlh->nlmsg_flags & NLM_F_ACK);
+	ck_assert(nlh->nlmsg_flags & NLM_F_CREATE);
+	ifa = mnl_nlmsg_get_payload(nlh);
+	ck_assert_uint_eq(ifa->ifa_family, AF_INET);
+	ck_assert_uint_eq(ifa->ifa_prefixlen, 24);
+	ck_assert_uint_eq(ifa->ifa_index, 7);
+	ck_assert_uint_eq(ifa->ifa_scope, 253);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_ptr_nonnull(at.tb[IFA_LOCAL]);
+	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[IFA_LOCAL]), v.addr.addr, 4);
+	ck_assert_ptr_nonnull(at.tb[IFA_BROADCAST]);
+	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[IFA_BROADCAST]), v.brd.addr, 4);
+	ck_assert_str_eq(mnl_attr_get_str(at.tb[IFA_LABEL]), "eth0:vip");
+	/* IPv6: no DAD, no label, a delete */
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(cfg_parse_addr("2001:db8::10/64", true, &v.addr), 0);
+	n = vrrp_addr_msg(buf, sizeof(buf), false, 3, &v, 1);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELADDR);
+	ck_assert(!(nlh->nlmsg_flags & NLM_F_CREATE));
+	ifa = mnl_nlmsg_get_payload(nlh);
+	ck_assert_uint_eq(ifa->ifa_family, AF_INET6);
+	ck_assert(ifa->ifa_flags & IFA_F_NODAD);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(at.tb[IFA_LOCAL]), 16);
+	ck_assert_ptr_null(at.tb[IFA_LABEL]);
+	/* too small a buffer */
+	ck_assert_uint_eq(vrrp_addr_msg(buf, 16, true, 1, &v, 1), 0);
+}
+END_TEST
+
+START_TEST(test_route_msg)
+{
+	char buf[512];
+	struct cfg_vrrp_route r;
+	struct attrs at;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const struct rtmsg *rtm;
+	size_t n;
+
+	memset(&r, 0, sizeof(r));
+	r.scope = -1;
+	ck_assert_int_eq(cfg_parse_addr("198.51.100.0/24", true, &r.dst), 0);
+	ck_assert_int_eq(cfg_parse_addr("192.0.2.254", false, &r.via), 0);
+	r.metric = 10;
+	r.table = 1000;
+	n = vrrp_route_msg(buf, sizeof(buf), true, 0, &r, 5);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWROUTE);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	ck_assert_uint_eq(rtm->rtm_dst_len, 24);
+	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
+	ck_assert_uint_eq(rtm->rtm_type, RTN_UNICAST);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at), 0);
+	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[RTA_DST]), r.dst.addr, 4);
+	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[RTA_GATEWAY]), r.via.addr, 4);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_PRIORITY]), 10);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_TABLE]), 1000);
+	ck_assert_ptr_null(at.tb[RTA_OIF]);
+	/* a link route through an interface, deleted */
+	memset(&r, 0, sizeof(r));
+	r.scope = -1;
+	ck_assert_int_eq(cfg_parse_addr("203.0.113.0/24", true, &r.dst), 0);
+	n = vrrp_route_msg(buf, sizeof(buf), false, 4, &r, 6);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELROUTE);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_LINK);
+	ck_assert_uint_eq(rtm->rtm_table, RT_TABLE_MAIN);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at), 0);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_OIF]), 4);
+	ck_assert_ptr_null(at.tb[RTA_GATEWAY]);
+}
+END_TEST
+
+START_TEST(test_garp_na)
+{
+	const uint8_t mac[6] = { 0x02, 0, 0x5e, 1, 2, 3 }, a4[4] = { 192, 0, 2, 10 };
+	uint8_t a6[16], buf[64];
+
+	ck_assert_uint_eq(vrrp_garp_msg(buf, 27, mac, a4), 0);
+	ck_assert_uint_eq(vrrp_garp_msg(buf, sizeof(buf), mac, a4), 28);
+	/* hardware Ethernet, protocol IPv4, request; sender = target = the VIP */
+	ck_assert_uint_eq(buf[0] << 8 | buf[1], 1);
+	ck_assert_uint_eq(buf[2] << 8 | buf[3], 0x0800);
+	ck_assert_uint_eq(buf[6] << 8 | buf[7], 1);
+	ck_assert_mem_eq(buf + 8, mac, 6);
+	ck_assert_mem_eq(buf + 14, a4, 4);
+	ck_assert_mem_eq(buf + 24, a4, 4);
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8::10", a6), 1);
+	ck_assert_uint_eq(vrrp_na_msg(buf, sizeof(buf), mac, a6), 32);
+	ck_assert_uint_eq(buf[0], 136);
+	ck_assert_uint_eq(buf[4], 0x20);	/* override only: not a router, not solicited */
+	ck_assert_mem_eq(buf + 8, a6, 16);
+	ck_assert_uint_eq(buf[24], 2);		/* target link-layer address option */
+	ck_assert_uint_eq(buf[25], 1);
+	ck_assert_mem_eq(buf + 26, mac, 6);
+}
+END_TEST
+
+/* ---- script runner ---- */
+
+struct result {
+	int done;
+	int wstatus;
+	bool timed_out;
+};
+
+static void
+on_done(void *data, int wstatus, bool timed_out)
+{
+	struct result *r = data;
+
+	r->done++;
+	r->wstatus = wstatus;
+	r->timed_out = timed_out;
+}
+
+static void
+run_until(struct ev_loop *loop, const int *counter, int target)
+{
+	uint64_t give_up = ev_now() + 5 * EV_NSEC_PER_SEC;
+
+	while (*counter < target) {
+		ck_assert_int_eq(ev_run_once(loop, 10), 0);
+		ck_assert_msg(ev_now() < give_up, "gave up");
+	}
+}
+
+START_TEST(test_runner)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct vrrp_runner *r;
+	struct result a = { 0 }, b = { 0 }, c = { 0 };
+	char path[] = "/tmp/vrrp-runner.XXXXXX", line[128] = "";
+	const char *args[] = { "INSTANCE", "VI 1", "MASTER", "100", NULL };
+	uint64_t t0;
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(loop);
+	ck_assert_ptr_nonnull(r = vrrp_runner_new(loop));
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	close(fd);
+	/* an exit status */
+	ck_assert_int_gt(vrrp_runner_run(r, "exit 3", NULL, NULL, 0, on_done, &a), 0);
+	/* arguments arrive as words, spaces and all */
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "printf '%%s|' >%s", path);
+		ck_assert_int_gt(vrrp_runner_run(r, cmd, args, "", 0, on_done, &b), 0);
+	}
+	ck_assert_uint_eq(vrrp_runner_count(r), 2);
+	run_until(loop, &a.done, 1);
+	run_until(loop, &b.done, 1);
+	ck_assert(WIFEXITED(a.wstatus) && WEXITSTATUS(a.wstatus) == 3);
+	ck_assert(!a.timed_out);
+	ck_assert(WIFEXITED(b.wstatus) && WEXITSTATUS(b.wstatus) == 0);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	unlink(path);
+	ck_assert_str_eq(line, "INSTANCE|VI 1|MASTER|100|");
+	/* a timeout kills the whole group, the shell's children included */
+	t0 = ev_now();
+	ck_assert_int_gt(vrrp_runner_run(r, "sleep 20; sleep 20", NULL, NULL, 100 * EV_NSEC_PER_MSEC, on_done, &c), 0);
+	run_until(loop, &c.done, 1);
+	ck_assert(c.timed_out);
+	ck_assert(WIFSIGNALED(c.wstatus));
+	ck_assert_uint_lt(ev_now() - t0, 2 * EV_NSEC_PER_SEC);
+	/* an unknown user: not run */
+	ck_assert_int_eq(vrrp_runner_run(r, "true", NULL, "no-such-user-vipd", 0, on_done, &a), -1);
+	ck_assert_uint_eq(vrrp_runner_count(r), 0);
+	/* freeing with a job running kills and reaps it */
+	ck_assert_int_gt(vrrp_runner_run(r, "sleep 20", NULL, NULL, 0, on_done, &a), 0);
+	vrrp_runner_free(r);
+	ev_loop_free(loop);
+	ck_assert_int_eq(a.done, 1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("vrrp_addr");
+	TCase *tc = tcase_create("addr");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_addr_msg);
+	tcase_add_test(tc, test_route_msg);
+	tcase_add_test(tc, test_garp_na);
+	tcase_add_test(tc, test_runner);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

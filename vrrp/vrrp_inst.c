@@ -1,0 +1,746 @@
+/* An instance's life: sockets, adverts, received packets, addresses and the meaning of FSM actions. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "vrrp/vrrp_addr.h"
+#include "vrrp/vrrp_int.h"
+#include "vrrp/vrrp_sock.h"
+
+#define NS_PER_MS 1000000ULL
+
+static const uint8_t mcast4[4] = { 224, 0, 0, 18 };
+static const uint8_t mcast6[16] = { 0xff, 0x02, [15] = 0x12 };
+
+static size_t
+alen(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+static uint64_t
+realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct vrrp_inst *
+vrrp_inst_find(struct vrrp_ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->ninst; i++)
+		if (strcmp(ctx->inst[i]->cfg.name, name) == 0)
+			return ctx->inst[i];
+	return NULL;
+}
+
+/* ---- sockets ---- */
+
+static void sock_readable(struct ev_io *io, uint32_t revents);
+
+static struct vrrp_sock *
+sock_get(struct vrrp_ctx *ctx, const char *ifname, int ifindex, int family)
+{
+	struct vrrp_sock *s, **v;
+
+	for (size_t i = 0; i < ctx->nsocks; i++) {
+		s = ctx->socks[i];
+		if (s->family == family && s->ifindex == ifindex && strcmp(s->ifname, ifname) == 0) {
+			s->refs++;
+			return s;
+		}
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((v = reallocarray(ctx->socks, ctx->nsocks + 1, sizeof(*v))) == NULL) {
+		free(s);
+		return NULL;
+	}
+	ctx->socks = v;
+	s->ctx = ctx;
+	s->family = family;
+	s->ifindex = ifindex;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
+	if ((s->fd = vrrp_sock_open(family, ifname, ifindex)) == -1) {
+		free(s);
+		return NULL;
+	}
+	if (ev_io_start(ctx->p->loop, &s->io, s->fd, EPOLLIN, sock_readable, s) == -1) {
+		close(s->fd);
+		free(s);
+		return NULL;
+	}
+	s->refs = 1;
+	ctx->socks[ctx->nsocks++] = s;
+	return s;
+}
+
+void
+vrrp_sock_put(struct vrrp_ctx *ctx, struct vrrp_sock *s)
+{
+	if (s == NULL || --s->refs > 0)
+		return;
+	for (size_t i = 0; i < ctx->nsocks; i++) {
+		if (ctx->socks[i] == s) {
+			ctx->socks[i] = ctx->socks[--ctx->nsocks];
+			break;
+		}
+	}
+	ev_io_stop(ctx->p->loop, &s->io);
+	close(s->fd);
+	free(s);
+}
+
+static void
+sock_readable(struct ev_io *io, uint32_t revents)
+{
+	struct vrrp_sock *s = io->data;
+	uint8_t buf[VRRP_PKT_MAX + 64];
+	struct vrrp_rx_meta meta;
+
+	/* a bounded batch, so one flooded socket cannot starve the timers */
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = vrrp_sock_recv(s->fd, s->family, buf, sizeof(buf), &meta);
+
+		if (n <= 0) {
+			if (n == -1)
+				log_warn("receiving on %s", s->ifname);
+			return;
+		}
+		vrrp_inst_packet(s, buf, (size_t)n, &meta);
+	}
+}
+
+/* ---- setup ---- */
+
+static bool
+is_multicast(const struct vrrp_inst *in)
+{
+	return in->cfg.npeers == 0;
+}
+
+/* The advertised list: the non-excluded addresses of the instance's family. */
+static void
+build_addrs(struct vrrp_inst *in)
+{
+	in->naddr = 0;
+	for (uint32_t i = 0; i < in->cfg.nvips; i++) {
+		const struct cfg_vrrp_vip *v = &in->cfg.vips[i];
+
+		if (v->excluded || v->addr.family != in->family || in->naddr == VRRP_MAX_ADDRS)
+			continue;
+		memcpy(in->addrs + in->naddr * alen(in->family), v->addr.addr, alen(in->family));
+		in->naddr++;
+	}
+}
+
+static int
+cfg_family(const struct cfg_vrrp_instance *c)
+{
+	for (uint32_t i = 0; i < c->nvips; i++)
+		if (!c->vips[i].excluded)
+			return c->vips[i].addr.family;
+	if (c->npeers > 0)
+		return c->peers[0].family;
+	if (c->unicast_src_ip.family)
+		return c->unicast_src_ip.family;
+	if (c->mcast_src_ip.family)
+		return c->mcast_src_ip.family;
+	return AF_INET;
+}
+
+static void
+sanitize(struct cfg_vrrp_instance *c)
+{
+	/* fixed arrays of strings arrived from another process: terminate them where they end */
+	if (c->nvips > CFG_VRRP_VIP_MAX)
+		c->nvips = CFG_VRRP_VIP_MAX;
+	if (c->nroutes > CFG_VRRP_ROUTE_MAX)
+		c->nroutes = CFG_VRRP_ROUTE_MAX;
+	if (c->npeers > CFG_VRRP_PEER_MAX)
+		c->npeers = CFG_VRRP_PEER_MAX;
+	if (c->ntrack_if > CFG_VRRP_TRACK_MAX)
+		c->ntrack_if = CFG_VRRP_TRACK_MAX;
+	if (c->ntrack_script > CFG_VRRP_TRACK_MAX)
+		c->ntrack_script = CFG_VRRP_TRACK_MAX;
+	for (uint32_t i = 0; i < CFG_VRRP_VIP_MAX; i++) {
+		c->vips[i].dev[CFG_IFNAME_MAX - 1] = '\0';
+		c->vips[i].label[CFG_IFNAME_MAX - 1] = '\0';
+	}
+	for (uint32_t i = 0; i < CFG_VRRP_ROUTE_MAX; i++)
+		c->routes[i].dev[CFG_IFNAME_MAX - 1] = '\0';
+	for (uint32_t i = 0; i < CFG_VRRP_TRACK_MAX; i++) {
+		c->track_if[i].name[CFG_NAME_MAX - 1] = '\0';
+		c->track_script[i].name[CFG_NAME_MAX - 1] = '\0';
+	}
+	c->auth_pass[CFG_VRRP_AUTH_LEN] = '\0';
+	if (c->advert_int_ms == 0)
+		c->advert_int_ms = 1000;
+	if (c->priority == 0 || c->priority > 255)
+		c->priority = 100;
+}
+
+void
+vrrp_inst_attach(struct vrrp_inst *in)
+{
+	struct vrrp_ctx *ctx = in->ctx;
+	int idx;
+
+	if (in->sock != NULL)
+		return;
+	if ((idx = (int)if_nametoindex(in->cfg.interface)) == 0)
+		return;		/* not there (yet): Fault until it appears */
+	in->ifindex = idx;
+	if (vrrp_if_mac(in->cfg.interface, in->mac) == -1)
+		memset(in->mac, 0, sizeof(in->mac));
+	if ((in->sock = sock_get(ctx, in->cfg.interface, idx, in->family)) == NULL) {
+		log_warnx("%s: no VRRP socket on %s", in->cfg.name, in->cfg.interface);
+		return;
+	}
+	if (is_multicast(in) && !in->sock->joined) {
+		if (vrrp_sock_join(in->sock->fd, in->family, idx, in->group, true) == -1)
+			log_warn("%s: joining the VRRP group on %s", in->cfg.name, in->cfg.interface);
+		else
+			in->sock->joined = true;
+	}
+}
+
+struct vrrp_inst *
+vrrp_inst_new(struct vrrp_ctx *ctx, const struct cfg_vrrp_instance *cfg)
+{
+	struct vrrp_inst *in = calloc(1, sizeof(*in));
+
+	if (in == NULL)
+		return NULL;
+	in->ctx = ctx;
+	in->cfg = *cfg;
+	sanitize(&in->cfg);
+	in->group_idx = -1;
+	in->version = (int)(cfg->version ? cfg->version : ctx->global.vrrp_version ? ctx->global.vrrp_version : 2);
+	in->family = cfg_family(&in->cfg);
+	if (in->family == AF_INET6)
+		in->version = 3;
+	if (in->family == AF_INET)
+		memcpy(in->group, ctx->global.vrrp_mcast_group4.family == AF_INET ?
+		       ctx->global.vrrp_mcast_group4.addr : mcast4, 4);
+	else
+		memcpy(in->group, ctx->global.vrrp_mcast_group6.family == AF_INET6 ?
+		       ctx->global.vrrp_mcast_group6.addr : mcast6, 16);
+	build_addrs(in);
+	vrrp_fsm_init(&in->fsm, in->version, (uint8_t)in->cfg.priority, in->cfg.advert_int_ms * NS_PER_MS,
+		      !in->cfg.nopreempt, in->cfg.preempt_delay_ms * NS_PER_MS);
+	ev_timer_init(&in->timer, NULL, in, "vrrp instance");
+	ev_timer_init(&in->garp_timer, NULL, in, "vrrp garp");
+	return in;
+}
+
+void
+vrrp_inst_free(struct vrrp_inst *in)
+{
+	if (in == NULL)
+		return;
+	ev_timer_stop(in->ctx->p->loop, &in->timer);
+	ev_timer_stop(in->ctx->p->loop, &in->garp_timer);
+	vrrp_sock_put(in->ctx, in->sock);
+	free(in);
+}
+
+bool
+vrrp_inst_same_router(const struct vrrp_inst *in, const struct cfg_vrrp_instance *cfg)
+{
+	struct vrrp_inst probe;
+
+	probe.cfg = *cfg;
+	probe.family = cfg_family(cfg);
+	uint32_t version = cfg->version ? cfg->version : in->ctx->global.vrrp_version ? in->ctx->global.vrrp_version : 2;
+
+	if (probe.family == AF_INET6)
+		version = 3;
+	return strcmp(in->cfg.interface, cfg->interface) == 0 && in->cfg.vrid == cfg->vrid &&
+	       in->version == (int)version && in->family == probe.family &&
+	       in->cfg.npeers == cfg->npeers &&
+	       memcmp(in->cfg.peers, cfg->peers, sizeof(cfg->peers)) == 0 &&
+	       memcmp(&in->cfg.unicast_src_ip, &cfg->unicast_src_ip, sizeof(cfg->unicast_src_ip)) == 0 &&
+	       memcmp(&in->cfg.mcast_src_ip, &cfg->mcast_src_ip, sizeof(cfg->mcast_src_ip)) == 0;
+}
+
+/* ---- addresses ---- */
+
+static int
+vip_ifindex(const struct vrrp_inst *in, const char *dev)
+{
+	return dev[0] != '\0' ? (int)if_nametoindex(dev) : in->ifindex;
+}
+
+static void
+set_vip(struct vrrp_inst *in, const struct cfg_vrrp_vip *v, bool add)
+{
+	char a[INET6_ADDRSTRLEN];
+	int idx = vip_ifindex(in, v->dev);
+
+	inet_ntop(v->addr.family, v->addr.addr, a, sizeof(a));
+	if (idx == 0)
+		log_warnx("%s: no interface for %s", in->cfg.name, a);
+	else if (vrrp_nl_addr(in->ctx->nl, add, idx, v) == -1)
+		log_warn("%s: %s %s/%u", in->cfg.name, add ? "adding" : "removing", a, v->addr.prefix);
+}
+
+static void
+set_route(struct vrrp_inst *in, const struct cfg_vrrp_route *r, bool add)
+{
+	int idx = r->dev[0] != '\0' ? (int)if_nametoindex(r->dev) : r->via.family == 0 ? in->ifindex : 0;
+
+	if (vrrp_nl_route(in->ctx->nl, add, idx, r) == -1)
+		log_warn("%s: %s a virtual route", in->cfg.name, add ? "adding" : "removing");
+}
+
+static void
+set_addresses(struct vrrp_inst *in, bool add)
+{
+	if (in->ctx->nl == NULL)
+		return;
+	/* routes may depend on the addresses: added after them, removed before */
+	if (!add)
+		for (uint32_t i = 0; i < in->cfg.nroutes; i++)
+			set_route(in, &in->cfg.routes[i], false);
+	for (uint32_t i = 0; i < in->cfg.nvips; i++)
+		set_vip(in, &in->cfg.vips[i], add);
+	if (add)
+		for (uint32_t i = 0; i < in->cfg.nroutes; i++)
+			set_route(in, &in->cfg.routes[i], true);
+	in->vips_on = add;
+}
+
+/* Addresses left by a vipd that was killed: whoever is master now has them, we must not. */
+static void
+remove_stale(struct vrrp_inst *in)
+{
+	bool any = false;
+
+	if (in->cfg.priority == 255)
+		return;		/* the owner's addresses are its own */
+	for (uint32_t i = 0; i < in->cfg.nvips; i++) {
+		const struct cfg_vrrp_vip *v = &in->cfg.vips[i];
+		char ifname[IF_NAMESIZE] = "";
+		int idx = vip_ifindex(in, v->dev);
+
+		if (idx == 0 || if_indextoname((unsigned)idx, ifname) == NULL)
+			continue;
+		if (vrrp_if_has_addr(ifname, v->addr.family, v->addr.addr)) {
+			char a[INET6_ADDRSTRLEN];
+
+			inet_ntop(v->addr.family, v->addr.addr, a, sizeof(a));
+			log_info("%s: removing stale virtual address %s from %s", in->cfg.name, a, ifname);
+			set_vip(in, v, false);
+			any = true;
+		}
+	}
+	if (any)
+		for (uint32_t i = 0; i < in->cfg.nroutes; i++)
+			set_route(in, &in->cfg.routes[i], false);
+}
+
+static void
+announce(struct vrrp_inst *in)
+{
+	uint32_t repeat = in->cfg.garp_master_repeat ? in->cfg.garp_master_repeat : 1;
+
+	if (in->ctx->nl == NULL)
+		return;
+	for (uint32_t i = 0; i < in->cfg.nvips; i++) {
+		const struct cfg_vrrp_vip *v = &in->cfg.vips[i];
+		int idx = vip_ifindex(in, v->dev);
+		uint8_t mac[6];
+		char ifname[IF_NAMESIZE];
+
+		if (idx == 0 || if_indextoname((unsigned)idx, ifname) == NULL || vrrp_if_mac(ifname, mac) == -1)
+			continue;
+		for (uint32_t k = 0; k < repeat; k++) {
+			int r = v->addr.family == AF_INET ? vrrp_send_garp(in->ctx->nl, idx, mac, v->addr.addr) :
+				vrrp_send_na(in->ctx->nl, idx, mac, v->addr.addr);
+
+			if (r == -1) {
+				log_debug("%s: announcing a virtual address: %s", in->cfg.name, strerror(errno));
+				break;
+			}
+		}
+	}
+}
+
+static void
+garp_due(struct ev_timer *t)
+{
+	struct vrrp_inst *in = t->data;
+
+	if (in->fsm.state != VRRP_STATE_MASTER)
+		return;
+	announce(in);
+	if (in->cfg.garp_master_refresh_ms > 0)
+		ev_timer_after(in->ctx->p->loop, &in->garp_timer, in->cfg.garp_master_refresh_ms * NS_PER_MS);
+}
+
+/* ---- sending ---- */
+
+static bool
+refresh_src(struct vrrp_inst *in)
+{
+	const struct cfg_addr *want = is_multicast(in) ? &in->cfg.mcast_src_ip : &in->cfg.unicast_src_ip;
+
+	if (want->family == 0 && !is_multicast(in))
+		want = &in->cfg.mcast_src_ip;
+	if (want->family == in->family) {
+		memset(in->src, 0, sizeof(in->src));
+		memcpy(in->src, want->addr, alen(in->family));
+		in->have_src = true;
+		return true;
+	}
+	in->have_src = vrrp_if_primary(in->cfg.interface, in->family, in->addrs, in->naddr, in->src) == 0;
+	return in->have_src;
+}
+
+static void
+send_advert(struct vrrp_inst *in, uint8_t priority)
+{
+	struct vrrp_adv adv = {
+		.version = in->version, .family = in->family, .vrid = (uint8_t)in->cfg.vrid, .priority = priority,
+		.interval_cs = (uint16_t)(in->cfg.advert_int_ms / 10), .addrs = in->addrs, .naddr = in->naddr,
+	};
+	unsigned flags = in->cfg.v3_checksum_as_v2 ? VRRP_CSUM_V3_AS_V2 : 0;
+	uint8_t buf[VRRP_PKT_MAX];
+	bool ok = false;
+
+	if (in->sock == NULL)
+		return;
+	if (!in->have_src && !refresh_src(in)) {
+		in->send_errors++;
+		log_debug("%s: no source address on %s yet", in->cfg.name, in->cfg.interface);
+		return;
+	}
+	if (in->version == 2 && in->cfg.auth_type == VRRP_AUTH_PASS) {
+		adv.auth_type = VRRP_AUTH_PASS;
+		memcpy(adv.auth, in->cfg.auth_pass, strnlen(in->cfg.auth_pass, sizeof(adv.auth)));
+	}
+	if (is_multicast(in)) {
+		size_t n = vrrp_pkt_encode(&adv, in->src, in->group, flags, buf, sizeof(buf));
+
+		ok = n > 0 && vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, in->group, buf, n) == 0;
+	} else {
+		ok = true;
+		for (uint32_t i = 0; i < in->cfg.npeers; i++) {
+			const uint8_t *dst = in->cfg.peers[i].addr;
+			size_t n = vrrp_pkt_encode(&adv, in->src, dst, flags, buf, sizeof(buf));
+
+			if (n == 0 || vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, dst, buf, n) == -1)
+				ok = false;
+		}
+	}
+	if (ok) {
+		in->adverts_tx++;
+		if (priority == 0)
+			in->prio0_tx++;
+	} else {
+		in->send_errors++;
+		if (in->send_errors == 1 || in->send_errors % 100 == 0)
+			log_warn("%s: sending an advert on %s", in->cfg.name, in->cfg.interface);
+		in->have_src = false;
+	}
+}
+
+/* ---- actions ---- */
+
+static void timer_due(struct ev_timer *t);
+
+static void
+rearm(struct vrrp_inst *in)
+{
+	uint64_t next = vrrp_fsm_next(&in->fsm);
+
+	in->timer.cb = timer_due;
+	if (next == 0)
+		ev_timer_stop(in->ctx->p->loop, &in->timer);
+	else
+		ev_timer_at(in->ctx->p->loop, &in->timer, next);
+}
+
+static void
+report(struct vrrp_inst *in)
+{
+	struct ipc_vrrp_state st;
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.instance, sizeof(st.instance), "%s", in->cfg.name);
+	st.state = in->fsm.state;
+	st.priority = in->fsm.priority;
+	st.since = in->since_ms;
+	if (ipc_send(&in->ctx->p->parent, IPC_VRRP_STATE, &st, sizeof(st)) == -1)
+		log_warnx("%s: cannot report the state to the parent", in->cfg.name);
+}
+
+static void sync_group_follow(struct vrrp_inst *in);
+
+void
+vrrp_inst_act(struct vrrp_inst *in, unsigned act)
+{
+	struct ev_loop *loop = in->ctx->p->loop;
+
+	if (act & VRRP_ACT_SEND_PRIO0)
+		send_advert(in, 0);
+	if (act & VRRP_ACT_LEAVE_MASTER) {
+		ev_timer_stop(loop, &in->garp_timer);
+		set_addresses(in, false);
+	}
+	if (act & VRRP_ACT_SEND_ADVERT)
+		send_advert(in, in->fsm.priority);
+	if (act & VRRP_ACT_BECOME_MASTER) {
+		set_addresses(in, true);
+		memcpy(in->master_addr, in->src, sizeof(in->src));
+		in->have_master = in->have_src;
+		announce(in);
+		in->garp_timer.cb = garp_due;
+		if (in->cfg.garp_master_delay_ms > 0)
+			ev_timer_after(loop, &in->garp_timer, in->cfg.garp_master_delay_ms * NS_PER_MS);
+		else if (in->cfg.garp_master_refresh_ms > 0)
+			ev_timer_after(loop, &in->garp_timer, in->cfg.garp_master_refresh_ms * NS_PER_MS);
+	}
+	if (act & VRRP_ACT_STATE) {
+		in->since_ms = realtime_ms();
+		log_info("%s: %s (priority %u)", in->cfg.name, vrrp_state_name(in->fsm.state), in->fsm.priority);
+		if (in->fsm.state != VRRP_STATE_MASTER && in->fsm.state != VRRP_STATE_BACKUP)
+			in->have_master = false;
+		report(in);
+		if (!in->quiet)
+			vrrp_notify_inst(in);
+		in->quiet = false;
+		sync_group_follow(in);
+		proc_send_status(in->ctx->p);
+	}
+	rearm(in);
+}
+
+/* A member moved: the others of its sync group follow (Fault goes through tracking instead). */
+static void
+sync_group_follow(struct vrrp_inst *in)
+{
+	struct vrrp_ctx *ctx = in->ctx;
+	enum vrrp_state to = in->fsm.state;
+	struct vrrp_group *g;
+	bool all = true;
+
+	if (in->group_idx < 0 || (size_t)in->group_idx >= ctx->ngroups)
+		return;
+	g = &ctx->groups[in->group_idx];
+	if (!ctx->syncing && (to == VRRP_STATE_MASTER || to == VRRP_STATE_BACKUP)) {
+		uint64_t now = ev_now();
+
+		ctx->syncing = true;
+		for (size_t i = 0; i < ctx->ninst; i++) {
+			struct vrrp_inst *o = ctx->inst[i];
+
+			if (o != in && o->group_idx == in->group_idx && o->started && !o->faulty)
+				vrrp_inst_act(o, vrrp_fsm_force(&o->fsm, now, to));
+		}
+		ctx->syncing = false;
+	}
+	for (size_t i = 0; i < ctx->ninst; i++)
+		if (ctx->inst[i]->group_idx == in->group_idx && ctx->inst[i]->fsm.state != to)
+			all = false;
+	if (all && g->state != to) {
+		g->state = to;
+		vrrp_notify_group(ctx, g);
+	}
+}
+
+static void
+timer_due(struct ev_timer *t)
+{
+	struct vrrp_inst *in = t->data;
+	uint64_t now = ev_now();
+
+	/* a late timer is a late failover: worth a line when debugging one */
+	if (now > t->when + 20 * NS_PER_MS)
+		log_debug("%s: timer %llu ms late", in->cfg.name, (unsigned long long)((now - t->when) / NS_PER_MS));
+	vrrp_inst_act(in, vrrp_fsm_timer(&in->fsm, now));
+}
+
+void
+vrrp_inst_start(struct vrrp_inst *in)
+{
+	bool resume = in->resume_master && !in->faulty;
+
+	if (in->started)
+		return;
+	in->started = true;
+	vrrp_inst_attach(in);
+	if (!resume)
+		remove_stale(in);
+	else
+		log_info("%s: resuming as master (remembered by the parent)", in->cfg.name);
+	in->quiet = resume;
+	refresh_src(in);
+	vrrp_inst_act(in, vrrp_fsm_start(&in->fsm, ev_now(), in->faulty || in->sock == NULL, resume));
+}
+
+void
+vrrp_inst_stop(struct vrrp_inst *in)
+{
+	if (!in->started)
+		return;
+	vrrp_inst_act(in, vrrp_fsm_stop(&in->fsm, ev_now()));
+	if (in->vips_on)
+		set_addresses(in, false);
+}
+
+void
+vrrp_inst_update(struct vrrp_inst *in, const struct cfg_vrrp_instance *cfg)
+{
+	struct cfg_vrrp_instance old = in->cfg;
+	bool master = in->fsm.state == VRRP_STATE_MASTER;
+
+	if (memcmp((const char *)cfg + sizeof(cfg->hdr), (const char *)&old + sizeof(old.hdr),
+		   sizeof(*cfg) - sizeof(cfg->hdr)) == 0) {
+		in->cfg.hdr = cfg->hdr;
+		return;		/* unchanged: keeps its state and addresses, no flap */
+	}
+	/* a master drops the addresses it no longer has and adds the new ones; nothing flaps */
+	if (master && in->ctx->nl != NULL) {
+		for (uint32_t i = 0; i < old.nroutes; i++)
+			set_route(in, &old.routes[i], false);
+		for (uint32_t i = 0; i < old.nvips; i++) {
+			bool kept = false;
+
+			for (uint32_t j = 0; j < cfg->nvips && !kept; j++)
+				kept = memcmp(&old.vips[i], &cfg->vips[j], sizeof(old.vips[i])) == 0;
+			if (!kept)
+				set_vip(in, &old.vips[i], false);
+		}
+	}
+	in->cfg = *cfg;
+	sanitize(&in->cfg);
+	build_addrs(in);
+	if (master && in->ctx->nl != NULL)
+		set_addresses(in, true);
+	in->fsm.adv_int_ns = in->cfg.advert_int_ms * NS_PER_MS;
+	in->fsm.preempt = !in->cfg.nopreempt;
+	in->fsm.preempt_delay_ns = in->cfg.preempt_delay_ms * NS_PER_MS;
+	in->have_src = false;
+	refresh_src(in);
+	/* the priority goes through tracking, which adds the weights to the new base */
+	log_info("%s: configuration changed; adapted in state %s", in->cfg.name, vrrp_state_name(in->fsm.state));
+}
+
+/* ---- receiving ---- */
+
+static bool
+from_peer(const struct vrrp_inst *in, const uint8_t *src)
+{
+	for (uint32_t i = 0; i < in->cfg.npeers; i++)
+		if (memcmp(in->cfg.peers[i].addr, src, alen(in->family)) == 0)
+			return true;
+	return false;
+}
+
+static struct vrrp_inst *
+find_vrid(struct vrrp_sock *s, uint8_t vrid, int version)
+{
+	struct vrrp_ctx *ctx = s->ctx;
+	struct vrrp_inst *any = NULL;
+
+	for (size_t i = 0; i < ctx->ninst; i++) {
+		struct vrrp_inst *in = ctx->inst[i];
+
+		if (in->sock != s || in->cfg.vrid != vrid)
+			continue;
+		if (in->version == version)
+			return in;
+		any = in;
+	}
+	return any;
+}
+
+static void
+drop(struct vrrp_inst *in, enum vrrp_drop why, const struct vrrp_rx_meta *meta)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	in->drops[why]++;
+	inet_ntop(meta->family, meta->src, a, sizeof(a));
+	if (why == VRRP_DROP_ADDR_LIST) {
+		/* once until a good advert: a misconfigured peer would otherwise fill the log */
+		if (!in->addr_err_logged)
+			log_warnx("%s: advert from %s lists other addresses than ours; dropped", in->cfg.name, a);
+		in->addr_err_logged = true;
+	} else {
+		log_debug("%s: dropped an advert from %s: %s", in->cfg.name, a, vrrp_drop_name(why));
+	}
+}
+
+void
+vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const struct vrrp_rx_meta *rxmeta)
+{
+	struct vrrp_rx_meta meta = *rxmeta;
+	struct vrrp_pkt pkt;
+	enum vrrp_drop why;
+	struct vrrp_inst *in;
+	struct vrrp_expect exp;
+	unsigned flags = 0;
+	bool higher;
+
+	/* accept old-style IPv4 v3 checksums when any instance here asks for it */
+	for (size_t i = 0; i < s->ctx->ninst; i++)
+		if (s->ctx->inst[i]->sock == s && s->ctx->inst[i]->cfg.v3_checksum_as_v2)
+			flags = VRRP_CSUM_V3_AS_V2;
+	if (s->family == AF_INET)
+		why = vrrp_pkt_decode_ip4(buf, len, flags, &meta, &pkt);
+	else
+		why = vrrp_pkt_decode(buf, len, &meta, flags, &pkt);
+	in = find_vrid(s, pkt.vrid, pkt.version);
+	if (in == NULL) {
+		s->drops[why == VRRP_OK ? VRRP_DROP_VRID : why]++;
+		return;
+	}
+	if (in->have_src && memcmp(meta.src, in->src, alen(in->family)) == 0)
+		return;		/* our own, looped back by a bridge or a unicast peer list naming us */
+	if (why != VRRP_OK) {
+		drop(in, why, &meta);
+		return;
+	}
+	memset(&exp, 0, sizeof(exp));
+	exp.version = in->version;
+	exp.family = in->family;
+	exp.interval_cs = (uint16_t)((in->cfg.advert_int_ms / 1000) * 100);
+	if (in->version == 2 && in->cfg.auth_type == VRRP_AUTH_PASS) {
+		exp.auth_type = VRRP_AUTH_PASS;
+		memcpy(exp.auth, in->cfg.auth_pass, strnlen(in->cfg.auth_pass, sizeof(exp.auth)));
+	}
+	exp.addrs = in->addrs;
+	exp.naddr = in->naddr;
+	if ((why = vrrp_pkt_check(&pkt, &exp)) != VRRP_OK) {
+		drop(in, why, &meta);
+		return;
+	}
+	if (!is_multicast(in) && !from_peer(in, meta.src)) {
+		drop(in, VRRP_DROP_PEER, &meta);
+		return;
+	}
+	in->addr_err_logged = false;
+	in->adverts_rx++;
+	if (pkt.priority == 0)
+		in->prio0_rx++;
+	if (pkt.priority == 255 && in->fsm.priority == 255)
+		log_warnx("%s: another address owner advertises VRID %u", in->cfg.name, in->cfg.vrid);
+	higher = memcmp(meta.src, in->src, alen(in->family)) > 0;
+	vrrp_inst_act(in, vrrp_fsm_advert(&in->fsm, ev_now(), pkt.priority, pkt.interval_cs, higher));
+	if (in->fsm.state == VRRP_STATE_BACKUP && pkt.priority != 0) {
+		memcpy(in->master_addr, meta.src, sizeof(meta.src));
+		in->have_master = true;
+	}
+}

@@ -1,0 +1,94 @@
+/*
+ * Telling the world about transitions, as keepalived does: notify_master/backup/fault/stop scripts, the
+ * generic `notify` script with arguments `INSTANCE|GROUP name STATE priority`, and lines of the same form
+ * (`INSTANCE "VI_1" MASTER 100`) written to notify_fifo and vrrp_notify_fifo.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "vrrp/vrrp_int.h"
+#include "vrrp/vrrp_script.h"
+
+/* Notify scripts get this long before they are killed: a hung script must not pile up. */
+#define NOTIFY_TIMEOUT_NS (60ULL * 1000000000ULL)
+
+static void
+fifo_write(const char *path, const char *line)
+{
+	int fd;
+	size_t len = strlen(line);
+
+	if (path[0] == '\0')
+		return;
+	/* non-blocking: with no reader (ENXIO) or a full pipe, the event is lost rather than the loop stalled */
+	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		log_debug("notify fifo %s: %s", path, strerror(errno));
+		return;
+	}
+	if (write(fd, line, len) != (ssize_t)len)
+		log_debug("notify fifo %s: short write", path);
+	close(fd);
+}
+
+static void
+run(struct vrrp_ctx *ctx, const char *cmd, const char *const *args)
+{
+	if (cmd[0] == '\0' || ctx->runner == NULL)
+		return;
+	vrrp_runner_run(ctx->runner, cmd, args, ctx->global.script_user, NOTIFY_TIMEOUT_NS, NULL, NULL);
+}
+
+static void
+notify(struct vrrp_ctx *ctx, const char *kind, const char *name, enum vrrp_state state, unsigned prio,
+       const char *on_master, const char *on_backup, const char *on_fault, const char *on_stop,
+       const char *generic)
+{
+	char prio_s[16], line[CFG_NAME_MAX + 64];
+	const char *sname = vrrp_state_name(state);
+	const char *args[] = { kind, name, sname, prio_s, NULL };
+
+	snprintf(prio_s, sizeof(prio_s), "%u", prio);
+	switch (state) {
+	case VRRP_STATE_MASTER:
+		run(ctx, on_master, NULL);
+		break;
+	case VRRP_STATE_BACKUP:
+		run(ctx, on_backup, NULL);
+		break;
+	case VRRP_STATE_FAULT:
+		run(ctx, on_fault, NULL);
+		break;
+	case VRRP_STATE_STOP:
+		run(ctx, on_stop, NULL);
+		break;
+	default:
+		return;
+	}
+	run(ctx, generic, args);
+	snprintf(line, sizeof(line), "%s \"%s\" %s %u\n", kind, name, sname, prio);
+	fifo_write(ctx->global.notify_fifo, line);
+	if (strcmp(ctx->global.vrrp_notify_fifo, ctx->global.notify_fifo) != 0)
+		fifo_write(ctx->global.vrrp_notify_fifo, line);
+}
+
+void
+vrrp_notify_inst(struct vrrp_inst *in)
+{
+	const struct cfg_vrrp_instance *c = &in->cfg;
+
+	notify(in->ctx, "INSTANCE", c->name, in->fsm.state, in->fsm.priority, c->notify_master, c->notify_backup,
+	       c->notify_fault, c->notify_stop, c->notify);
+}
+
+void
+vrrp_notify_group(struct vrrp_ctx *ctx, struct vrrp_group *g)
+{
+	const struct cfg_vrrp_sync_group *c = &g->cfg;
+
+	notify(ctx, "GROUP", c->name, g->state, 0, c->notify_master, c->notify_backup, c->notify_fault, "",
+	       c->notify);
+}
