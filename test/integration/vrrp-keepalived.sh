@@ -61,10 +61,15 @@ start_keepalived k "$T/k.conf"
 for n in $VIPD_NAMES; do wait_for "vipd master of $n" 10 state_is v $n MASTER; done
 for n in $KA_NAMES; do wait_for "vipd backup of $n" 10 state_is v $n BACKUP; done
 # and keepalived agrees: the VIPs are where they should be, on one side only
+master_known() {
+	m=$(inst "$1" "$2" master)
+	[ -n "$m" ] && [ "$m" != null ]
+}
 for n in $KA_NAMES; do
 	wait_for "$n's VIP on keepalived" 10 has_addr k "$(vip_of $n)"
 	check "$n's VIP not on vipd" no_addr v "$(vip_of $n)"
-	check "vipd knows keepalived as $n's master" [ "$(inst v $n master)" != "" ]
+	# keepalived puts its VIP up before its first advert as master reaches vipd: wait for that advert
+	wait_for "vipd knows keepalived as $n's master" 5 master_known v $n
 done
 for n in $VIPD_NAMES; do
 	wait_for "$n's VIP on vipd" 5 has_addr v "$(vip_of $n)"
