@@ -351,8 +351,11 @@ echo "dC drops: $(sync_status dC | jq -c .drops)"
 [[ $(delta bad_mac) -eq 2 ]] || fail "expected 2 more bad MACs (forged, tampered), got $(delta bad_mac)"
 [[ $(delta replay) -ge 1 ]] || fail "expected a replay, got $(delta replay)"
 [[ $(delta unauthenticated) -eq 1 ]] || fail "expected 1 plain datagram refused, got $(delta unauthenticated)"
-[[ $(sync_field dC .datagrams_injected) -eq $(jq .datagrams_injected <<<"$before") ]] ||
-	fail "a bad frame was injected"
+# dA's kernel master may send a late datagram meanwhile, which is injected as it should be: so of the
+# datagrams that arrived since $before, the 4 attack ones must not have led to an injection.
+injected=$(( $(sync_field dC .datagrams_injected) - $(jq .datagrams_injected <<<"$before") ))
+arrived=$(( $(sync_field dC .datagrams_in) - $(jq .datagrams_in <<<"$before") ))
+(( injected <= arrived - 4 )) || fail "a bad frame was injected ($injected injected of $arrived arrived)"
 topo_in dC ipvsadm -Lnc | grep -q '203\.0\.113\.' && fail "a forged connection was installed"
 [[ $(topo_in dC ipvsadm -Lnc | wc -l) -eq $before_conns ]] || fail "dC's table changed"
 step "forged, tampered, replayed and plain datagrams dropped and counted; nothing installed"
