@@ -159,19 +159,16 @@ nl_talk(struct vrrp_nl *nl, void *buf, size_t len, uint32_t seq)
 	}
 }
 
-int
-vrrp_nl_addr(struct vrrp_nl *nl, bool add, int ifindex, const struct cfg_vrrp_vip *vip)
+/* Sends one add or delete; adding what is there, or deleting what is gone (`gone`), is success. */
+static int
+nl_change(struct vrrp_nl *nl, void *buf, size_t len, uint32_t seq, bool add, int gone)
 {
-	char buf[512];
-	uint32_t seq = ++nl->seq;
-	size_t len = vrrp_addr_msg(buf, sizeof(buf), add, ifindex, vip, seq);
-
 	if (len == 0) {
 		errno = EMSGSIZE;
 		return -1;
 	}
 	if (nl_talk(nl, buf, len, seq) == -1) {
-		if ((add && errno == EEXIST) || (!add && (errno == EADDRNOTAVAIL || errno == ENODEV)))
+		if ((add && errno == EEXIST) || (!add && (errno == gone || errno == ENODEV)))
 			return 0;
 		return -1;
 	}
@@ -179,22 +176,21 @@ vrrp_nl_addr(struct vrrp_nl *nl, bool add, int ifindex, const struct cfg_vrrp_vi
 }
 
 int
+vrrp_nl_addr(struct vrrp_nl *nl, bool add, int ifindex, const struct cfg_vrrp_vip *vip)
+{
+	char buf[512];
+	uint32_t seq = ++nl->seq;
+
+	return nl_change(nl, buf, vrrp_addr_msg(buf, sizeof(buf), add, ifindex, vip, seq), seq, add, EADDRNOTAVAIL);
+}
+
+int
 vrrp_nl_route(struct vrrp_nl *nl, bool add, int ifindex, const struct cfg_vrrp_route *r)
 {
 	char buf[512];
 	uint32_t seq = ++nl->seq;
-	size_t len = vrrp_route_msg(buf, sizeof(buf), add, ifindex, r, seq);
 
-	if (len == 0) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	if (nl_talk(nl, buf, len, seq) == -1) {
-		if ((add && errno == EEXIST) || (!add && (errno == ESRCH || errno == ENODEV)))
-			return 0;
-		return -1;
-	}
-	return 0;
+	return nl_change(nl, buf, vrrp_route_msg(buf, sizeof(buf), add, ifindex, r, seq), seq, add, ESRCH);
 }
 
 size_t
