@@ -12,8 +12,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/ip_vs.h>
 
@@ -163,19 +165,38 @@ open_kernel(struct ipvs_ctx *ctx)
 }
 
 /* quorum_up / quorum_down of the virtual servers whose quorum changed in the last build */
+
+/* A virtual server as its config names it; the file's name stays with the parent, so not file:line. */
+static const char *
+vs_describe(const struct cfg_virtual_server *vs, char *buf, size_t len)
+{
+	char addr[64];
+
+	if (vs->group[0] != '\0')
+		snprintf(buf, len, "group %s", vs->group);
+	else if (vs->fwmark != 0)
+		snprintf(buf, len, "fwmark %u", vs->fwmark);
+	else if (cfg_format_addr(&vs->addr, addr, sizeof(addr)) == 0)
+		snprintf(buf, len, vs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, vs->port);
+	else
+		snprintf(buf, len, "at line %u", vs->hdr.pos.line);
+	return buf;
+}
+
 static void
 run_quorum_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 {
 	for (size_t i = 0; i < ctx->model.nchanges; i++) {
 		const struct ipvs_quorum_change *c = &ctx->model.changes[i];
 		const struct cfg_virtual_server *vs = config_find_id(conf, CFG_VIRTUAL_SERVER, c->vs_id);
+		char where[CFG_NAME_MAX + 64];
 		const char *cmd;
 
 		if (vs == NULL)
 			continue;
 		cmd = c->lost ? vs->quorum_down : vs->quorum_up;
-		log_info("virtual server at %s:%u: quorum %s", cfg_file_name(&conf->source.files, vs->hdr.pos),
-			 vs->hdr.pos.line, c->lost ? "lost" : "regained");
+		log_info("virtual server %s: quorum %s", vs_describe(vs, where, sizeof(where)),
+			 c->lost ? "lost" : "regained");
 		if (cmd[0] == '\0' || ctx->runner == NULL)
 			continue;
 		if (vrrp_runner_run(ctx->runner, cmd, NULL, conf->global->script_user, SCRIPT_TIMEOUT_NS, NULL, NULL) > 0)
