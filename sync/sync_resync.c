@@ -303,6 +303,97 @@ sync_proc_parse_line(const char *line, struct sync_proc_fmt *fmt, const struct s
 	return SYNC_LINE_CONN;
 }
 
+int
+sync_proc_reader_open(struct sync_proc_reader *r, const char *conns, const char *services)
+{
+	char *svc;
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	if ((r->fd = open(conns, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	/* without the service list every connection is sent as masqueraded */
+	if (services != NULL && (svc = sync_read_file(services, &len)) != NULL) {
+		if (sync_fwd_map_parse(&r->fwd, svc) == -1)
+			sync_fwd_map_free(&r->fwd);
+		free(svc);
+	}
+	return 0;
+}
+
+/* Hands out the complete lines in the buffer; keeps a partial last one (all of it at the end). */
+static void
+reader_lines(struct sync_proc_reader *r, bool at_end, sync_conn_cb cb, void *arg)
+{
+	size_t pos = 0;
+
+	for (;;) {
+		char *line = r->buf + pos, *nl = memchr(line, '\n', r->len - pos);
+		struct sync_conn c;
+
+		if (nl == NULL) {
+			if (!at_end || pos == r->len)
+				break;
+			nl = r->buf + r->len;	/* the buffer keeps a byte free for this */
+		}
+		*nl = '\0';
+		switch (sync_proc_parse_line(line, &r->fmt, &r->fwd, &c)) {
+		case SYNC_LINE_CONN:
+			r->records++;
+			if (cb != NULL)
+				cb(&c, arg);
+			break;
+		case SYNC_LINE_HEADER:
+			break;
+		case SYNC_LINE_SKIP:
+			r->skipped++;
+			break;
+		case SYNC_LINE_BAD:
+			r->bad++;
+			break;
+		}
+		pos = (size_t)(nl - r->buf) + (nl < r->buf + r->len);
+		if (pos >= r->len)
+			break;
+	}
+	memmove(r->buf, r->buf + pos, r->len - pos);
+	r->len -= pos;
+}
+
+int
+sync_proc_reader_step(struct sync_proc_reader *r, unsigned reads, sync_conn_cb cb, void *arg)
+{
+	while (reads-- > 0) {
+		ssize_t n;
+
+		if (r->len == sizeof(r->buf) - 1) {
+			/* a line longer than the buffer is no connection line: drop what we have of it */
+			r->bad++;
+			r->len = 0;
+		}
+		n = read(r->fd, r->buf + r->len, sizeof(r->buf) - 1 - r->len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		r->len += (size_t)n;
+		reader_lines(r, n == 0, cb, arg);
+		if (n == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+sync_proc_reader_close(struct sync_proc_reader *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	sync_fwd_map_free(&r->fwd);
+	r->len = 0;
+}
+
 void
 sync_resync_start(struct sync_resync *rs, char *text, size_t len, struct sync_fwd_map *fwd)
 {

@@ -1,8 +1,8 @@
 /*
  * Full-table resync: the kernel has no call that lists connections, so the master reads the text of
  * /proc/net/ip_vs_conn (or ip_vs_conn_sync) and turns each line back into a v1 sync record. The parsing is
- * pure (unit tested on text captured from a real kernel); the cursor hands out records a budget at a time
- * so the sender can rate-limit itself.
+ * pure (unit tested on text captured from a real kernel); the reader goes through the file a few pages at
+ * a time (sync_cache.h explains why that file is only read once).
  *
  * What the text does not show is recovered or defaulted: the forwarding method comes from /proc/net/ip_vs
  * (the real server's line; masquerading if it is not found), the timeout is the seconds left. Not shown
@@ -51,7 +51,28 @@ struct sync_proc_fmt {
 enum sync_line sync_proc_parse_line(const char *line, struct sync_proc_fmt *fmt, const struct sync_fwd_map *fwd,
 				    struct sync_conn *c);
 
-/* A snapshot of the table being sent, consumed a budget at a time. */
+/*
+ * Reads a connection table from /proc a few read()s at a time, so the event loop keeps running: each read
+ * returns one page and costs the kernel a walk of its hash up to that point.
+ */
+struct sync_proc_reader {
+	int fd;
+	char buf[64 * 1024];
+	size_t len;
+	struct sync_proc_fmt fmt;
+	struct sync_fwd_map fwd;
+	uint64_t records, bad, skipped;
+};
+/* Opens conns (e.g. /proc/net/ip_vs_conn), and reads services (/proc/net/ip_vs, NULL: none) for the
+ * forwarding methods. -1 with errno if conns cannot be opened. */
+int sync_proc_reader_open(struct sync_proc_reader *r, const char *conns, const char *services);
+/* Up to `reads` read()s; cb gets each connection. Returns 1 at the end of the file, 0 if there is more, -1
+ * with errno on a read error. */
+int sync_proc_reader_step(struct sync_proc_reader *r, unsigned reads, sync_conn_cb cb, void *arg);
+void sync_proc_reader_close(struct sync_proc_reader *r);
+
+/* TRANSITIONAL (removed once sync.c answers resyncs from sync_cache): a snapshot of the table being sent,
+ * consumed a budget at a time. */
 struct sync_resync {
 	char *text;		/* owned */
 	size_t len, pos;
@@ -59,9 +80,7 @@ struct sync_resync {
 	struct sync_fwd_map fwd;
 	uint64_t records, bad, skipped;
 };
-/* Takes ownership of text (malloc'd, NUL-terminated) and of fwd. */
 void sync_resync_start(struct sync_resync *rs, char *text, size_t len, struct sync_fwd_map *fwd);
-/* Adds up to max records to enc; returns how many were added. Stops early when enc is full (*full set). */
 unsigned sync_resync_fill(struct sync_resync *rs, struct sync_enc *enc, unsigned max, bool *full);
 bool sync_resync_done(const struct sync_resync *rs);
 void sync_resync_free(struct sync_resync *rs);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sync/sync_resync.h"
 
@@ -281,6 +282,55 @@ START_TEST(read_file)
 }
 END_TEST
 
+static void
+count_conn(const struct sync_conn *c, void *arg)
+{
+	unsigned *seen = arg;
+	unsigned id = (unsigned)c->caddr[1] << 16 | (unsigned)c->caddr[2] << 8 | c->caddr[3];
+
+	ck_assert_uint_lt(id, 20000);
+	ck_assert_uint_eq(c->cport, 1024 + id % 7);
+	seen[id]++;
+}
+
+/* The reader goes through a big file a read at a time, lines cut anywhere, the last one without newline. */
+START_TEST(reader)
+{
+	char path[] = "/tmp/vipd-check-resync-XXXXXX", svc[] = "/tmp/vipd-check-resync-svc-XXXXXX";
+	int fd = mkstemp(path), sfd = mkstemp(svc);
+	FILE *f = fdopen(fd, "w");
+	unsigned *seen = calloc(20000, sizeof(unsigned));
+	struct sync_proc_reader r;
+	int rc, steps = 0;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(seen);
+	ck_assert_int_ge(sfd, 0);
+	ck_assert_int_eq(write(sfd, ip_vs, sizeof(ip_vs) - 1), (ssize_t)sizeof(ip_vs) - 1);
+	close(sfd);
+	fprintf(f, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+	for (unsigned i = 0; i < 20000; i++)
+		fprintf(f, "TCP 0A%06X %04X C000020A 0050 C6336415 0050 ESTABLISHED     %u%s", i, 1024 + i % 7, 900,
+			i + 1 < 20000 ? "\n" : "");
+	fclose(f);
+	ck_assert_int_eq(sync_proc_reader_open(&r, path, svc), 0);
+	ck_assert_uint_gt(r.fwd.n, 0);
+	while ((rc = sync_proc_reader_step(&r, 3, count_conn, seen)) == 0)
+		steps++;
+	ck_assert_int_eq(rc, 1);
+	ck_assert_int_gt(steps, 1);
+	ck_assert_uint_eq(r.records, 20000);
+	ck_assert_uint_eq(r.bad, 0);
+	for (unsigned i = 0; i < 20000; i++)
+		ck_assert_msg(seen[i] == 1, "connection %u seen %u times", i, seen[i]);
+	sync_proc_reader_close(&r);
+	unlink(path);
+	unlink(svc);
+	free(seen);
+	ck_assert_int_eq(sync_proc_reader_open(&r, "/nonexistent/vipd", NULL), -1);
+}
+END_TEST
+
 static Suite *
 resync_suite(void)
 {
@@ -291,6 +341,7 @@ resync_suite(void)
 	tcase_add_test(tc, conn_lines);
 	tcase_add_test(tc, odd_lines);
 	tcase_add_test(tc, cursor);
+	tcase_add_test(tc, reader);
 	tcase_add_test(tc, read_file);
 	suite_add_tcase(s, tc);
 	return s;
