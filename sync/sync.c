@@ -10,7 +10,8 @@
  *   - a tick: NACKs for gaps, giving up on gaps (then a resync request), sending the table a budget at a
  *     time, repeating an unanswered resync request;
  *   - a status timer: counters to the parent when they changed.
- * Mode kernel (keepalived's lvs_sync_daemon) needs the IPVS netlink library and is not started yet.
+ * Mode kernel (keepalived's lvs_sync_daemon) is sync_kernel.c: this file hands it the configuration, the
+ * VRRP states and the status requests.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +25,7 @@
 #include "lib/log.h"
 #include "sync/sync.h"
 #include "sync/sync_codec.h"
+#include "sync/sync_kernel.h"
 #include "sync/sync_relay.h"
 #include "sync/sync_resync.h"
 #include "sync/sync_secure.h"
@@ -122,6 +124,7 @@ struct sync_state {
 	uint64_t resync_asked, last_resync_request;
 	struct sync_stats st;
 	uint64_t reported;		/* a sum of the counters when status was last sent */
+	struct sync_kernel kern;	/* mode kernel */
 	uint8_t in[RECV_BUF];
 	uint8_t out[RECV_BUF + SYNC_FRAME_OVERHEAD];
 };
@@ -396,25 +399,26 @@ sync_dispatch(struct proc *p, const struct ipc_msg *msg)
 {
 	struct sync_state *s = p->state;
 	const struct ipc_vrrp_state *vs = msg->data;
+	char name[CFG_NAME_MAX];
 	size_t i;
 
 	if (msg->type != IPC_VRRP_STATE || msg->len != sizeof(*vs)) {
 		log_warnx("unexpected message %s from the parent, dropped", ipc_type_name(msg->type));
 		return;
 	}
+	snprintf(name, sizeof(name), "%.*s", CFG_NAME_MAX - 1, vs->instance);
 	/* kept even before a configuration names the instance: the parent may replay states first */
 	for (i = 0; i < s->nvrrp; i++)
-		if (strncmp(s->vrrp[i].instance, vs->instance, CFG_NAME_MAX) == 0)
+		if (strcmp(s->vrrp[i].instance, name) == 0)
 			break;
 	if (i == s->nvrrp && s->nvrrp < MAX_INSTANCES)
 		s->nvrrp++;
 	if (i < s->nvrrp) {
-		memcpy(s->vrrp[i].instance, vs->instance, CFG_NAME_MAX);
-		s->vrrp[i].instance[CFG_NAME_MAX - 1] = '\0';
+		memcpy(s->vrrp[i].instance, name, sizeof(name));
 		s->vrrp[i].state = vs->state;
 	}
-	if (!s->relay || s->cs.role != SYNC_ROLE_VRRP ||
-	    strncmp(vs->instance, s->cs.instance, CFG_NAME_MAX) != 0)
+	sync_kernel_vrrp(&s->kern, name, vs->state);
+	if (!s->relay || s->cs.role != SYNC_ROLE_VRRP || strcmp(name, s->cs.instance) != 0)
 		return;
 	set_role(s, vs->state == VRRP_STATE_MASTER ? SYNC_ROLE_MASTER : SYNC_ROLE_BACKUP);
 }
@@ -681,7 +685,7 @@ static uint64_t
 stats_sum(const struct sync_state *s)
 {
 	const uint64_t *v = (const uint64_t *)&s->st;
-	uint64_t sum = (uint64_t)s->role;
+	uint64_t sum = (uint64_t)s->role + sync_kernel_sum(&s->kern);
 
 	for (size_t i = 0; i < sizeof(s->st) / sizeof(uint64_t); i++)
 		sum += v[i] * (i + 1);
@@ -765,6 +769,7 @@ sync_init(struct proc *p)
 	ev_timer_init(&s->tick, tick, s, "sync tick");
 	ev_timer_init(&s->status, status_tick, s, "sync status");
 	ev_timer_init(&s->reopen, reopen, s, "sync reopen");
+	sync_kernel_init(&s->kern, p);
 	p->state = s;
 	ev_timer_after(p->loop, &s->status, EV_NSEC_PER_SEC);
 	return 0;
@@ -774,20 +779,22 @@ static int
 sync_apply(struct proc *p, const struct config *conf, const struct config *old)
 {
 	struct sync_state *s = p->state;
-	const struct cfg_lvs_sync_daemon *sd = &conf->global->lvs_sync_daemon;
 	const struct cfg_conn_sync *cs = config_get(conf, CFG_CONN_SYNC, 0);
+	struct sync_kernel_conf kc;
 	int role;
 
 	(void)old;
 	relay_close(s);
 	sync_tx_free(&s->tx);
 	s->relay = false;
-	if (cs == NULL || cs->mode != SYNC_MODE_RELAY) {
-		/* mode kernel drives the kernel daemons over IPVS netlink, which is not there yet */
-		log_warnx("configuration %u: %s: mode kernel is not implemented yet, nothing is synced", conf->generation,
-			  sd->enabled ? "lvs_sync_daemon" : cs ? "connection_sync" : "nothing to sync");
+	if (sync_kernel_conf_get(conf, &kc)) {
+		sync_kernel_apply(&s->kern, &kc, kc.instance[0] ? vrrp_state_of(s, kc.instance) : -1);
 		return 0;
 	}
+	/* from mode kernel to relay: the daemons it ran go, the relay's are the administrator's */
+	sync_kernel_stop(&s->kern);
+	if (cs == NULL || cs->mode != SYNC_MODE_RELAY)
+		return 0;
 	s->cs = *cs;
 	s->relay = true;
 	s->secure = cs->framing == SYNC_FRAMING_SECURE;
@@ -823,18 +830,12 @@ sync_status(struct proc *p, struct json_object *out)
 		return;
 	st = &s->st;
 	s->reported = stats_sum(s);
-	if (p->conf == NULL && !s->relay)
-		return;
-	if (!s->relay) {
-		const struct cfg_conn_sync *cs = p->conf ? config_get(p->conf, CFG_CONN_SYNC, 0) : NULL;
-
-		json_object_object_add(out, "mode", json_object_new_string("kernel"));
-		json_object_object_add(out, "state", json_object_new_string("not implemented"));
-		if (p->conf != NULL)
-			json_object_object_add(out, "interface", json_object_new_string(
-				cs ? cs->interface : p->conf->global->lvs_sync_daemon.interface));
+	if (s->kern.active) {
+		sync_kernel_status(&s->kern, out);
 		return;
 	}
+	if (!s->relay)
+		return;
 	json_object_object_add(out, "mode", json_object_new_string("relay"));
 	json_object_object_add(out, "interface", json_object_new_string(s->cs.interface));
 	json_object_object_add(out, "framing", json_object_new_string(s->secure ? "secure" : "compat"));
@@ -880,6 +881,7 @@ sync_shutdown(struct proc *p)
 	if (s == NULL)
 		return;
 	relay_close(s);
+	sync_kernel_stop(&s->kern);
 	ev_timer_stop(p->loop, &s->status);
 	sync_tx_free(&s->tx);
 	free(s);

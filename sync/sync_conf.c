@@ -27,22 +27,62 @@ option_number(struct cfg_ctx *ctx, const struct cfg_stmt *st, int i, int64_t min
 	return 0;
 }
 
+/*
+ * No `id`: keepalived takes the followed instance's virtual_router_id (0 without an instance). The
+ * instance may be declared after global_defs, so the number is settled in sync_conf_check.
+ */
+#define SYNCID_FROM_VRID UINT32_MAX
+
+static bool
+is_option_word(const char *w)
+{
+	return strcmp(w, "id") == 0 || strcmp(w, "maxlen") == 0 || strcmp(w, "port") == 0 || strcmp(w, "ttl") == 0 ||
+	       strcmp(w, "group") == 0 || strcmp(w, "inst") == 0;
+}
+
+static bool
+is_multicast(const struct cfg_addr *a)
+{
+	return (a->family == AF_INET && (a->addr[0] & 0xf0) == 0xe0) || (a->family == AF_INET6 && a->addr[0] == 0xff);
+}
+
+static int
+option_group(struct cfg_ctx *ctx, const struct cfg_stmt *st, int i, struct cfg_addr *out)
+{
+	if (i + 1 >= st->argc || cfg_parse_addr(st->argv[i + 1], false, out) == -1 || !is_multicast(out))
+		return cfg_stmt_error(ctx, st, "group needs a multicast address (IPv4 or IPv6)");
+	return 0;
+}
+
+/*
+ * keepalived's forms: `IFACE VRRP_INSTANCE [SYNCID]` (old), `IFACE [VRRP_INSTANCE] [id N] ...` and, from
+ * keepalived 2.2, `IFACE [inst VRRP_INSTANCE] [id N] ...`.
+ */
 int
 sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw,
 			  void *obj)
 {
 	struct cfg_lvs_sync_daemon *sd = &((struct cfg_global *)obj)->lvs_sync_daemon;
+	int64_t v;
 	int i = 2;
 
-	if (cfg_nargs(ctx, st, 1, 12) == -1 || copy_word(ctx, st, sd->interface, sizeof(sd->interface),
+	if (sd->enabled)
+		return cfg_stmt_error(ctx, st, "given twice (the kernel runs one pair of sync daemons)");
+	if (cfg_nargs(ctx, st, 1, 14) == -1 || copy_word(ctx, st, sd->interface, sizeof(sd->interface),
 							st->argv[1]) == -1)
 		return -1;
-	/* the optional instance name comes first and is not one of the option words */
-	if (i < st->argc && strcmp(st->argv[i], "id") && strcmp(st->argv[i], "maxlen") &&
-	    strcmp(st->argv[i], "port") && strcmp(st->argv[i], "ttl") && strcmp(st->argv[i], "group")) {
+	sd->syncid = SYNCID_FROM_VRID;
+	/* not given: the kernel sizes datagrams from the interface's MTU, as it does for keepalived */
+	sd->maxlen = 0;
+	if (i < st->argc && !is_option_word(st->argv[i])) {
 		if (copy_word(ctx, st, sd->instance, sizeof(sd->instance), st->argv[i]) == -1)
 			return -1;
 		i++;
+		if (i < st->argc && cfg_parse_int(st->argv[i], 0, 255, &v) == 0) {
+			cfg_stmt_warning(ctx, st, "write 'id %s' for the sync id", st->argv[i]);
+			sd->syncid = (uint32_t)v;
+			i++;
+		}
 	}
 	for (; i < st->argc; i += 2) {
 		const char *opt = st->argv[i];
@@ -57,8 +97,12 @@ sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const 
 		else if (strcmp(opt, "ttl") == 0)
 			r = option_number(ctx, st, i, 1, 255, &sd->ttl);
 		else if (strcmp(opt, "group") == 0)
-			r = (i + 1 < st->argc && cfg_parse_addr(st->argv[i + 1], false, &sd->group) == 0) ? 0 :
-			    cfg_stmt_error(ctx, st, "group needs a multicast address");
+			r = option_group(ctx, st, i, &sd->group);
+		else if (strcmp(opt, "inst") == 0 && sd->instance[0] == '\0')
+			r = i + 1 < st->argc ? copy_word(ctx, st, sd->instance, sizeof(sd->instance), st->argv[i + 1]) :
+			    cfg_stmt_error(ctx, st, "inst needs a vrrp_instance name");
+		else if (strcmp(opt, "inst") == 0)
+			r = cfg_stmt_error(ctx, st, "the vrrp_instance is given twice");
 		else
 			r = cfg_stmt_error(ctx, st, "unknown option '%s'", opt);
 		if (r == -1)
@@ -152,6 +196,24 @@ static const struct cfg_keyword conn_sync_keywords[] = {
 
 const struct cfg_block conn_sync_block = { "connection_sync", conn_sync_keywords, NULL };
 
+/* Mode kernel drives the kernel's daemons, which have no use for the relay's keywords. */
+static int
+kernel_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_conn_sync *cs)
+{
+	const char *relay_only = cs->npeers > 0 ? "peer" : cs->framing != SYNC_FRAMING_COMPAT ? "framing" :
+				 cs->auth_key_len > 0 ? "auth_key" : cs->kernel_interface[0] ? "kernel_interface" :
+				 cs->relay_interface[0] ? "relay_interface" :
+				 cs->kernel_master_port ? "kernel_master_port" :
+				 cs->kernel_backup_port ? "kernel_backup_port" : NULL;
+
+	if (relay_only != NULL)
+		return cfg_stmt_error(ctx, st, "%s is for mode relay (mode kernel drives the kernel's daemons)",
+				      relay_only);
+	if (cs->group.family != 0 && !is_multicast(&cs->group))
+		return cfg_stmt_error(ctx, st, "group must be a multicast address");
+	return 0;
+}
+
 static int
 conn_sync_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
@@ -159,14 +221,14 @@ conn_sync_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 
 	if (cs->interface[0] == '\0')
 		return cfg_stmt_error(ctx, st, "needs an interface");
+	if (cs->instance[0] != '\0' && cs->role != SYNC_ROLE_VRRP)
+		return cfg_stmt_error(ctx, st, "vrrp_instance and role exclude each other");
 	if (cs->mode != SYNC_MODE_RELAY)
-		return 0;
+		return kernel_finish(ctx, st, cs);
 	if (cs->kernel_interface[0] == '\0' || cs->relay_interface[0] == '\0')
 		return cfg_stmt_error(ctx, st, "mode relay needs kernel_interface and relay_interface (a veth pair)");
 	if (cs->instance[0] == '\0' && cs->role == SYNC_ROLE_VRRP)
 		return cfg_stmt_error(ctx, st, "mode relay needs a vrrp_instance to follow, or a role");
-	if (cs->instance[0] != '\0' && cs->role != SYNC_ROLE_VRRP)
-		return cfg_stmt_error(ctx, st, "vrrp_instance and role exclude each other");
 	if (cs->framing == SYNC_FRAMING_SECURE && cs->auth_key_len == 0)
 		return cfg_stmt_error(ctx, st, "framing secure needs an auth_key");
 	if (cs->group.family != 0 && (cs->group.family != AF_INET || (cs->group.addr[0] & 0xf0) != 0xe0))
@@ -180,35 +242,45 @@ const struct cfg_object_spec conn_sync_spec = {
 	CFG_CONN_SYNC, &conn_sync_block, 0, 1, NULL, conn_sync_finish,
 };
 
-static bool
-instance_exists(const struct config *conf, const char *name)
+static const struct cfg_vrrp_instance *
+instance_find(const struct config *conf, const char *name)
 {
 	struct cfg_vrrp_instance *vi;
 
 	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
 		if (strcmp(vi->name, name) == 0)
-			return true;
-	return false;
+			return vi;
+	return NULL;
 }
 
-/* The VRRP instance whose state a sync daemon follows must exist. */
+/*
+ * The VRRP instance a sync daemon follows must exist; lvs_sync_daemon without `id` takes its
+ * virtual_router_id. Both kinds of sync at once would fight over the same kernel daemons.
+ */
 int
 sync_conf_check(struct cfg_ctx *ctx)
 {
 	const struct config *conf = ctx->conf;
-	const struct cfg_lvs_sync_daemon *sd = &conf->global->lvs_sync_daemon;
+	struct cfg_lvs_sync_daemon *sd = &conf->global->lvs_sync_daemon;
+	const struct cfg_vrrp_instance *vi = NULL;
 	struct cfg_conn_sync *cs;
 	size_t before = ctx->diag->nerrors;
 
-	if (sd->enabled && sd->instance[0] && !instance_exists(conf, sd->instance))
+	if (sd->enabled && sd->instance[0] && (vi = instance_find(conf, sd->instance)) == NULL)
 		cfg_error(ctx->diag, conf->global->hdr.pos, "lvs_sync_daemon: unknown vrrp_instance '%s'",
 			  sd->instance);
+	if (sd->enabled && sd->syncid == SYNCID_FROM_VRID)
+		sd->syncid = vi != NULL ? vi->vrid & 0xff : 0;
 	CONFIG_FOREACH(conf, CFG_CONN_SYNC, struct cfg_conn_sync, cs)
-		if (cs->instance[0] && !instance_exists(conf, cs->instance))
+		if (cs->instance[0] && instance_find(conf, cs->instance) == NULL)
 			cfg_error(ctx->diag, cs->hdr.pos, "connection_sync: unknown vrrp_instance '%s'", cs->instance);
 	if (conf->count[CFG_CONN_SYNC] > 1) {
 		cs = config_get(conf, CFG_CONN_SYNC, 1);
 		cfg_error(ctx->diag, cs->hdr.pos, "connection_sync: only one block is allowed");
+	}
+	if (sd->enabled && conf->count[CFG_CONN_SYNC] > 0) {
+		cs = config_get(conf, CFG_CONN_SYNC, 0);
+		cfg_error(ctx->diag, cs->hdr.pos, "connection_sync: lvs_sync_daemon is given too; use one of them");
 	}
 	return (int)(ctx->diag->nerrors - before);
 }

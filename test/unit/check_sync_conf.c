@@ -109,6 +109,100 @@ START_TEST(relay_errors)
 }
 END_TEST
 
+#define VI_1 "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n" \
+	     " virtual_ipaddress {\n  192.0.2.10/24\n }\n}\n"
+#define GLOBAL(line) "global_defs {\n lvs_sync_daemon " line "\n}\n"
+
+/* keepalived's forms of lvs_sync_daemon, and what each leaves for the kernel to choose. */
+START_TEST(lvs_sync_daemon_forms)
+{
+	static const struct {
+		const char *text;
+		const char *instance;
+		uint32_t syncid, maxlen;
+	} cases[] = {
+		{ GLOBAL("eth1 VI_1") VI_1, "VI_1", 51, 0 },		/* no id: the instance's vrid */
+		{ GLOBAL("eth1 VI_1 id 0") VI_1, "VI_1", 0, 0 },
+		{ GLOBAL("eth1 VI_1 9") VI_1, "VI_1", 9, 0 },		/* the old form, with a warning */
+		{ GLOBAL("eth1 inst VI_1 maxlen 1400") VI_1, "VI_1", 51, 1400 },	/* keepalived 2.2 */
+		{ GLOBAL("eth1 id 4 inst VI_1") VI_1, "VI_1", 4, 0 },
+		{ GLOBAL("eth1"), "", 0, 0 },
+		{ GLOBAL("eth1 id 12 group ff02::81"), "", 12, 0 },
+	};
+	char err[512];
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config *conf = load(cases[i].text, err, sizeof(err), &n);
+		const struct cfg_lvs_sync_daemon *sd;
+
+		ck_assert_msg(conf != NULL, "case %zu: %s", i, err);
+		sd = &conf->global->lvs_sync_daemon;
+		ck_assert(sd->enabled);
+		ck_assert_str_eq(sd->interface, "eth1");
+		ck_assert_str_eq(sd->instance, cases[i].instance);
+		ck_assert_msg(sd->syncid == cases[i].syncid, "case %zu: syncid %u", i, sd->syncid);
+		ck_assert_uint_eq(sd->maxlen, cases[i].maxlen);
+		config_free(conf);
+	}
+}
+END_TEST
+
+START_TEST(kernel_errors)
+{
+	static const struct {
+		const char *text;
+		const char *error;
+	} cases[] = {
+		{ GLOBAL("eth1 VI_2") VI_1, "unknown vrrp_instance 'VI_2'" },
+		{ GLOBAL("eth1 VI_1 inst VI_1") VI_1, "given twice" },
+		{ GLOBAL("eth1 VI_1 group 192.0.2.1") VI_1, "multicast" },
+		{ GLOBAL("eth1 VI_1 id 256") VI_1, "id needs a number" },
+		{ GLOBAL("eth1 VI_1 maxlen") VI_1, "maxlen needs a number" },
+		{ GLOBAL("eth1 VI_1 speed 9") VI_1, "unknown option 'speed'" },
+		{ "global_defs {\n lvs_sync_daemon eth1\n lvs_sync_daemon eth2\n}\n", "given twice" },
+		{ GLOBAL("eth1") "connection_sync {\n interface eth0\n}\n", "lvs_sync_daemon is given too" },
+		{ "connection_sync {\n mode kernel\n}\n", "needs an interface" },
+		{ "connection_sync {\n interface eth0\n peer 192.0.2.2\n}\n", "peer is for mode relay" },
+		{ "connection_sync {\n interface eth0\n framing secure\n}\n", "framing is for mode relay" },
+		{ "connection_sync {\n interface eth0\n kernel_interface sk\n}\n",
+		  "kernel_interface is for mode relay" },
+		{ "connection_sync {\n interface eth0\n group 192.0.2.1\n}\n", "multicast" },
+		{ "connection_sync {\n interface eth0\n role master\n vrrp_instance VI_1\n}\n" VI_1,
+		  "exclude each other" },
+		{ "connection_sync {\n interface eth0\n vrrp_instance VI_3\n}\n" VI_1, "unknown vrrp_instance 'VI_3'" },
+	};
+	char err[512];
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config *conf = load(cases[i].text, err, sizeof(err), &n);
+
+		ck_assert_msg(conf == NULL, "case %zu accepted", i);
+		ck_assert_msg(strstr(err, cases[i].error) != NULL, "case %zu: '%s' lacks '%s'", i, err, cases[i].error);
+	}
+}
+END_TEST
+
+START_TEST(kernel_block)
+{
+	char err[512];
+	size_t n;
+	struct config *conf = load("connection_sync {\n interface eth0\n vrrp_instance VI_1\n syncid 5\n"
+				   " group ff02::81\n port 8850\n ttl 3\n maxlen 9000\n}\n" VI_1, err, sizeof(err), &n);
+	const struct cfg_conn_sync *cs;
+
+	ck_assert_msg(conf != NULL, "%s", err);
+	cs = config_get(conf, CFG_CONN_SYNC, 0);
+	ck_assert_int_eq(cs->mode, SYNC_MODE_KERNEL);
+	ck_assert_str_eq(cs->instance, "VI_1");
+	ck_assert_uint_eq(cs->syncid, 5);
+	ck_assert_uint_eq(cs->group.family, AF_INET6);
+	ck_assert_uint_eq(cs->maxlen, 9000);
+	config_free(conf);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -117,6 +211,9 @@ conf_suite(void)
 
 	tcase_add_test(tc, relay_block);
 	tcase_add_test(tc, relay_errors);
+	tcase_add_test(tc, lvs_sync_daemon_forms);
+	tcase_add_test(tc, kernel_errors);
+	tcase_add_test(tc, kernel_block);
 	suite_add_tcase(s, tc);
 	return s;
 }
