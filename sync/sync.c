@@ -24,6 +24,7 @@
 
 #include "lib/log.h"
 #include "sync/sync.h"
+#include "sync/sync_cache.h"
 #include "sync/sync_codec.h"
 #include "sync/sync_kernel.h"
 #include "sync/sync_relay.h"
@@ -44,6 +45,9 @@
 #define DEFAULT_MAXLEN 1472
 #define DEFAULT_RESYNC_RATE 200000
 #define RECV_BUF 65536
+#define CACHE_MAX (4u << 20)		/* connections remembered; ~500 MB at most */
+#define LOAD_SLICE_NS (5 * EV_NSEC_PER_MSEC)	/* reading /proc per tick, at most */
+#define EXPIRE_BUDGET 4096		/* cache entries looked at per tick */
 
 /* Why something received was not passed on. */
 enum drop {
@@ -85,6 +89,7 @@ struct sync_stats {
 	uint64_t retransmits, nack_expired, nacks_sent, nacks_received, lost;
 	uint64_t resync_requests_sent, resync_requests_received, resyncs_sent, resync_records;
 	uint64_t hellos_sent, hellos_received, send_errors, role_changes;
+	uint64_t table_loaded;		/* connections read from /proc at the start */
 	uint64_t drops[DROP_MAX];
 };
 
@@ -114,9 +119,14 @@ struct sync_state {
 	uint64_t hello_nonce;		/* the challenge multicast with our HELLO */
 	struct sync_peer peers[MAX_PEERS];
 	size_t npeers;
+	/* the connection table as heard (relay mode), filled once from /proc at the start */
+	struct sync_cache cache;
+	struct sync_proc_reader loader;
+	bool loading, loaded;
+	uint64_t load_started;
 	/* the table being sent */
-	struct sync_resync dump;
-	bool dumping, dump_again;
+	struct sync_cache_walk walk;
+	bool dumping, dump_again, dump_waiting;
 	uint64_t dump_started;
 	/* a resync we asked for */
 	bool awaiting;
@@ -247,6 +257,8 @@ send_datagram(struct sync_state *s, const uint8_t *dgram, size_t len)
 	count_send(s, sync_relay_send_peers(&s->r, slot->frame, flen));
 }
 
+static void table_heard(struct sync_state *s, const uint8_t *dgram, size_t len);
+
 static void
 drop(struct sync_state *s, unsigned reason)
 {
@@ -278,36 +290,121 @@ inject(struct sync_state *s, const uint8_t *dgram, size_t len)
 	s->st.injected++;
 	s->st.records_in += ds.accepted;
 	s->awaiting = false;
+	table_heard(s, dgram, len);
 }
 
 /* ---- the table ---- */
 
 static void
+cache_record(const struct sync_conn *c, void *arg)
+{
+	struct sync_state *s = arg;
+
+	if (sync_cache_put(&s->cache, c, ev_now(), true) == -1)
+		log_warn("cannot remember a connection");
+}
+
+static void
+cache_loaded(const struct sync_conn *c, void *arg)
+{
+	struct sync_state *s = arg;
+
+	/* what was heard since the start is newer than what /proc showed */
+	if (sync_cache_put(&s->cache, c, ev_now(), false) == -1)
+		log_warn("cannot remember a connection");
+	s->st.table_loaded++;
+}
+
+/* A checked v1 datagram that passed through: its records are the newest news of their connections. */
+static void
+table_heard(struct sync_state *s, const uint8_t *dgram, size_t len)
+{
+	struct sync_hdr h;
+	struct sync_decode_stats ds;
+
+	sync_decode(dgram, len, &h, cache_record, s, &ds);
+}
+
+static void
+table_forget(struct sync_state *s)
+{
+	if (s->loading)
+		sync_proc_reader_close(&s->loader);
+	s->loading = s->loaded = false;
+	sync_cache_free(&s->cache);
+}
+
+/* The connections the kernel held before this child heard of them: read once, a slice per tick. */
+static void
+table_load_start(struct sync_state *s)
+{
+	if (s->loading || s->loaded)
+		return;
+	if (sync_proc_reader_open(&s->loader, "/proc/net/ip_vs_conn", "/proc/net/ip_vs") == -1) {
+		/* no IPVS in the kernel yet: then it holds no connection either */
+		log_warn("cannot read /proc/net/ip_vs_conn; the table starts empty");
+		s->loaded = true;
+		return;
+	}
+	s->loading = true;
+	s->load_started = ev_now();
+}
+
+static void dump_start(struct sync_state *s);
+
+static void
+table_load_some(struct sync_state *s)
+{
+	struct timespec t0, t;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if ((r = sync_proc_reader_step(&s->loader, 1, cache_loaded, s)) != 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((uint64_t)(t.tv_sec - t0.tv_sec) * EV_NSEC_PER_SEC + (uint64_t)t.tv_nsec - (uint64_t)t0.tv_nsec <
+		 LOAD_SLICE_NS);
+	if (r == 0)
+		return;
+	if (r == -1)
+		log_warn("reading /proc/net/ip_vs_conn; the table holds what was read and what is heard");
+	log_info("table: %" PRIu64 " connections read from /proc in %" PRIu64 " ms (%" PRIu64 " not syncable), "
+		 "%zu known", s->loader.records, (uint64_t)((ev_now() - s->load_started) / EV_NSEC_PER_MSEC),
+		 s->loader.skipped + s->loader.bad, sync_cache_count(&s->cache));
+	sync_proc_reader_close(&s->loader);
+	s->loading = false;
+	s->loaded = true;
+	if (s->dump_waiting) {
+		s->dump_waiting = false;
+		dump_start(s);
+	}
+}
+
+static void
 dump_start(struct sync_state *s)
 {
-	struct sync_fwd_map fwd = { 0 };
-	char *svc, *conns;
-	size_t len;
-
+	if (!s->loaded) {
+		/* the table is not whole yet: it goes out once it is */
+		s->dump_waiting = true;
+		return;
+	}
 	if (s->dumping) {
 		s->dump_again = true;
 		return;
 	}
-	/* without the service list every connection is sent as masqueraded */
-	if ((svc = sync_read_file("/proc/net/ip_vs", &len)) != NULL) {
-		if (sync_fwd_map_parse(&fwd, svc) == -1)
-			log_warnx("out of memory reading the services; sending the table as masqueraded");
-		free(svc);
-	}
-	if ((conns = sync_read_file("/proc/net/ip_vs_conn", &len)) == NULL) {
-		log_warn("cannot read /proc/net/ip_vs_conn");
-		sync_fwd_map_free(&fwd);
-		return;
-	}
-	sync_resync_start(&s->dump, conns, len, &fwd);
+	sync_cache_walk_start(&s->cache, &s->walk);
 	s->dumping = true;
 	s->dump_again = false;
 	s->dump_started = ev_now();
+}
+
+static void
+dump_stop(struct sync_state *s)
+{
+	if (s->dumping)
+		sync_cache_walk_end(&s->cache, &s->walk);
+	s->dumping = s->dump_again = s->dump_waiting = false;
 }
 
 /* Sends up to budget records of the table. */
@@ -317,14 +414,14 @@ dump_some(struct sync_state *s, unsigned budget)
 	/* s->in is free outside the receive handlers; s->out may hold a frame built around it */
 	uint8_t *buf = s->in;
 
-	while (budget > 0 && !sync_resync_done(&s->dump)) {
+	while (budget > 0 && !sync_cache_walk_done(&s->cache, &s->walk)) {
 		struct sync_enc e;
 		bool full;
 		unsigned n;
 		size_t len;
 
 		sync_enc_init(&e, buf, maxlen(s), (uint8_t)s->cs.syncid);
-		n = sync_resync_fill(&s->dump, &e, budget, &full);
+		n = sync_cache_walk_fill(&s->cache, &s->walk, ev_now(), &e, budget, &full);
 		budget -= n;
 		if ((len = sync_enc_finish(&e)) > 0) {
 			send_datagram(s, buf, len);
@@ -334,12 +431,11 @@ dump_some(struct sync_state *s, unsigned budget)
 		if (n == 0 && !full)
 			break;
 	}
-	if (sync_resync_done(&s->dump)) {
-		log_info("sent the table: %" PRIu64 " records (%" PRIu64 " skipped, %" PRIu64 " unreadable) in %" PRIu64
-			 " ms", s->dump.records, s->dump.skipped, s->dump.bad,
+	if (sync_cache_walk_done(&s->cache, &s->walk)) {
+		log_info("sent the table: %" PRIu64 " records in %" PRIu64 " ms", s->walk.records,
 			 (uint64_t)((ev_now() - s->dump_started) / EV_NSEC_PER_MSEC));
 		s->st.resyncs_sent++;
-		sync_resync_free(&s->dump);
+		sync_cache_walk_end(&s->cache, &s->walk);
 		s->dumping = false;
 		if (s->dump_again)
 			dump_start(s);
@@ -371,10 +467,7 @@ set_role(struct sync_state *s, int role)
 			send_hello(s, NULL, s->hello_nonce, 0);
 		dump_start(s);
 	} else {
-		if (s->dumping) {
-			sync_resync_free(&s->dump);
-			s->dumping = false;
-		}
+		dump_stop(s);
 		if (s->secure)
 			send_hello(s, NULL, s->hello_nonce, 0);
 		s->resync_tries = 0;
@@ -453,6 +546,7 @@ kernel_readable(struct ev_io *io, uint32_t revents)
 			continue;
 		}
 		s->st.records_out += ds.accepted;
+		table_heard(s, s->in, (size_t)n);
 		send_datagram(s, s->in, (size_t)n);
 	}
 }
@@ -673,11 +767,14 @@ tick(struct ev_timer *t)
 			s->awaiting = false;
 		}
 	}
+	if (s->loading)
+		table_load_some(s);
 	if (s->dumping) {
 		uint64_t rate = s->cs.resync_rate ? s->cs.resync_rate : DEFAULT_RESYNC_RATE;
 
 		dump_some(s, (unsigned)(rate * TICK_NS / EV_NSEC_PER_SEC) + 1);
 	}
+	sync_cache_expire(&s->cache, now, EXPIRE_BUDGET);
 	ev_timer_after(s->p->loop, &s->tick, TICK_NS);
 }
 
@@ -716,9 +813,7 @@ relay_close(struct sync_state *s)
 	}
 	ev_timer_stop(s->p->loop, &s->tick);
 	ev_timer_stop(s->p->loop, &s->reopen);
-	if (s->dumping)
-		sync_resync_free(&s->dump);
-	s->dumping = false;
+	dump_stop(s);
 	s->awaiting = false;
 }
 
@@ -742,6 +837,7 @@ relay_open(struct sync_state *s)
 		return;
 	}
 	s->open = true;
+	table_load_start(s);
 	ev_timer_after(s->p->loop, &s->tick, TICK_NS);
 	log_info("relay on %s (kernel pair %s/%s), %s framing", s->cs.interface, s->cs.kernel_interface,
 		 s->cs.relay_interface, s->secure ? "secure" : "compat");
@@ -766,6 +862,7 @@ sync_init(struct proc *p)
 		return -1;
 	s->p = p;
 	s->r.kfd = s->r.nfd = -1;
+	sync_cache_init(&s->cache, CACHE_MAX);
 	ev_timer_init(&s->tick, tick, s, "sync tick");
 	ev_timer_init(&s->status, status_tick, s, "sync status");
 	ev_timer_init(&s->reopen, reopen, s, "sync reopen");
@@ -787,6 +884,8 @@ sync_apply(struct proc *p, const struct config *conf, const struct config *old)
 	relay_close(s);
 	sync_tx_free(&s->tx);
 	s->relay = false;
+	if (!(cs != NULL && cs->mode == SYNC_MODE_RELAY))
+		table_forget(s);	/* the connections still go on, but nobody here hears of them */
 	if (sync_kernel_conf_get(conf, &kc)) {
 		sync_kernel_apply(&s->kern, &kc, kc.instance[0] ? vrrp_state_of(s, kc.instance) : -1);
 		return 0;
@@ -863,6 +962,10 @@ sync_status(struct proc *p, struct json_object *out)
 	add_u64(out, "hellos_received", st->hellos_received);
 	add_u64(out, "send_errors", st->send_errors);
 	add_u64(out, "role_changes", st->role_changes);
+	add_u64(out, "table_connections", sync_cache_count(&s->cache));
+	add_u64(out, "table_loaded", st->table_loaded);
+	add_u64(out, "table_full", s->cache.full);
+	json_object_object_add(out, "table_loading", json_object_new_boolean(!s->loaded));
 	if ((d = json_object_new_object()) == NULL)
 		return;
 	/* entry-level skips are counted in records_skipped, not as drops */
@@ -881,6 +984,7 @@ sync_shutdown(struct proc *p)
 	if (s == NULL)
 		return;
 	relay_close(s);
+	table_forget(s);
 	sync_kernel_stop(&s->kern);
 	ev_timer_stop(p->loop, &s->status);
 	sync_tx_free(&s->tx);

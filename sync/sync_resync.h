@@ -71,20 +71,6 @@ int sync_proc_reader_open(struct sync_proc_reader *r, const char *conns, const c
 int sync_proc_reader_step(struct sync_proc_reader *r, unsigned reads, sync_conn_cb cb, void *arg);
 void sync_proc_reader_close(struct sync_proc_reader *r);
 
-/* TRANSITIONAL (removed once sync.c answers resyncs from sync_cache): a snapshot of the table being sent,
- * consumed a budget at a time. */
-struct sync_resync {
-	char *text;		/* owned */
-	size_t len, pos;
-	struct sync_proc_fmt fmt;
-	struct sync_fwd_map fwd;
-	uint64_t records, bad, skipped;
-};
-void sync_resync_start(struct sync_resync *rs, char *text, size_t len, struct sync_fwd_map *fwd);
-unsigned sync_resync_fill(struct sync_resync *rs, struct sync_enc *enc, unsigned max, bool *full);
-bool sync_resync_done(const struct sync_resync *rs);
-void sync_resync_free(struct sync_resync *rs);
-
 /* Reads a whole (proc) file into a malloc'd NUL-terminated buffer; NULL with errno on failure. */
 char *sync_read_file(const char *path, size_t *len);
 

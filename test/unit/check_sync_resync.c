@@ -205,70 +205,6 @@ START_TEST(odd_lines)
 }
 END_TEST
 
-/* A big synthetic table through the cursor: budgets, full datagrams, every record once. */
-START_TEST(cursor)
-{
-	const unsigned total = 10000;
-	size_t cap = 100 + total * 80, len = 0;
-	char *text = malloc(cap);
-	struct sync_resync rs;
-	uint8_t buf[1472];
-	unsigned sent = 0, dgrams = 0, rounds = 0;
-	uint8_t seen[10000] = { 0 };
-
-	ck_assert_ptr_nonnull(text);
-	len += (size_t)snprintf(text + len, cap - len, "%s\n",
-				"Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData");
-	for (unsigned i = 0; i < total; i++)
-		len += (size_t)snprintf(text + len, cap - len,
-					"TCP 0A%06X %04X C000020A 0050 C6336415 0050 ESTABLISHED     %u\n", i / 50000,
-					1024 + i % 50000, 900 - i % 7);
-	len += (size_t)snprintf(text + len, cap - len, "garbage line\n");
-	sync_resync_start(&rs, text, len, NULL);
-	while (!sync_resync_done(&rs)) {
-		struct sync_enc e;
-		bool full = true;
-		unsigned budget = 97;	/* per round, as the rate limit would give */
-
-		ck_assert_uint_lt(++rounds, 10000);
-		while (budget > 0 && !sync_resync_done(&rs)) {
-			struct sync_hdr h;
-			struct sync_decode_stats st;
-			unsigned got;
-			size_t dlen;
-
-			sync_enc_init(&e, buf, sizeof(buf), 0);
-			got = sync_resync_fill(&rs, &e, budget, &full);
-			budget -= got;
-			dlen = sync_enc_finish(&e);
-			if (dlen == 0)
-				continue;
-			dgrams++;
-			ck_assert_int_eq(sync_decode(buf, dlen, &h, NULL, NULL, &st), SYNC_OK);
-			ck_assert_uint_eq(st.accepted, got);
-			ck_assert_uint_le(dlen, sizeof(buf));
-			/* record which client ports came */
-			for (unsigned k = 0; k < h.nr_conns; k++) {
-				unsigned port = (unsigned)(buf[8 + k * 36 + 10] << 8 | buf[8 + k * 36 + 11]);
-
-				ck_assert_uint_ge(port, 1024);
-				ck_assert_uint_eq(seen[port - 1024], 0);
-				seen[port - 1024] = 1;
-			}
-			sent += got;
-		}
-	}
-	ck_assert_uint_eq(sent, total);
-	ck_assert_uint_eq(rs.records, total);
-	ck_assert_uint_eq(rs.bad, 1);
-	/* 1472 bytes hold 40 IPv4 entries */
-	ck_assert_uint_ge(dgrams, total / 40);
-	for (unsigned i = 0; i < total; i++)
-		ck_assert(seen[i]);
-	sync_resync_free(&rs);
-}
-END_TEST
-
 START_TEST(read_file)
 {
 	size_t len;
@@ -340,7 +276,6 @@ resync_suite(void)
 	tcase_add_test(tc, fwd_map);
 	tcase_add_test(tc, conn_lines);
 	tcase_add_test(tc, odd_lines);
-	tcase_add_test(tc, cursor);
 	tcase_add_test(tc, reader);
 	tcase_add_test(tc, read_file);
 	suite_add_tcase(s, tc);
