@@ -25,6 +25,7 @@
 #include "lib/log.h"
 #include "sync/sync.h"
 #include "sync/sync_cache.h"
+#include "sync/sync_pace.h"
 #include "sync/sync_codec.h"
 #include "sync/sync_kernel.h"
 #include "sync/sync_relay.h"
@@ -48,6 +49,7 @@
 #define CACHE_MAX (4u << 20)		/* connections remembered; ~500 MB at most */
 #define LOAD_SLICE_NS (5 * EV_NSEC_PER_MSEC)	/* reading /proc per tick, at most */
 #define EXPIRE_BUDGET 4096		/* cache entries looked at per tick */
+#define PACE_QUEUE (32u << 20)		/* bytes waiting for the kernel backup, at most */
 
 /* Why something received was not passed on. */
 enum drop {
@@ -90,6 +92,7 @@ struct sync_stats {
 	uint64_t resync_requests_sent, resync_requests_received, resyncs_sent, resync_records;
 	uint64_t hellos_sent, hellos_received, send_errors, role_changes;
 	uint64_t table_loaded;		/* connections read from /proc at the start */
+	uint64_t kernel_drops;		/* datagrams the kernel backup's socket dropped since the relay opened */
 	uint64_t drops[DROP_MAX];
 };
 
@@ -128,6 +131,11 @@ struct sync_state {
 	struct sync_cache_walk walk;
 	bool dumping, dump_again, dump_waiting;
 	uint64_t dump_started;
+	/* what goes to the kernel backup, at the pace it takes it */
+	struct sync_pace pace;
+	bool pace_dirty;		/* sent since the kernel's queue was last read */
+	bool kdrops_known;
+	uint64_t kdrops_base;
 	/* a resync we asked for */
 	bool awaiting;
 	unsigned resync_tries;
@@ -260,6 +268,60 @@ send_datagram(struct sync_state *s, const uint8_t *dgram, size_t len)
 static void table_heard(struct sync_state *s, const uint8_t *dgram, size_t len);
 
 static void
+to_kernel(struct sync_state *s, const uint8_t *dgram, size_t len)
+{
+	s->pace_dirty = true;
+	if (sync_relay_inject(&s->r, dgram, len) == -1)
+		s->st.send_errors++;
+	else
+		s->st.injected++;
+}
+
+/* The kernel backup's socket as it is now: room for more, and whether it dropped anything. */
+static void
+pace_look(struct sync_state *s)
+{
+	uint64_t rxq, drops;
+	size_t len;
+	char *udp = sync_read_file("/proc/net/udp", &len);
+
+	s->pace_dirty = false;
+	if (udp == NULL || !sync_pace_parse_udp(udp, ntohs(s->r.kernel_backup.sin_port), &rxq, &drops)) {
+		/* no kernel backup daemon listening: what is sent now is lost anyway, do not hold it */
+		free(udp);
+		sync_pace_look(&s->pace, 0);
+		return;
+	}
+	free(udp);
+	sync_pace_look(&s->pace, rxq);
+	if (!s->kdrops_known) {
+		s->kdrops_known = true;
+		s->kdrops_base = drops;
+	} else if (drops - s->kdrops_base > s->st.kernel_drops) {
+		log_warnx("the kernel backup's socket dropped %" PRIu64 " datagrams: asking for the table again",
+			  drops - s->kdrops_base - s->st.kernel_drops);
+		s->st.kernel_drops = drops - s->kdrops_base;
+		if (s->role == SYNC_ROLE_BACKUP)
+			request_resync(s);
+	}
+}
+
+/* Sends what waited, as far as the kernel's queue allows. */
+static void
+pace_drain(struct sync_state *s)
+{
+	size_t len;
+
+	if (s->pace.queued == 0 && !s->pace_dirty)
+		return;
+	pace_look(s);
+	while (sync_pace_peek(&s->pace, s->in, sizeof(s->in), &len)) {
+		sync_pace_pop(&s->pace);
+		to_kernel(s, s->in, len);
+	}
+}
+
+static void
 drop(struct sync_state *s, unsigned reason)
 {
 	s->st.drops[reason]++;
@@ -283,14 +345,13 @@ inject(struct sync_state *s, const uint8_t *dgram, size_t len)
 	}
 	for (unsigned i = SYNC_FIRST_SKIP; i < SYNC_ERR_MAX; i++)
 		s->st.records_skipped += ds.skipped[i];
-	if (sync_relay_inject(&s->r, dgram, len) == -1) {
-		s->st.send_errors++;
-		return;
-	}
-	s->st.injected++;
 	s->st.records_in += ds.accepted;
 	s->awaiting = false;
 	table_heard(s, dgram, len);
+	if (sync_pace_may_send(&s->pace, len))
+		to_kernel(s, dgram, len);
+	else
+		sync_pace_push(&s->pace, dgram, len);	/* a full queue is counted there */
 }
 
 /* ---- the table ---- */
@@ -767,6 +828,7 @@ tick(struct ev_timer *t)
 			s->awaiting = false;
 		}
 	}
+	pace_drain(s);
 	if (s->loading)
 		table_load_some(s);
 	if (s->dumping) {
@@ -814,7 +876,37 @@ relay_close(struct sync_state *s)
 	ev_timer_stop(s->p->loop, &s->tick);
 	ev_timer_stop(s->p->loop, &s->reopen);
 	dump_stop(s);
+	sync_pace_free(&s->pace);
 	s->awaiting = false;
+}
+
+static long long
+sysctl_value(const char *path)
+{
+	size_t len;
+	char *text = sync_read_file(path, &len);
+	long long v = text ? strtoll(text, NULL, 10) : 0;
+
+	free(text);
+	return v;
+}
+
+/* The kernel backup socket's receive buffer: net.ipv4.vs.sync_sock_size capped by net.core.rmem_max, doubled,
+ * as the kernel sets it; without it, the default buffer. */
+static uint64_t
+kernel_rcvbuf(void)
+{
+	/* the net.core ones are global and not shown in other namespaces: then assume the kernel's default */
+	const long long dflt = 212992;
+	long long want = sysctl_value("/proc/sys/net/ipv4/vs/sync_sock_size");
+	long long max = sysctl_value("/proc/sys/net/core/rmem_max");
+	long long def = sysctl_value("/proc/sys/net/core/rmem_default");
+
+	if (max <= 0)
+		max = dflt;
+	if (want > 0)
+		return (uint64_t)(max < want ? max : want) * 2;
+	return (uint64_t)(def > 0 ? def : dflt);
 }
 
 static void
@@ -837,6 +929,9 @@ relay_open(struct sync_state *s)
 		return;
 	}
 	s->open = true;
+	sync_pace_init(&s->pace, PACE_QUEUE, kernel_rcvbuf());
+	s->kdrops_known = false;
+	pace_look(s);
 	table_load_start(s);
 	ev_timer_after(s->p->loop, &s->tick, TICK_NS);
 	log_info("relay on %s (kernel pair %s/%s), %s framing", s->cs.interface, s->cs.kernel_interface,
@@ -965,6 +1060,10 @@ sync_status(struct proc *p, struct json_object *out)
 	add_u64(out, "table_connections", sync_cache_count(&s->cache));
 	add_u64(out, "table_loaded", st->table_loaded);
 	add_u64(out, "table_full", s->cache.full);
+	add_u64(out, "injects_waited", s->pace.waited);
+	add_u64(out, "injects_waiting", s->pace.queued);
+	add_u64(out, "injects_overflow", s->pace.overflow);
+	add_u64(out, "kernel_backup_drops", st->kernel_drops);
 	json_object_object_add(out, "table_loading", json_object_new_boolean(!s->loaded));
 	if ((d = json_object_new_object()) == NULL)
 		return;
