@@ -24,6 +24,7 @@
 struct ck_state;
 struct ck_rs;
 struct ck_check;
+struct ck_suspend;
 
 struct ck_kind {
 	const char *name;
@@ -95,6 +96,7 @@ struct ck_state {
 	struct ev_timer status_timer;
 	bool status_dirty;
 	void *ssl_ctx;				/* SSL_CTX *, shared by every SSL_GET */
+	struct ck_suspend *suspend;		/* the host's addresses, with ha_suspend (check_suspend.c) */
 	char fifo[CFG_PATH_MAX];
 	char script_user[CFG_USER_MAX];
 	/* MISC_CHECK scripts running, to find a reaped child's check */
@@ -116,10 +118,20 @@ void ck_sched_stop(struct ck_check *c);
 void ck_rs_update(struct ck_rs *rs, bool force);
 /* Sends the parent the real server's state. */
 void ck_rs_announce(struct ck_rs *rs);
+/* keepalived's omega, as the child stops: a real server that is up in a virtual server with omega goes
+ * down for its notify_down script and the fifo (not for the parent: the table stays). */
+void ck_rs_omega(struct ck_rs *rs);
 /* The status wants refreshing soon. */
 void ck_status_dirty(struct ck_state *ck);
 /* Realtime milliseconds. */
 uint64_t ck_realtime_ms(void);
+
+/* ---- check_suspend.c: ha_suspend ---- */
+/* Follows the host's addresses from the first configuration that has a virtual server with ha_suspend. */
+void ck_suspend_apply(struct ck_state *ck, const struct config *conf);
+void ck_suspend_close(struct ck_state *ck);
+/* Whether the check's virtual server has ha_suspend and its address is not on this host: it does not run. */
+bool ck_suspended(const struct ck_check *c);
 
 /* ---- check_net.c: sockets for every kind ---- */
 /* A non-blocking socket of type for c's destination, bound as configured, connect() begun.

@@ -146,17 +146,17 @@ static const struct cfg_enum dns_types[] = {
 /* ---- url { } ---- */
 
 static const struct cfg_keyword url_keywords[] = {
-	{ "path", cfg_kw_string, U(path), 0, 0, NULL, 0 },
+	{ "path", cfg_kw_text, U(path), 0, CFG_PATH_MAX - 1, NULL, 0 },
 	{ "digest", kw_digest, 0, 0, 0, 0, NULL, 0 },
 	{ "status_code", kw_status_code, 0, 0, 0, 0, NULL, 0 },
 	{ "virtualhost", cfg_kw_string, U(virtualhost), 0, 0, NULL, 0 },
-	{ "regex", cfg_kw_string, U(regex), 0, 0, NULL, 0 },
+	{ "regex", cfg_kw_text, U(regex), 0, CFG_PATH_MAX - 1, NULL, 0 },
 	{ "regex_no_match", cfg_kw_flag, U(regex_no_match), 0, 0, NULL, 0 },
 	{ "regex_options", cfg_kw_ignore, 0, 0, 0, 0, "vipd's regex is POSIX extended", 0 },
 	{ "regex_stack", cfg_kw_ignore, 0, 0, 0, 0, "vipd's regex is POSIX extended", 0 },
 	{ "regex_min_offset", cfg_kw_ignore, 0, 0, 0, 0, "the whole body is searched", 0 },
 	{ "regex_max_offset", cfg_kw_ignore, 0, 0, 0, 0, "the whole body is searched", 0 },
-	{ "expect", cfg_kw_string, U(expect), 0, 0, NULL, 0 },
+	{ "expect", cfg_kw_text, U(expect), 0, CFG_PATH_MAX - 1, NULL, 0 },
 	END_KEYWORDS,
 };
 
@@ -167,7 +167,8 @@ url_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywor
 {
 	struct cfg_check_url *u = obj;
 
-	strcpy(u->path, "/");
+	if (config_set_text(ctx->conf, &u->path, "/", 1) == -1)
+		return cfg_stmt_error(ctx, st, "out of memory");
 	return 0;
 }
 
@@ -176,7 +177,7 @@ url_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 {
 	const struct cfg_check_url *u = obj;
 
-	if (u->path[0] != '/')
+	if (config_text(ctx->conf, u->path)[0] != '/')
 		return cfg_stmt_error(ctx, st, "path must start with /");
 	return 0;
 }
@@ -249,7 +250,7 @@ static const struct cfg_keyword ssl_get_keywords[] = {
 
 static const struct cfg_keyword misc_keywords[] = {
 	CHECK_COMMON_KEYWORDS,
-	{ "misc_path", cfg_kw_command, C(misc_path), 0, 0, NULL, 0 },
+	{ "misc_path", cfg_kw_text_command, C(misc_path), 0, 0, NULL, 0 },
 	{ "misc_timeout", cfg_kw_duration, C(misc_timeout_ms), 1, MS(86400), NULL, 0 },
 	{ "misc_dynamic", cfg_kw_flag, C(misc_dynamic), 0, 0, NULL, 0 },
 	{ "user", cfg_kw_command, C(user), 0, 0, NULL, 0 },
@@ -259,7 +260,7 @@ static const struct cfg_keyword misc_keywords[] = {
 static const struct cfg_keyword dns_keywords[] = {
 	CHECK_COMMON_KEYWORDS,
 	{ "type", cfg_kw_enum, C(dns_type), 0, 0, dns_types, 0 },
-	{ "name", cfg_kw_string, C(dns_name), 0, 0, NULL, 0 },
+	{ "name", cfg_kw_text, C(dns_name), 0, CFG_DNS_NAME_MAX - 1, NULL, 0 },
 	END_KEYWORDS,
 };
 
@@ -289,14 +290,15 @@ static const struct cfg_keyword smtp_keywords[] = {
 
 static const struct cfg_block smtp_host_block = { "host", common_keywords, NULL };
 
-/* Every string of struct cfg_checker, so config_add_copy can terminate them on receipt. */
+/* Every string of struct cfg_checker, so config_add_copy can terminate them on receipt and its texts are
+ * compared by content. */
 static const struct cfg_keyword all_string_keywords[] = {
 	{ "bind_if", cfg_kw_string, C(bind_if), 0, 0, NULL, 0 },
-	{ "misc_path", cfg_kw_command, C(misc_path), 0, 0, NULL, 0 },
+	{ "misc_path", cfg_kw_text_command, C(misc_path), 0, 0, NULL, 0 },
 	{ "user", cfg_kw_command, C(user), 0, 0, NULL, 0 },
 	{ "virtualhost", cfg_kw_string, C(virtualhost), 0, 0, NULL, 0 },
 	{ "sni_name", cfg_kw_string, C(sni_name), 0, 0, NULL, 0 },
-	{ "name", cfg_kw_string, C(dns_name), 0, 0, NULL, 0 },
+	{ "name", cfg_kw_text, C(dns_name), 0, CFG_DNS_NAME_MAX - 1, NULL, 0 },
 	{ "helo_name", cfg_kw_string, C(helo_name), 0, 0, NULL, 0 },
 	END_KEYWORDS,
 };
@@ -346,7 +348,8 @@ checker_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 	c->warmup_ms = UINT64_MAX;
 	c->http_protocol = CHECK_HTTP_10;
 	c->dns_type = 6;
-	strcpy(c->dns_name, ".");
+	if (config_set_text(ctx->conf, &c->dns_name, ".", 1) == -1)
+		return cfg_stmt_error(ctx, st, "out of memory");
 	c->max_reply_length = 255;
 	switch (c->type) {
 	case CHECK_HTTP:
@@ -371,7 +374,7 @@ misc_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 {
 	const struct cfg_checker *c = obj;
 
-	return c->misc_path[0] == '\0' ? cfg_stmt_error(ctx, st, "needs misc_path") : 0;
+	return config_text(ctx->conf, c->misc_path)[0] == '\0' ? cfg_stmt_error(ctx, st, "needs misc_path") : 0;
 }
 
 static int

@@ -24,7 +24,8 @@ dns_readable(struct ev_io *io, uint32_t revents)
 			ck_result(c, false, -1, "DNS: %s", errno == ECONNREFUSED ? "port unreachable" : strerror(errno));
 			return;
 		}
-		r = dns_check_reply(buf, (size_t)n, c->seq, c->cfg->dns_name, (uint16_t)c->cfg->dns_type, &why);
+		r = dns_check_reply(buf, (size_t)n, c->seq, config_text(c->ck->p->conf, c->cfg->dns_name),
+				    (uint16_t)c->cfg->dns_type, &why);
 		if (r == 1) {
 			ck_result(c, true, -1, "DNS %s answer", dns_type_name((uint16_t)c->cfg->dns_type));
 			return;
@@ -45,7 +46,8 @@ dns_start(struct ck_check *c)
 	int n;
 
 	c->seq = (uint16_t)(c->seq * 31421u + 6927u + (uint16_t)c->ck->runs);
-	n = dns_build_query(q, sizeof(q), c->seq, c->cfg->dns_name, (uint16_t)c->cfg->dns_type);
+	n = dns_build_query(q, sizeof(q), c->seq, config_text(c->ck->p->conf, c->cfg->dns_name),
+			    (uint16_t)c->cfg->dns_type);
 	if (n < 0) {
 		ck_result(c, false, -1, "DNS name too long");
 		return;

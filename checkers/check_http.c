@@ -32,8 +32,8 @@ struct http_run {
 	bool hp_ready;
 };
 
-/* a checker without url { } asks for / and any 2xx */
-static const struct cfg_check_url default_url = { .path = "/" };
+/* a checker without url { } asks for / (http_path) and any 2xx */
+static const struct cfg_check_url default_url;
 
 static bool
 http_is_ssl(const struct ck_check *c)
@@ -45,6 +45,21 @@ static const struct cfg_check_url *
 http_url(const struct ck_check *c, const struct http_run *r)
 {
 	return c->nurls == 0 ? &default_url : c->urls[r->url];
+}
+
+/* A url's texts live in the configuration's string table. A configured path starts with /. */
+static const char *
+http_text(const struct ck_check *c, struct cfg_text t)
+{
+	return config_text(c->ck->p->conf, t);
+}
+
+static const char *
+http_path(const struct ck_check *c, const struct cfg_check_url *u)
+{
+	const char *path = http_text(c, u->path);
+
+	return path[0] != '\0' ? path : "/";
 }
 
 /* The Host header and the SNI name: the url's virtualhost, the checker's, the virtual server's, or the address. */
@@ -118,19 +133,22 @@ static void http_io(struct ev_io *io, uint32_t revents);
 static void http_connect(struct ck_check *c, struct http_run *r);
 
 static bool
-http_body_matches(const struct cfg_check_url *u, const struct http_parse *hp, const char **why)
+http_body_matches(const struct ck_check *c, const struct cfg_check_url *u, const struct http_parse *hp,
+		  const char **why)
 {
-	if (u->expect[0] != '\0' &&
-	    (hp->bodylen == 0 || memmem(hp->body, hp->bodylen, u->expect, strnlen(u->expect, sizeof(u->expect))) == NULL)) {
+	const char *expect = http_text(c, u->expect), *regex = http_text(c, u->regex);
+
+	if (expect[0] != '\0' &&
+	    (hp->bodylen == 0 || memmem(hp->body, hp->bodylen, expect, strlen(expect)) == NULL)) {
 		*why = "expected text not found";
 		return false;
 	}
-	if (u->regex[0] != '\0') {
+	if (regex[0] != '\0') {
 		regex_t re;
 		regmatch_t m[1] = { { .rm_so = 0, .rm_eo = (regoff_t)hp->bodylen } };
 		int rc;
 
-		if (regcomp(&re, u->regex, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0) {
+		if (regcomp(&re, regex, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0) {
 			*why = "regex does not compile";
 			return false;
 		}
@@ -161,12 +179,12 @@ http_judge(struct ck_check *c, struct http_run *r)
 	if (u->digest[0] != '\0') {
 		http_parse_digest(&r->hp, digest);
 		if (memcmp(digest, u->digest, 32) != 0) {
-			ck_result(c, false, -1, "digest mismatch on %s", u->path);
+			ck_result(c, false, -1, "digest mismatch on %s", http_path(c, u));
 			return;
 		}
 	}
-	if (!http_body_matches(u, &r->hp, &why)) {
-		ck_result(c, false, -1, "%s on %s", why, u->path);
+	if (!http_body_matches(c, u, &r->hp, &why)) {
+		ck_result(c, false, -1, "%s on %s", why, http_path(c, u));
 		return;
 	}
 	if (r->url + 1 < c->nurls) {
@@ -278,13 +296,13 @@ static void
 http_send(struct ck_check *c, struct http_run *r)
 {
 	const struct cfg_check_url *u = http_url(c, r);
-	bool keep = u->regex[0] != '\0' || u->expect[0] != '\0';
+	bool keep = http_text(c, u->regex)[0] != '\0' || http_text(c, u->expect)[0] != '\0';
 	uint16_t port = http_port(c);
 	char host[CFG_NAME_MAX + INET6_ADDRSTRLEN];
 	int n;
 
 	http_host(c, u, host, sizeof(host));
-	n = http_build_request(r->req, sizeof(r->req), u->path, host,
+	n = http_build_request(r->req, sizeof(r->req), http_path(c, u), host,
 			       port == (http_is_ssl(c) ? 443 : 80) ? 0 : port, c->cfg->http_protocol);
 	if (n < 0) {
 		ck_result(c, false, -1, "request too long");

@@ -131,7 +131,7 @@ misc_start(struct ck_check *c)
 		ck_result(c, false, -1, "out of memory");
 		return;
 	}
-	if ((pid = ck_spawn(c->cfg->misc_path, user, NULL)) == -1) {
+	if ((pid = ck_spawn(config_text(c->ck->p->conf, c->cfg->misc_path), user, NULL)) == -1) {
 		misc_untrack(c->ck, c);
 		ck_result(c, false, -1, "fork: %s", strerror(errno));
 		return;

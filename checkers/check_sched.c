@@ -87,6 +87,12 @@ ck_timer_cb(struct ev_timer *t)
 {
 	struct ck_check *c = t->data;
 
+	if (!c->running && ck_suspended(c)) {
+		/* ha_suspend: not this director's VIP; the next round keeps the cadence */
+		c->due_ns += c->loop_ns;
+		ev_timer_at(c->ck->p->loop, &c->timer, c->due_ns);
+		return;
+	}
 	if (!c->running) {
 		ck_run(c);
 		return;
@@ -209,7 +215,7 @@ ck_fifo_write(struct ck_rs *rs)
 static void
 ck_notify_script(struct ck_rs *rs)
 {
-	const char *cmd = rs->up ? rs->cfg->notify_up : rs->cfg->notify_down;
+	const char *cmd = config_text(rs->ck->p->conf, rs->up ? rs->cfg->notify_up : rs->cfg->notify_down);
 
 	if (cmd[0] != '\0' && ck_spawn(cmd, rs->ck->script_user, NULL) == -1)
 		log_warn("notify_%s %s", rs->up ? "up" : "down", cmd);
@@ -233,6 +239,16 @@ ck_rs_announce(struct ck_rs *rs)
 		ev_io_modify(p->loop, &p->parent_io, EPOLLIN | EPOLLOUT);
 	rs->announced = true;
 	rs->known = true;
+}
+
+void
+ck_rs_omega(struct ck_rs *rs)
+{
+	if (rs->vs == NULL || !rs->vs->omega || !rs->known || !rs->up)
+		return;
+	rs->up = false;
+	ck_fifo_write(rs);
+	ck_notify_script(rs);
 }
 
 void

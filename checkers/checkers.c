@@ -150,21 +150,21 @@ checkers_find_rs(struct ck_rs **sorted, size_t n, const struct cfg_rs_key *key)
 	return found ? *found : NULL;
 }
 
-/* Same configuration, same targets and timing: such a check carries on as if nothing happened. */
+/* Same configuration, same targets and timing: such a check carries on as if nothing happened. a is of the
+ * old configuration, b of the new: their texts are compared by content. */
 static bool
-checkers_same(const struct ck_check *a, const struct ck_check *b)
+checkers_same(const struct config *old, const struct ck_check *a, const struct config *conf, const struct ck_check *b)
 {
 	size_t off = sizeof(struct cfg_obj);
 
 	if (a->cfg->type != b->cfg->type || a->nurls != b->nurls ||
-	    memcmp((const char *)a->cfg + off, (const char *)b->cfg + off, sizeof(*a->cfg) - off) != 0 ||
+	    !config_obj_same(old, a->cfg, conf, b->cfg, CFG_CHECKER, off) ||
 	    a->dstlen != b->dstlen || memcmp(&a->dst, &b->dst, a->dstlen) != 0 || a->srclen != b->srclen ||
 	    memcmp(&a->src, &b->src, a->srclen) != 0 || a->loop_ns != b->loop_ns ||
 	    a->retry_delay_ns != b->retry_delay_ns || a->timeout_ns != b->timeout_ns)
 		return false;
 	for (size_t i = 0; i < a->nurls; i++)
-		if (memcmp((const char *)a->urls[i] + off, (const char *)b->urls[i] + off,
-			   sizeof(struct cfg_check_url) - off) != 0)
+		if (!config_obj_same(old, a->urls[i], conf, b->urls[i], CFG_CHECK_URL, off))
 			return false;
 	/* the virtual server's virtualhost reaches HTTP requests */
 	return a->rs->vs == NULL || b->rs->vs == NULL ||
@@ -174,7 +174,7 @@ checkers_same(const struct ck_check *a, const struct ck_check *b)
 /* A new check takes an old one's place: exactly the same keeps the old object (timer, run and all);
  * of the same type, the verdict carries over and the schedule starts again. Returns the check to keep. */
 static struct ck_check *
-checkers_inherit(struct ck_rs *old, struct ck_check *c)
+checkers_inherit(const struct config *old_conf, const struct config *conf, struct ck_rs *old, struct ck_check *c)
 {
 	struct ck_check *same_type = NULL;
 
@@ -183,7 +183,7 @@ checkers_inherit(struct ck_rs *old, struct ck_check *c)
 
 		if (o->taken || o->cfg->type != c->cfg->type)
 			continue;
-		if (checkers_same(o, c)) {
+		if (checkers_same(old_conf, o, conf, c)) {
 			o->keep = o->taken = true;
 			o->rs = c->rs;
 			o->cfg = c->cfg;
@@ -327,7 +327,7 @@ checkers_apply(struct proc *p, const struct config *conf, const struct config *o
 		struct ck_rs *rs = b.rs[i], *o = checkers_find_rs(sorted, ck->nrs, &rs->key);
 
 		for (size_t j = 0; j < rs->nchecks; j++)
-			rs->checks[j] = checkers_inherit(o, rs->checks[j]);
+			rs->checks[j] = checkers_inherit(old, conf, o, rs->checks[j]);
 		if (o != NULL) {
 			o->keep = true;
 			rs->up = o->up;
@@ -361,6 +361,7 @@ checkers_apply(struct proc *p, const struct config *conf, const struct config *o
 
 	ck_http_ssl_ctx_free(ck->ssl_ctx);
 	ck->ssl_ctx = ck_http_ssl_ctx(conf);
+	ck_suspend_apply(ck, conf);
 	memcpy(ck->fifo, conf->global->lvs_notify_fifo, sizeof(ck->fifo));
 	memcpy(ck->script_user, conf->global->script_user, sizeof(ck->script_user));
 
@@ -461,12 +462,15 @@ checkers_shutdown(struct proc *p)
 
 	if (ck == NULL)
 		return;
+	for (size_t i = 0; i < ck->nrs; i++)
+		ck_rs_omega(ck->rs[i]);
 	for (size_t i = 0; i < ck->nrs; i++) {
 		for (size_t j = 0; j < ck->rs[i]->nchecks; j++)
 			checkers_free_check(ck->rs[i]->checks[j]);
 		checkers_free_rs(ck->rs[i]);
 	}
 	ck_misc_kill_all(ck);
+	ck_suspend_close(ck);
 	ev_timer_stop(p->loop, &ck->settle);
 	ev_timer_stop(p->loop, &ck->status_timer);
 	ck_http_ssl_ctx_free(ck->ssl_ctx);
@@ -536,6 +540,7 @@ checkers_rs_status(const struct ck_rs *rs)
 	json_object_object_add(o, "virtual_server", json_object_new_string(buf));
 	/* before anything is known (a replay, a verdict, the first announcement) it is neither */
 	json_object_object_add(o, "state", json_object_new_string(!rs->known ? "pending" : rs->up ? "up" : "down"));
+	json_object_object_add(o, "suspended", json_object_new_boolean(rs->nchecks > 0 && ck_suspended(rs->checks[0])));
 	json_object_object_add(o, "reason", json_object_new_string(rs->reason));
 	json_object_object_add(o, "weight", rs->weight >= 0 ? json_object_new_int(rs->weight) : NULL);
 	json_object_object_add(o, "last_result", last ? json_object_new_string(last->result) : NULL);

@@ -134,17 +134,26 @@ child_got_status(struct child *c, const struct ipc_msg *msg)
 }
 
 static void
+child_applied(struct child *c, const struct ipc_cfg_applied *ap)
+{
+	c->applied_generation = ap->generation;
+	c->applied_result = ap->result;
+	if (ap->result == -ESTALE && ap->generation == c->parent->conf->generation) {
+		/* it did not hold what it was told was unchanged (a configuration it failed to apply) */
+		log_info("%s: sending all of configuration %u", c->ops->name, ap->generation);
+		child_send_config(c, NULL);
+		return;
+	}
+	if (ap->result != 0)
+		log_warnx("%s: configuration %u not applied (%d)", c->ops->name, ap->generation, ap->result);
+}
+
+static void
 child_dispatch(struct child *c, const struct ipc_msg *msg)
 {
-	const struct ipc_cfg_applied *ap;
-
 	switch (msg->type) {
 	case IPC_CFG_APPLIED:
-		ap = msg->data;
-		c->applied_generation = ap->generation;
-		c->applied_result = ap->result;
-		if (ap->result != 0)
-			log_warnx("%s: configuration %u not applied (%d)", c->ops->name, ap->generation, ap->result);
+		child_applied(c, msg->data);
 		break;
 	case IPC_STATUS:
 		child_got_status(c, msg);
@@ -194,25 +203,26 @@ child_close_channel(struct child *c)
 }
 
 void
-child_send_config(struct child *c)
+child_send_config(struct child *c, const struct config *prev)
 {
 	const struct config *conf = c->parent->conf;
-	struct ipc_cfg_mark mark = { .generation = conf->generation };
-	int r = ipc_send(&c->ipc, IPC_CFG_BEGIN, &mark, sizeof(mark));
+	int r;
 
-	for (unsigned k = 0; k < CFG_KIND_MAX && r == 0; k++) {
-		const struct cfg_kind_info *ki = cfg_kind_info(k);
-		struct ipc_cfg_object hdr = { .kind = (uint16_t)k, .size = (uint32_t)ki->size };
+	/* the child holds prev (or is being sent it, and says -ESTALE if that failed) */
+	if (prev != NULL && c->sent_generation == prev->generation &&
+	    !(c->applied_generation == prev->generation && c->applied_result != 0) &&
+	    config_same_for(prev, conf, c->kind)) {
+		struct ipc_cfg_unchanged u = { .generation = conf->generation, .base = prev->generation };
 
-		if (!(ki->children & CHILD_BIT(c->kind)))
-			continue;
-		for (size_t i = 0; i < conf->count[k] && r == 0; i++)
-			r = ipc_send2(&c->ipc, IPC_CFG_OBJECT, &hdr, sizeof(hdr), conf->objs[k][i], ki->size);
+		r = ipc_send(&c->ipc, IPC_CFG_UNCHANGED, &u, sizeof(u));
+		c->configs_unchanged++;
+	} else {
+		r = ipc_send_config(&c->ipc, conf, c->kind);
+		c->configs_sent++;
 	}
-	if (r == 0)
-		r = ipc_send(&c->ipc, IPC_CFG_END, &mark, sizeof(mark));
 	if (r == -1)
 		log_warnx("%s: cannot queue configuration %u", c->ops->name, conf->generation);
+	c->sent_generation = conf->generation;
 	child_flush_later(c);
 }
 
@@ -244,10 +254,13 @@ child_start(struct child *c)
 	c->pid = pid;
 	c->started_ns = ev_now();
 	c->state = CHILD_RUNNING;
+	/* a new process holds nothing yet */
+	c->applied_generation = 0;
+	c->applied_result = 0;
 	json_object_put(c->status);
 	c->status = NULL;
 	log_info("started %s (pid %d)", c->ops->name, (int)pid);
-	child_send_config(c);
+	child_send_config(c, NULL);
 	route_replay(c->parent, c);
 	return 0;
 }
@@ -389,6 +402,8 @@ child_status(const struct child *c)
 		describe_exit(c->last_wstatus, how, sizeof(how));
 	json_object_object_add(o, "last_exit", c->has_exited ? json_object_new_string(how) : NULL);
 	json_object_object_add(o, "config_generation", json_object_new_int64(c->applied_generation));
+	json_object_object_add(o, "configs_sent", json_object_new_int64((int64_t)c->configs_sent));
+	json_object_object_add(o, "configs_unchanged", json_object_new_int64((int64_t)c->configs_unchanged));
 	json_object_object_add(o, "ipc_rejected", json_object_new_int64((int64_t)c->ipc.rejected));
 	json_object_object_add(o, "status", c->status ? json_object_get(c->status) : NULL);
 	return o;

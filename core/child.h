@@ -46,15 +46,19 @@ struct child {
 	struct ev_timer respawn_timer;
 	struct ev_timer kill_timer;
 	struct json_object *status;	/* the child's last report */
+	uint32_t sent_generation;	/* the last configuration sent to this process, whole or unchanged */
 	uint32_t applied_generation;
 	int applied_result;
+	uint64_t configs_sent, configs_unchanged;	/* for status */
 };
 
 /* Remembers argv so children can show "vipd: vrrp" in ps. */
 void child_set_argv(int argc, char **argv);
 void child_init(struct parent *pa, struct child *c, enum child_kind kind);
 int child_start(struct child *c);
-void child_send_config(struct child *c);
+/* Sends the configuration in force. prev: the one before, which the child may hold; if nothing the child
+ * gets differs between them, it is told so (IPC_CFG_UNCHANGED) instead. NULL: send all of it. */
+void child_send_config(struct child *c, const struct config *prev);
 /* Tries to send what is queued, and watches for writability if some remains. */
 void child_flush_later(struct child *c);
 /* SIGTERM now, SIGKILL after the grace period. */

@@ -83,10 +83,12 @@ static const struct cfg_kind_info kinds[CFG_KIND_MAX] = {
 			   NAMED(struct cfg_vs_group) },
 	[CFG_VS_GROUP_ENTRY] = { "virtual_server_group entry", sizeof(struct cfg_vs_group_entry), IPVS | CHECK,
 				 NULL, 0, 0 },
-	[CFG_VIRTUAL_SERVER] = { "virtual_server", sizeof(struct cfg_virtual_server), IPVS | CHECK, NULL,
-				 offsetof(struct cfg_virtual_server, group), CFG_NAME_MAX },
-	[CFG_REAL_SERVER] = { "real_server", sizeof(struct cfg_real_server), IPVS | CHECK, NULL, 0, 0 },
-	[CFG_CHECKER] = { "checker", sizeof(struct cfg_checker), CHECK, &check_conf_block, 0, 0 },
+	[CFG_VIRTUAL_SERVER] = { "virtual_server", sizeof(struct cfg_virtual_server), IPVS | CHECK,
+				 &virtual_server_block, offsetof(struct cfg_virtual_server, group), CFG_NAME_MAX },
+	[CFG_REAL_SERVER] = { "real_server", sizeof(struct cfg_real_server), IPVS | CHECK, &real_server_block,
+			      0, 0 },
+	/* the ipvs child needs them too: a real server with an alpha checker starts down */
+	[CFG_CHECKER] = { "checker", sizeof(struct cfg_checker), IPVS | CHECK, &check_conf_block, 0, 0 },
 	[CFG_CONN_SYNC] = { "connection_sync", sizeof(struct cfg_conn_sync), SYNC, &conn_sync_block,
 			    NAMED(struct cfg_conn_sync) },
 	[CFG_CHECK_URL] = { "url", sizeof(struct cfg_check_url), CHECK, &check_url_block, 0, 0 },
@@ -121,6 +123,8 @@ conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 		ipvs_conf_check(&ctx);
 		sync_conf_check(&ctx);
 	}
+	/* the objects are all there is to keep: a large file's statements are tens of MB */
+	cfg_source_drop_tree(&conf->source);
 	if (diag->nerrors > 0) {
 		diag->files = NULL;	/* the messages are formatted; the names go with the config */
 		config_free(conf);

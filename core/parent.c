@@ -25,9 +25,10 @@ child_wanted(const struct parent *pa, enum child_kind kind)
 	return (config_children_needed(pa->conf) & pa->opts.child_filter & CHILD_BIT(kind)) != 0;
 }
 
-/* Brings the children in line with the config in force: start, feed or stop each. */
+/* Brings the children in line with the config in force: start, feed or stop each. prev: the config that
+ * was in force, for children to which nothing changed (NULL at start). */
 static void
-apply_children(struct parent *pa)
+apply_children(struct parent *pa, const struct config *prev)
 {
 	for (int k = 0; k < CHILD_MAX; k++) {
 		struct child *c = &pa->children[k];
@@ -36,7 +37,7 @@ apply_children(struct parent *pa)
 		switch (c->state) {
 		case CHILD_RUNNING:
 			if (wanted)
-				child_send_config(c);
+				child_send_config(c, prev);
 			else
 				child_stop(c);
 			break;
@@ -81,7 +82,7 @@ bool
 parent_reload(struct parent *pa)
 {
 	struct cfg_diag diag;
-	struct config *conf;
+	struct config *conf, *prev;
 
 	log_info("reloading %s", pa->opts.config_path);
 	conf = conf_load(pa->opts.config_path, pa->opts.config_id, &diag);
@@ -96,13 +97,14 @@ parent_reload(struct parent *pa)
 		return false;
 	}
 	conf->generation = ++pa->generation;
-	config_free(pa->conf);
+	prev = pa->conf;
 	pa->conf = conf;
 	record_reload(pa, true, &diag);
 	cfg_diag_free(&diag);
 	log_info("configuration %u in force", pa->generation);
 	route_prune(pa);
-	apply_children(pa);
+	apply_children(pa, prev);
+	config_free(prev);
 	return true;
 }
 
@@ -250,7 +252,7 @@ parent_run(const struct parent_opts *opts, struct config *conf)
 	for (int k = 0; k < CHILD_MAX; k++)
 		child_init(&pa, &pa.children[k], (enum child_kind)k);
 	log_info("vipd %s started with %s", PACKAGE_VERSION, opts->config_path);
-	apply_children(&pa);
+	apply_children(&pa, NULL);
 	if (ev_run(pa.loop) == -1)
 		log_warn("event loop");
 	control_close(pa.control);

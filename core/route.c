@@ -39,22 +39,65 @@ grow(void *v, size_t *cap, size_t n, size_t size)
 	return nv;
 }
 
+static size_t
+key_hash(const struct cfg_rs_key *key)
+{
+	const unsigned char *b = (const unsigned char *)key;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < sizeof(*key); i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return (size_t)(h ^ (h >> 31));
+}
+
+/* The slot of key: where it is, or the free one where it would go. */
+static uint32_t *
+rs_slot(const struct route_memory *m, const struct cfg_rs_key *key)
+{
+	size_t i = key_hash(key) & (m->nslots - 1);
+
+	while (m->rs_slots[i] != 0 && memcmp(&m->rs[m->rs_slots[i] - 1].key, key, sizeof(*key)) != 0)
+		i = (i + 1) & (m->nslots - 1);
+	return &m->rs_slots[i];
+}
+
+/* (Re)builds the index for at least want states, at most half full. */
+static bool
+rs_reindex(struct route_memory *m, size_t want)
+{
+	size_t n = 64;
+	uint32_t *slots;
+
+	while (n < want * 2)
+		n *= 2;
+	if (want > UINT32_MAX - 1 || (slots = calloc(n, sizeof(*slots))) == NULL)
+		return false;
+	free(m->rs_slots);
+	m->rs_slots = slots;
+	m->nslots = n;
+	for (size_t i = 0; i < m->nrs; i++)
+		*rs_slot(m, &m->rs[i].key) = (uint32_t)i + 1;
+	return true;
+}
+
 static bool
 remember_rs(struct route_memory *m, const struct ipc_rs_state *st)
 {
 	struct ipc_rs_state *v;
+	uint32_t *slot;
 
-	/* linear, but only on a change of verdict; thousands of servers cost microseconds each */
-	for (size_t i = 0; i < m->nrs; i++) {
-		if (memcmp(&m->rs[i].key, &st->key, sizeof(st->key)) == 0) {
-			m->rs[i] = *st;
-			return true;
-		}
+	if ((m->nrs + 1) * 2 > m->nslots && !rs_reindex(m, m->nrs + 1))
+		return false;
+	slot = rs_slot(m, &st->key);
+	if (*slot != 0) {
+		m->rs[*slot - 1] = *st;
+		return true;
 	}
 	if ((v = grow(m->rs, &m->caprs, m->nrs, sizeof(*v))) == NULL)
 		return false;
 	m->rs = v;
 	m->rs[m->nrs++] = *st;
+	*slot = (uint32_t)m->nrs;
 	return true;
 }
 
@@ -134,10 +177,57 @@ route_replay(struct parent *pa, struct child *to)
 	child_flush_later(to);
 }
 
+/* Remembered states ordered by key (their order does not matter otherwise). */
 static int
-key_cmp(const void *a, const void *b)
+state_key_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, sizeof(struct cfg_rs_key));
+	return memcmp(&((const struct ipc_rs_state *)a)->key, &((const struct ipc_rs_state *)b)->key,
+		      sizeof(struct cfg_rs_key));
+}
+
+static int
+key_state_cmp(const void *key, const void *st)
+{
+	return memcmp(key, &((const struct ipc_rs_state *)st)->key, sizeof(struct cfg_rs_key));
+}
+
+/* The real servers the configuration still has keep their remembered state: the remembered ones sorted,
+ * each real server of the configuration looked up among them (n log n, and nothing when none is
+ * remembered, as with no checkers). */
+static void
+prune_rs(struct route_memory *m, const struct config *conf)
+{
+	const struct cfg_real_server *rs;
+	bool *still;
+	size_t kept = 0;
+
+	if (m->nrs == 0)
+		return;
+	if ((still = calloc(m->nrs, sizeof(*still))) == NULL) {
+		log_warnx("out of memory pruning remembered real servers");
+		return;
+	}
+	qsort(m->rs, m->nrs, sizeof(*m->rs), state_key_cmp);
+	CONFIG_FOREACH(conf, CFG_REAL_SERVER, const struct cfg_real_server, rs) {
+		struct cfg_rs_key key;
+		const struct ipc_rs_state *found;
+
+		config_rs_key(conf, rs, &key);
+		if ((found = bsearch(&key, m->rs, m->nrs, sizeof(*m->rs), key_state_cmp)) != NULL)
+			still[found - m->rs] = true;
+	}
+	for (size_t i = 0; i < m->nrs; i++)
+		if (still[i])
+			m->rs[kept++] = m->rs[i];
+	m->nrs = kept;
+	free(still);
+	if (!rs_reindex(m, m->nrs)) {
+		/* without an index nothing can be found: forget rather than keep duplicates later */
+		log_warnx("out of memory indexing remembered real servers: forgetting them");
+		m->nrs = 0;
+		if (m->rs_slots != NULL)
+			memset(m->rs_slots, 0, m->nslots * sizeof(*m->rs_slots));
+	}
 }
 
 void
@@ -145,23 +235,9 @@ route_prune(struct parent *pa)
 {
 	struct route_memory *m = &pa->memory;
 	const struct config *conf = pa->conf;
-	struct cfg_rs_key *keys = calloc(conf->count[CFG_REAL_SERVER] + 1, sizeof(*keys));
-	size_t n = 0, kept = 0;
-	struct cfg_real_server *rs;
+	size_t kept = 0;
 
-	if (keys == NULL) {
-		log_warnx("out of memory pruning remembered real servers");
-		return;
-	}
-	/* sorted keys, so a config of tens of thousands of real servers prunes in n log n */
-	CONFIG_FOREACH(conf, CFG_REAL_SERVER, struct cfg_real_server, rs)
-		config_rs_key(conf, rs, &keys[n++]);
-	qsort(keys, n, sizeof(*keys), key_cmp);
-	for (size_t i = 0; i < m->nrs; i++)
-		if (bsearch(&m->rs[i].key, keys, n, sizeof(*keys), key_cmp) != NULL)
-			m->rs[kept++] = m->rs[i];
-	m->nrs = kept;
-	free(keys);
+	prune_rs(m, conf);
 
 	kept = 0;
 	for (size_t i = 0; i < m->nvrrp; i++) {
@@ -196,6 +272,7 @@ void
 route_free(struct route_memory *m)
 {
 	free(m->rs);
+	free(m->rs_slots);
 	free(m->vrrp);
 	memset(m, 0, sizeof(*m));
 }

@@ -18,6 +18,9 @@ struct child;
 struct route_memory {
 	struct ipc_rs_state *rs;
 	size_t nrs, caprs;
+	/* rs by key: open addressing, an index + 1, 0 free; the checkers announce 100,000 servers at once */
+	uint32_t *rs_slots;
+	size_t nslots;
 	struct ipc_vrrp_state *vrrp;
 	size_t nvrrp, capvrrp;
 };

@@ -29,6 +29,12 @@
 /* health messages come in bursts (a checker round, a replay after restart): one reconcile for a burst */
 #define HEALTH_COALESCE_NS (20 * EV_NSEC_PER_MSEC)
 #define SCRIPT_TIMEOUT_NS (60 * EV_NSEC_PER_SEC)
+/*
+ * Real servers listed in the status by name (the down ones first). The status goes to the parent after
+ * every reconcile and is kept there: 100,000 entries would be megabytes of JSON each time. The counts
+ * cover them all, and the checkers child's status lists every real server.
+ */
+#define STATUS_HEALTH_MAX 64
 
 struct ipvs_ctx {
 	struct proc *p;
@@ -194,7 +200,7 @@ run_quorum_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 
 		if (vs == NULL)
 			continue;
-		cmd = c->lost ? vs->quorum_down : vs->quorum_up;
+		cmd = config_text(conf, c->lost ? vs->quorum_down : vs->quorum_up);
 		log_info("virtual server %s: quorum %s", vs_describe(vs, where, sizeof(where)),
 			 c->lost ? "lost" : "regained");
 		if (cmd[0] == '\0' || ctx->runner == NULL)
@@ -202,6 +208,12 @@ run_quorum_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 		if (vrrp_runner_run(ctx->runner, cmd, NULL, conf->global->script_user, SCRIPT_TIMEOUT_NS, NULL, NULL) > 0)
 			ctx->scripts++;
 	}
+}
+
+static uint64_t
+ms_between(uint64_t from_ns, uint64_t to_ns)
+{
+	return (uint64_t)((to_ns - from_ns) / EV_NSEC_PER_MSEC);
 }
 
 /* Makes the kernel what the configuration and the health say, with the fewest writes. */
@@ -213,7 +225,7 @@ reconcile(struct ipvs_ctx *ctx)
 	struct ipvs_ops ops;
 	struct ipvs_batch b;
 	struct apply_errors ae = { ctx, &ops };
-	uint64_t t0 = ev_now(), writes0;
+	uint64_t t0 = ev_now(), t_built, t_dumped, t_diffed, writes0;
 	int r, failed = 0;
 
 	if (conf == NULL || !open_kernel(ctx))
@@ -223,6 +235,7 @@ reconcile(struct ipvs_ctx *ctx)
 		note_error(ctx, "out of memory building the table");
 		return;
 	}
+	t_built = ev_now();
 	if (!ctx->have_valid && (r = dump_kernel(ctx, &want)) < 0) {
 		char msg[128];
 
@@ -232,6 +245,7 @@ reconcile(struct ipvs_ctx *ctx)
 		ev_timer_after(ctx->p->loop, &ctx->retry, RETRY_NS);
 		return;
 	}
+	t_dumped = ev_now();
 	run_quorum_scripts(ctx, conf);
 	set_timeouts(ctx, conf->global);
 	if (ipvs_model_diff(&ctx->have, &want, is_ours, ctx, &ops) < 0) {
@@ -239,6 +253,7 @@ reconcile(struct ipvs_ctx *ctx)
 		ipvs_table_free(&want);
 		return;
 	}
+	t_diffed = ev_now();
 	ipvs_batch_init(&b);
 	for (size_t i = 0; i < ops.n && failed == 0; i++) {
 		const struct ipvs_op *o = &ops.v[i];
@@ -272,8 +287,10 @@ reconcile(struct ipvs_ctx *ctx)
 	ctx->last_failed = failed > 0 ? (uint64_t)failed : 0;
 	ctx->last_ms = (ev_now() - t0) / EV_NSEC_PER_MSEC;
 	log_info("reconciled: %zu services, %zu destinations; %zu changes, %" PRIu64 " kernel writes, %d failed, "
-		 "%" PRIu64 " ms", ctx->model.services, ctx->model.dests, ops.n, ctx->last_writes, failed > 0 ? failed : 0,
-		 ctx->last_ms);
+		 "%" PRIu64 " ms (build %" PRIu64 ", kernel dump %" PRIu64 ", diff %" PRIu64 ", writes and the rest %"
+		 PRIu64 ")", ctx->model.services, ctx->model.dests, ops.n, ctx->last_writes, failed > 0 ? failed : 0,
+		 ctx->last_ms, ms_between(t0, t_built), ms_between(t_built, t_dumped), ms_between(t_dumped, t_diffed),
+		 ms_between(t_diffed, ev_now()));
 	ipvs_ops_free(&ops);
 	proc_send_status(ctx->p);
 }
@@ -359,40 +376,53 @@ ipvs_dispatch(struct proc *p, const struct ipc_msg *msg)
 		ev_timer_after(p->loop, &ctx->reconcile, HEALTH_COALESCE_NS);
 }
 
-/* The real servers the checkers reported, latest state each (bounded: status is one message). */
+static struct json_object *
+health_entry(const struct ipvs_health_entry *e)
+{
+	struct json_object *o = json_object_new_object();
+	char vs[CFG_NAME_MAX + 16], rs[INET6_ADDRSTRLEN + 8];
+
+	if (o == NULL)
+		return NULL;
+	if (e->key.vs_group[0])
+		snprintf(vs, sizeof(vs), "group %s", e->key.vs_group);
+	else if (e->key.vs_fwmark)
+		snprintf(vs, sizeof(vs), "fwmark %u", e->key.vs_fwmark);
+	else {
+		cfg_format_addr(&e->key.vs_addr, vs, sizeof(vs));
+		snprintf(vs + strlen(vs), sizeof(vs) - strlen(vs), " %u", e->key.vs_port);
+	}
+	cfg_format_addr(&e->key.rs_addr, rs, sizeof(rs));
+	snprintf(rs + strlen(rs), sizeof(rs) - strlen(rs), " %u", e->key.rs_port);
+	json_object_object_add(o, "virtual_server", json_object_new_string(vs));
+	json_object_object_add(o, "real_server", json_object_new_string(rs));
+	json_object_object_add(o, "up", json_object_new_boolean(e->up));
+	json_object_object_add(o, "weight", json_object_new_int(e->weight));
+	json_object_object_add(o, "reason", json_object_new_string(e->reason));
+	return o;
+}
+
+/* What the checkers last said of each real server: how many, and the first STATUS_HEALTH_MAX by name,
+ * those down before those up. */
 static void
 add_health(struct ipvs_ctx *ctx, struct json_object *out)
 {
 	struct json_object *list = json_object_new_array();
 	struct ipvs_health *h = &ctx->model.health;
+	size_t listed = 0, down = 0;
 
 	if (list == NULL)
 		return;
 	(void)ipvs_health_find(h, &(struct cfg_rs_key){ 0 });	/* sorts and keeps the latest of each */
-	for (size_t i = 0; i < h->n && i < 64; i++) {
-		const struct ipvs_health_entry *e = &h->v[i];
-		struct json_object *o = json_object_new_object();
-		char vs[CFG_NAME_MAX + 16], rs[INET6_ADDRSTRLEN + 8];
-
-		if (o == NULL)
-			break;
-		if (e->key.vs_group[0])
-			snprintf(vs, sizeof(vs), "group %s", e->key.vs_group);
-		else if (e->key.vs_fwmark)
-			snprintf(vs, sizeof(vs), "fwmark %u", e->key.vs_fwmark);
-		else {
-			cfg_format_addr(&e->key.vs_addr, vs, sizeof(vs));
-			snprintf(vs + strlen(vs), sizeof(vs) - strlen(vs), " %u", e->key.vs_port);
-		}
-		cfg_format_addr(&e->key.rs_addr, rs, sizeof(rs));
-		snprintf(rs + strlen(rs), sizeof(rs) - strlen(rs), " %u", e->key.rs_port);
-		json_object_object_add(o, "virtual_server", json_object_new_string(vs));
-		json_object_object_add(o, "real_server", json_object_new_string(rs));
-		json_object_object_add(o, "up", json_object_new_boolean(e->up));
-		json_object_object_add(o, "weight", json_object_new_int(e->weight));
-		json_object_object_add(o, "reason", json_object_new_string(e->reason));
-		json_object_array_add(list, o);
-	}
+	for (size_t i = 0; i < h->n; i++)
+		down += h->v[i].up == 0;
+	for (int up = 0; up <= 1; up++)
+		for (size_t i = 0; i < h->n && listed < STATUS_HEALTH_MAX; i++)
+			if ((h->v[i].up != 0) == up && json_object_array_add(list, health_entry(&h->v[i])) == 0)
+				listed++;
+	json_object_object_add(out, "health_reported", json_object_new_int64((int64_t)h->n));
+	json_object_object_add(out, "health_reported_down", json_object_new_int64((int64_t)down));
+	json_object_object_add(out, "health_truncated", json_object_new_boolean(listed < h->n));
 	json_object_object_add(out, "health", list);
 }
 
@@ -427,6 +457,29 @@ ipvs_status(struct proc *p, struct json_object *out)
 	json_object_object_add(out, "last_error", json_object_new_string(ctx->last_error));
 }
 
+/*
+ * keepalived's omega: the director stopping takes the quorum of its virtual servers down, and each one with
+ * omega that holds its quorum runs its quorum_down. The scripts are left to finish after we exit.
+ */
+static void
+run_omega_scripts(struct ipvs_ctx *ctx, const struct config *conf)
+{
+	const struct cfg_virtual_server *vs;
+
+	CONFIG_FOREACH(conf, CFG_VIRTUAL_SERVER, const struct cfg_virtual_server, vs) {
+		const struct ipvs_quorum *q = ipvs_model_quorum(&ctx->model, vs);
+		const char *cmd = config_text(conf, vs->quorum_down);
+		char where[CFG_NAME_MAX + 64];
+
+		if (!vs->omega || q == NULL || q->lost)
+			continue;
+		log_info("virtual server %s: quorum down as vipd stops (omega)", vs_describe(vs, where, sizeof(where)));
+		if (cmd[0] != '\0' && ctx->runner != NULL &&
+		    vrrp_runner_run(ctx->runner, cmd, NULL, conf->global->script_user, SCRIPT_TIMEOUT_NS, NULL, NULL) > 0)
+			ctx->scripts++;
+	}
+}
+
 /* SIGTERM: the table stays (traffic flows while another director takes over), unless lvs_flush_onstop. */
 static void
 ipvs_shutdown(struct proc *p)
@@ -435,6 +488,8 @@ ipvs_shutdown(struct proc *p)
 
 	if (ctx == NULL)
 		return;
+	if (p->conf != NULL && ctx->reconciles > 0)
+		run_omega_scripts(ctx, p->conf);
 	if (ctx->nl_ok && p->conf != NULL && p->conf->global != NULL && p->conf->global->lvs_flush_onstop) {
 		struct ipvs_table mine;
 		struct ipvs_batch b;

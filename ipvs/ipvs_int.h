@@ -17,6 +17,7 @@
 struct nl_msg;
 struct nlattr;
 struct nl_sock;
+struct ipvs_rx;
 
 /* 64-bit counters as the kernel reports them (STATS64). */
 struct ipvs_stats {
@@ -116,8 +117,8 @@ struct ipvs_nl {
 	int fd;
 	uint32_t portid;
 	uint32_t seq;
-	uint8_t *rbuf;		/* receive buffer */
-	size_t rbuf_size;
+	struct ipvs_rx *rx;	/* fd's buffers (ipvs_nl.c) */
+	struct ipvs_rx *dump_rx;	/* a socket of its own for service dumps, opened on the first */
 	uint64_t writes;	/* change requests acknowledged (for status) */
 	uint64_t errors;
 };
@@ -267,6 +268,8 @@ struct ipvs_model {
 	size_t nchanges, capchanges;
 };
 void ipvs_model_free(struct ipvs_model *m);
+/* The quorum state of a virtual server as the last build left it; NULL if it was not built. */
+const struct ipvs_quorum *ipvs_model_quorum(const struct ipvs_model *m, const struct cfg_virtual_server *vs);
 
 /* The kernel table the configuration wants now, sorted. 0 or -ENOMEM. Updates quorum states. */
 int ipvs_model_build(const struct config *conf, struct ipvs_model *m, struct ipvs_table *want);

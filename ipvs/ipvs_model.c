@@ -141,11 +141,15 @@ svc_settings(const struct cfg_virtual_server *vs, uint16_t af, struct ipvs_svc *
 		s->netmask = 0xffffffffu;
 }
 
+/* What the checkers of a real server say before their first verdict (by real server index). */
+enum { RS_CHECKED = 1, RS_CHECKED_ALPHA = 2 };
+
 struct build {
 	const struct config *conf;
 	struct ipvs_model *m;
 	struct ipvs_table *t;
 	size_t *rs_first, *rs_list;	/* real servers by virtual server index */
+	uint8_t *rs_checks;		/* RS_CHECKED* by real server index */
 	struct ipvs_quorum *newq;
 	size_t nnewq;
 	bool with_dests;
@@ -169,6 +173,17 @@ vs_key(const struct cfg_virtual_server *vs, struct cfg_rs_key *key)
 	memcpy(key->vs_group, vs->group, sizeof(key->vs_group));
 }
 
+const struct ipvs_quorum *
+ipvs_model_quorum(const struct ipvs_model *m, const struct cfg_virtual_server *vs)
+{
+	struct ipvs_quorum q;
+
+	if (m->quorum == NULL)
+		return NULL;
+	vs_key(vs, &q.vs);
+	return bsearch(&q, m->quorum, m->nquorum, sizeof(q), quorum_cmp);
+}
+
 /* The destinations of one virtual server, the same for each of its kernel services. */
 static int
 vs_dests(struct build *b, size_t vs_index, const struct cfg_virtual_server *vs, struct ipvs_svc_entry *proto,
@@ -186,7 +201,10 @@ vs_dests(struct build *b, size_t vs_index, const struct cfg_virtual_server *vs, 
 		struct cfg_rs_key key;
 		struct ipvs_dest d;
 		int method = rs->method >= 0 ? rs->method : vs->method;
-		bool up = !vs->alpha;
+		uint8_t checks = b->rs_checks[b->rs_list[k]];
+		/* before any verdict, as the checkers child starts it: down if one of its checkers is alpha
+		 * (its own alpha or the virtual server's); one without checkers is up */
+		bool up = !((checks & RS_CHECKED_ALPHA) || ((checks & RS_CHECKED) && vs->alpha));
 		int32_t weight = rs->weight;
 
 		config_rs_key(b->conf, rs, &key);
@@ -353,9 +371,10 @@ static int
 build(const struct config *conf, struct ipvs_model *m, struct ipvs_table *want, bool with_dests)
 {
 	size_t nvs = conf->count[CFG_VIRTUAL_SERVER], nrs = conf->count[CFG_REAL_SERVER];
-	struct build b = { conf, m, want, NULL, NULL, NULL, 0, with_dests };
+	struct build b = { conf, m, want, NULL, NULL, NULL, NULL, 0, with_dests };
 	const struct cfg_virtual_server *vs;
 	const struct cfg_real_server *rs;
+	const struct cfg_checker *ck;
 	int r = -ENOMEM;
 
 	memset(want, 0, sizeof(*want));
@@ -363,8 +382,13 @@ build(const struct config *conf, struct ipvs_model *m, struct ipvs_table *want, 
 	b.rs_first = calloc(nvs + 2, sizeof(size_t));
 	b.rs_list = calloc(nrs + 1, sizeof(size_t));
 	b.newq = calloc(nvs + 1, sizeof(*b.newq));
-	if (b.rs_first == NULL || b.rs_list == NULL || b.newq == NULL)
+	b.rs_checks = calloc(nrs + 1, sizeof(*b.rs_checks));
+	if (b.rs_first == NULL || b.rs_list == NULL || b.newq == NULL || b.rs_checks == NULL)
 		goto out;
+	/* the checkers child runs every kind but FILE_CHECK */
+	CONFIG_FOREACH(conf, CFG_CHECKER, const struct cfg_checker, ck)
+		if (ck->type != CHECK_FILE && ck->hdr.parent >= 1 && ck->hdr.parent <= nrs)
+			b.rs_checks[ck->hdr.parent - 1] |= RS_CHECKED | (ck->alpha ? RS_CHECKED_ALPHA : 0);
 	/* real servers grouped by their virtual server (ids are 1.. in order), counting sort */
 	CONFIG_FOREACH(conf, CFG_REAL_SERVER, const struct cfg_real_server, rs)
 		if (rs->hdr.parent >= 1 && rs->hdr.parent <= nvs)
@@ -405,6 +429,7 @@ out:
 	free(b.rs_first);
 	free(b.rs_list);
 	free(b.newq);
+	free(b.rs_checks);
 	if (r < 0)
 		ipvs_table_free(want);
 	return r;

@@ -65,10 +65,16 @@ addr_len(uint16_t af)
 	return af == AF_INET6 ? 16 : 4;
 }
 
+/* Room for the largest request: a service with its scheduler, engine and netmask, or a service key and a
+ * destination with its tunnel, well under this. */
+#define IPVS_MSG_SIZE 1024
+
 struct nl_msg *
 ipvs_msg_new(int family, uint8_t cmd, int flags)
 {
-	struct nl_msg *m = nlmsg_alloc();
+	/* every IPVS request is a few hundred bytes: libnl's default (a zeroed page) costs 100,000 pages of
+	 * clearing for a table's worth of requests */
+	struct nl_msg *m = nlmsg_alloc_size(IPVS_MSG_SIZE);
 
 	if (m == NULL)
 		return NULL;

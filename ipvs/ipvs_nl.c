@@ -1,8 +1,14 @@
 /*
  * The IPVS generic netlink transport. libnl opens the socket and resolves the family; requests and replies
- * then go through our own sendmsg/recvmsg so that every step is explicit: sequence and port id checked on
- * each reply, EINTR retried, large receive buffers, and batches of many requests per sendmsg whose ACKs are
- * matched by sequence number (100k objects cost a few hundred system calls, not 100k round trips).
+ * then go through our own sendmsg/recvmmsg so that every step is explicit: sequence and port id checked on
+ * each reply, EINTR retried, and batches of many requests per sendmsg whose ACKs are matched by sequence
+ * number and read many per system call (100k objects cost a few hundred system calls, not 100k round
+ * trips).
+ *
+ * Replies are read one page at a time, never more: the kernel sizes each dump's buffers to the largest
+ * read the socket has seen (up to 32 KiB), and with init_on_alloc (Debian's default) it clears every one
+ * of them. A table's re-adoption is one GET_DEST dump per service, two buffers each: with 64 KiB reads
+ * that was over a GB cleared for 10,000 services.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,10 +32,64 @@
 #define NETLINK_CAP_ACK 10
 #endif
 
-#define RBUF_SIZE (64 * 1024)		/* the kernel's dump datagrams stay under 32 KiB */
+#define RX_VLEN 64			/* datagrams read by one recvmmsg */
+/* What the kernel's dump buffers grow to at most (32 KiB less its overhead), for the service dump */
+#define BIG_READ (32 * 1024)
+#define BIG_VLEN 8
 #define RCVBUF_WANT (8 * 1024 * 1024)
 #define SEND_CHUNK (64 * 1024)
 #define ACK_TRUESIZE 1024		/* what one queued ACK costs in the receive buffer, roughly */
+
+/* A socket and the buffers it is read with: many datagrams per recvmmsg, each of dgram_len at most. */
+struct ipvs_rx {
+	int fd;
+	uint32_t portid;
+	size_t dgram_len;
+	unsigned vlen;			/* datagrams per read, at most RX_VLEN */
+	unsigned count;			/* datagrams in the last read */
+	uint8_t *buf;			/* vlen datagrams of dgram_len */
+	struct mmsghdr mm[RX_VLEN];
+	struct iovec iov[RX_VLEN];
+	struct sockaddr_nl from[RX_VLEN];
+};
+
+static void
+rx_close(struct ipvs_rx *rx)
+{
+	if (rx == NULL)
+		return;
+	if (rx->fd >= 0)
+		close(rx->fd);
+	free(rx->buf);
+	free(rx);
+}
+
+/* A generic netlink socket of ours; NULL with errno set. */
+static struct ipvs_rx *
+rx_open(size_t dgram_len, unsigned vlen)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(sa);
+	struct ipvs_rx *rx = calloc(1, sizeof(*rx));
+
+	if (rx == NULL)
+		return NULL;
+	rx->dgram_len = dgram_len;
+	rx->vlen = vlen;
+	if ((rx->buf = malloc(vlen * dgram_len)) == NULL ||
+	    (rx->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC)) < 0 ||
+	    bind(rx->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || getsockname(rx->fd, (struct sockaddr *)&sa, &len) < 0) {
+		int err = errno;
+
+		if (rx->buf == NULL)
+			rx->fd = -1;
+		rx_close(rx);
+		errno = err;
+		return NULL;
+	}
+	rx->portid = sa.nl_pid;
+	return rx;
+}
 
 const char *
 ipvs_cmd_name(uint8_t cmd)
@@ -66,6 +126,15 @@ run_modprobe(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* The kernel's smallest dump buffer is a page (at most 8 KiB) less its overhead: a read of that always fits. */
+static size_t
+small_read(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page > 0 && page < 8192 ? (size_t)page : 8192;
+}
+
 int
 ipvs_nl_open(struct ipvs_nl *nl, bool modprobe, char *err, size_t errlen)
 {
@@ -75,20 +144,17 @@ ipvs_nl_open(struct ipvs_nl *nl, bool modprobe, char *err, size_t errlen)
 	memset(nl, 0, sizeof(*nl));
 	nl->fd = -1;
 	nl->sk = nl_socket_alloc();
-	nl->rbuf = malloc(RBUF_SIZE);
-	if (nl->sk == NULL || nl->rbuf == NULL) {
+	if (nl->sk == NULL) {
 		snprintf(err, errlen, "out of memory");
 		ipvs_nl_close(nl);
 		return -ENOMEM;
 	}
-	nl->rbuf_size = RBUF_SIZE;
 	r = genl_connect(nl->sk);
 	if (r < 0) {
 		snprintf(err, errlen, "generic netlink socket: %s", nl_geterror(r));
 		ipvs_nl_close(nl);
 		return -EIO;
 	}
-	nl->fd = nl_socket_get_fd(nl->sk);
 	nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
 	if (nl->family < 0 && modprobe && run_modprobe() == 0)
 		nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
@@ -97,13 +163,24 @@ ipvs_nl_open(struct ipvs_nl *nl, bool modprobe, char *err, size_t errlen)
 		ipvs_nl_close(nl);
 		return -ENOENT;
 	}
+	/* libnl read the family with its own, larger buffers: the requests get a socket no read has
+	 * enlarged the kernel's dump buffers of (see the top of this file) */
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	if ((nl->rx = rx_open(small_read(), RX_VLEN)) == NULL) {
+		r = -errno;
+		snprintf(err, errlen, "generic netlink socket: %s", strerror(errno));
+		ipvs_nl_close(nl);
+		return r;
+	}
+	nl->fd = nl->rx->fd;
+	nl->portid = nl->rx->portid;
 	/* root may exceed rmem_max: big batches queue one ACK per request before we read them */
 	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	(void)setsockopt(nl->fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
 	/* errors without the request echoed back: ACKs stay small */
 	(void)setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	nl->portid = nl_socket_get_local_port(nl->sk);
 	nl->seq = (uint32_t)time(NULL);
 	return 0;
 }
@@ -113,7 +190,8 @@ ipvs_nl_close(struct ipvs_nl *nl)
 {
 	if (nl->sk != NULL)
 		nl_socket_free(nl->sk);
-	free(nl->rbuf);
+	rx_close(nl->rx);
+	rx_close(nl->dump_rx);
 	memset(nl, 0, sizeof(*nl));
 	nl->fd = -1;
 }
@@ -130,13 +208,13 @@ rcvbuf_ops(const struct ipvs_nl *nl)
 }
 
 static int
-send_all(struct ipvs_nl *nl, const void *buf, size_t len)
+send_all(int fd, const void *buf, size_t len)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	ssize_t n;
 
 	do
-		n = sendto(nl->fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa));
+		n = sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -145,83 +223,128 @@ send_all(struct ipvs_nl *nl, const void *buf, size_t len)
 	return 0;
 }
 
-/* One datagram from the kernel; its length, or a negative errno. */
-static ssize_t
-recv_one(struct ipvs_nl *nl)
+/*
+ * Waits for a datagram and reads it with whatever else is queued, up to RX_VLEN: a dump's next buffer is
+ * made as the previous one is read, so one call takes a whole small dump, its end included. Returns the
+ * number of datagrams, or a negative errno.
+ */
+static int
+rx_read(struct ipvs_rx *rx)
 {
-	struct sockaddr_nl sa;
-	struct iovec iov = { nl->rbuf, nl->rbuf_size };
-	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
+	int n;
 
-	for (;;) {
-		n = recvmsg(nl->fd, &mh, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (mh.msg_flags & MSG_TRUNC)
-			return -EMSGSIZE;
-		/* only the kernel speaks on this socket; anything else is ignored */
-		if (mh.msg_namelen != sizeof(sa) || sa.nl_pid != 0)
-			continue;
-		return n;
+	for (unsigned i = 0; i < rx->vlen; i++) {
+		rx->iov[i] = (struct iovec){ rx->buf + i * rx->dgram_len, rx->dgram_len };
+		rx->mm[i].msg_hdr = (struct msghdr){ .msg_name = &rx->from[i], .msg_namelen = sizeof(rx->from[i]),
+						     .msg_iov = &rx->iov[i], .msg_iovlen = 1 };
 	}
+	do
+		n = recvmmsg(rx->fd, rx->mm, rx->vlen, MSG_WAITFORONE, NULL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	rx->count = (unsigned)n;
+	for (unsigned i = 0; i < rx->count; i++)
+		if (rx->mm[i].msg_hdr.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+	return n;
+}
+
+/* Datagram i of the last read, or NULL if it did not come from the kernel (only the kernel speaks here). */
+static struct nlmsghdr *
+rx_datagram(const struct ipvs_rx *rx, unsigned i, int *len)
+{
+	if (rx->mm[i].msg_hdr.msg_namelen != sizeof(rx->from[i]) || rx->from[i].nl_pid != 0)
+		return NULL;
+	*len = (int)rx->mm[i].msg_len;
+	return (struct nlmsghdr *)(rx->buf + i * rx->dgram_len);
 }
 
 static void
-stamp(struct ipvs_nl *nl, struct nlmsghdr *h, bool dump)
+stamp(struct ipvs_nl *nl, uint32_t portid, struct nlmsghdr *h, bool dump)
 {
 	h->nlmsg_seq = ++nl->seq;
-	h->nlmsg_pid = nl->portid;
+	h->nlmsg_pid = portid;
 	h->nlmsg_flags |= NLM_F_REQUEST;
 	if (!dump)
 		h->nlmsg_flags |= NLM_F_ACK;
+}
+
+/* What a request waits for: the end of its reply, each message of which goes to cb. */
+struct reply {
+	uint32_t seq, portid;
+	bool dump;
+	uint8_t cmd;
+	ipvs_nl_msg_cb cb;
+	void *arg;
+	int result;
+	bool done;
+};
+
+static void
+reply_messages(struct ipvs_nl *nl, struct reply *rp, struct nlmsghdr *rh, int left)
+{
+	for (; !rp->done && nlmsg_ok(rh, left); rh = nlmsg_next(rh, &left)) {
+		if (rh->nlmsg_seq != rp->seq || rh->nlmsg_pid != rp->portid)
+			continue;	/* a stale reply of an earlier, abandoned request */
+		if (rh->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = nlmsg_data(rh);
+
+			rp->done = true;
+			if (rh->nlmsg_len < (uint32_t)nlmsg_size(sizeof(*e))) {
+				rp->result = -EBADMSG;
+				return;
+			}
+			if (e->error == 0 && !rp->dump && rp->cmd != IPVS_CMD_GET_SERVICE && rp->cmd != IPVS_CMD_GET_INFO &&
+			    rp->cmd != IPVS_CMD_GET_CONFIG && rp->cmd != IPVS_CMD_GET_DAEMON)
+				nl->writes++;
+			if (e->error) {
+				nl->errors++;
+				rp->result = e->error;
+			}
+		} else if (rh->nlmsg_type == NLMSG_DONE) {
+			rp->done = true;
+		} else if (rh->nlmsg_type == nl->family && rp->cb != NULL && rp->result == 0) {
+			rp->result = rp->cb(rh, rp->arg);
+		}
+	}
 }
 
 int
 ipvs_nl_request(struct ipvs_nl *nl, struct nl_msg *m, ipvs_nl_msg_cb cb, void *arg)
 {
 	struct nlmsghdr *h = nlmsg_hdr(m);
-	bool dump = (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-	uint8_t cmd = ((struct genlmsghdr *)nlmsg_data(h))->cmd;
-	uint32_t seq;
-	int r, result = 0;
+	struct reply rp = { .dump = (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP,
+			    .cmd = ((struct genlmsghdr *)nlmsg_data(h))->cmd, .cb = cb, .arg = arg };
+	struct ipvs_rx *rx = nl->rx;
+	int r;
 
-	stamp(nl, h, dump);
-	seq = h->nlmsg_seq;
-	r = send_all(nl, h, h->nlmsg_len);
-	if (r < 0)
+	/* the kernel dumps services starting over from the first one for each buffer it fills: small
+	 * buffers would make a table of 10,000 services hundreds of passes; big ones have their socket */
+	if (rp.dump && rp.cmd == IPVS_CMD_GET_SERVICE) {
+		if (nl->dump_rx == NULL && (nl->dump_rx = rx_open(BIG_READ, BIG_VLEN)) == NULL)
+			return -errno;
+		rx = nl->dump_rx;
+	}
+	stamp(nl, rx->portid, h, rp.dump);
+	rp.seq = h->nlmsg_seq;
+	rp.portid = rx->portid;
+	if ((r = send_all(rx->fd, h, h->nlmsg_len)) < 0)
 		return r;
-	for (;;) {
-		ssize_t n = recv_one(nl);
-		struct nlmsghdr *rh;
-		int left;
+	while (!rp.done) {
+		int n = rx_read(rx);
 
 		if (n < 0)
-			return (int)n;
-		left = (int)n;
-		for (rh = (struct nlmsghdr *)nl->rbuf; nlmsg_ok(rh, left); rh = nlmsg_next(rh, &left)) {
-			if (rh->nlmsg_seq != seq || rh->nlmsg_pid != nl->portid)
-				continue;	/* a stale reply of an earlier, abandoned request */
-			if (rh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = nlmsg_data(rh);
+			return n;
+		for (unsigned d = 0; d < (unsigned)n && !rp.done; d++) {
+			int len;
+			struct nlmsghdr *rh = rx_datagram(rx, d, &len);
 
-				if (rh->nlmsg_len < (uint32_t)nlmsg_size(sizeof(*e)))
-					return -EBADMSG;
-				if (e->error == 0 && !dump && cmd != IPVS_CMD_GET_SERVICE &&
-				    cmd != IPVS_CMD_GET_INFO && cmd != IPVS_CMD_GET_CONFIG && cmd != IPVS_CMD_GET_DAEMON)
-					nl->writes++;
-				if (e->error)
-					nl->errors++;
-				return e->error ? e->error : result;
-			}
-			if (rh->nlmsg_type == NLMSG_DONE)
-				return result;
-			if (rh->nlmsg_type == nl->family && cb != NULL && result == 0)
-				result = cb(rh, arg);
+			if (rh != NULL)
+				reply_messages(nl, &rp, rh, len);
 		}
 	}
+	return rp.result;
 }
 
 void
@@ -269,7 +392,7 @@ ipvs_batch_add(struct ipvs_nl *nl, struct ipvs_batch *b, struct nl_msg *m, size_
 	h = (struct nlmsghdr *)(b->buf + b->len);
 	memcpy(h, src, src->nlmsg_len);
 	memset((uint8_t *)h + src->nlmsg_len, 0, len - src->nlmsg_len);
-	stamp(nl, h, false);
+	stamp(nl, nl->portid, h, false);
 	b->ops[b->nops].seq = h->nlmsg_seq;
 	b->ops[b->nops].cmd = ((struct genlmsghdr *)nlmsg_data(h))->cmd;
 	b->ops[b->nops].tag = tag;
@@ -287,29 +410,33 @@ batch_collect(struct ipvs_nl *nl, struct ipvs_batch *b, size_t from, size_t to, 
 	int failed = 0;
 
 	while (answered < to - from) {
-		ssize_t n = recv_one(nl);
-		struct nlmsghdr *rh;
-		int left;
+		int n = rx_read(nl->rx);
 
 		if (n < 0)
-			return (int)n;
-		left = (int)n;
-		for (rh = (struct nlmsghdr *)nl->rbuf; nlmsg_ok(rh, left); rh = nlmsg_next(rh, &left)) {
-			struct nlmsgerr *e = nlmsg_data(rh);
-			size_t i = from + (rh->nlmsg_seq - first);
+			return n;
+		for (unsigned d = 0; d < (unsigned)n; d++) {
+			struct nlmsghdr *rh;
+			int left;
 
-			if (rh->nlmsg_type != NLMSG_ERROR || rh->nlmsg_pid != nl->portid || i < from || i >= to ||
-			    rh->nlmsg_len < (uint32_t)nlmsg_size(sizeof(*e)))
+			if ((rh = rx_datagram(nl->rx, d, &left)) == NULL)
 				continue;
-			answered++;
-			if (e->error == 0) {
-				nl->writes++;
-				continue;
+			for (; nlmsg_ok(rh, left); rh = nlmsg_next(rh, &left)) {
+				struct nlmsgerr *e = nlmsg_data(rh);
+				size_t i = from + (rh->nlmsg_seq - first);
+
+				if (rh->nlmsg_type != NLMSG_ERROR || rh->nlmsg_pid != nl->portid || i < from || i >= to ||
+				    rh->nlmsg_len < (uint32_t)nlmsg_size(sizeof(*e)))
+					continue;
+				answered++;
+				if (e->error == 0) {
+					nl->writes++;
+					continue;
+				}
+				nl->errors++;
+				failed++;
+				if (cb != NULL)
+					cb(&b->ops[i], e->error, arg);
 			}
-			nl->errors++;
-			failed++;
-			if (cb != NULL)
-				cb(&b->ops[i], e->error, arg);
 		}
 	}
 	return failed;
@@ -334,7 +461,7 @@ ipvs_batch_run(struct ipvs_nl *nl, struct ipvs_batch *b, ipvs_batch_err_cb cb, v
 			off += len;
 			i++;
 		}
-		r = send_all(nl, b->buf + start_off, off - start_off);
+		r = send_all(nl->fd, b->buf + start_off, off - start_off);
 		if (r < 0)
 			break;
 		r = batch_collect(nl, b, start, i, cb, arg);

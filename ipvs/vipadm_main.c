@@ -180,17 +180,30 @@ run(struct ipvs_nl *nl, struct vipadm_cmd *c, const char *prog)
 	return r < 0 ? kernel_fail(c->cmd, r) : 0;
 }
 
+/*
+ * -R as ipvsadm 1.31 does it, measured against it in the lab (test/lab/scenarios/ipvs-vipadm.sh): a line
+ * the kernel refuses prints its message and the lines after it still run, the exit status being that of the
+ * last line alone; a line that does not parse prints its message and ends the restore at once with the
+ * parse error's status, the lines before it applied. vipadm sends the lines in batches, so a batch is sent
+ * before anything else is printed or run, and a line's op carries its number to tell whether it was last.
+ */
 struct restore_state {
-	int failed;
+	size_t last_line;	/* the number of the last command line read */
+	size_t failed_line;	/* the last one the kernel refused */
 };
+
+#define TAG(line, cmd) ((size_t)(line) << 8 | (size_t)(cmd))
+#define TAG_LINE(tag) ((tag) >> 8)
+#define TAG_CMD(tag) ((enum vipadm_command)((tag) & 0xff))
 
 static void
 restore_error(const struct ipvs_batch_op *op, int err, void *arg)
 {
 	struct restore_state *st = arg;
 
-	fprintf(stderr, "%s\n", vipadm_strerror((enum vipadm_command)op->tag, err));
-	st->failed++;
+	fprintf(stderr, "%s\n", vipadm_strerror(TAG_CMD(op->tag), err));
+	if (TAG_LINE(op->tag) > st->failed_line)
+		st->failed_line = TAG_LINE(op->tag);
 }
 
 static int
@@ -208,6 +221,20 @@ restore_flush(struct ipvs_nl *nl, struct ipvs_batch *b, struct restore_state *st
 	return 0;
 }
 
+/* Splits a line into words (argv[0] is the program); returns their count. */
+static int
+restore_words(char *line, const char *prog, char **argv, int max)
+{
+	char *save = NULL;
+	int argc = 0;
+
+	argv[argc++] = (char *)prog;
+	for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL && argc < max - 1; w = strtok_r(NULL, " \t\r\n", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	return argc;
+}
+
 /* Each line is a command as ipvsadm -S writes them; the kernel gets them in batches, in order. */
 static int
 restore(struct ipvs_nl *nl, const char *prog)
@@ -216,52 +243,57 @@ restore(struct ipvs_nl *nl, const char *prog)
 	struct ipvs_batch b;
 	char *line = NULL;
 	size_t cap = 0;
-	int rc = 0;
+	int rc = 0, last_rc = 0;
+	bool last_batched = false;
 
 	ipvs_batch_init(&b);
 	while (getline(&line, &cap, stdin) > 0) {
-		char *argv[64], *save = NULL;
-		int argc = 0, r;
+		char *argv[64];
+		int argc = restore_words(line, prog, argv, 64), r;
 		struct vipadm_cmd c;
 
-		argv[argc++] = (char *)prog;
-		for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL && argc < 63; w = strtok_r(NULL, " \t\r\n", &save))
-			argv[argc++] = w;
-		argv[argc] = NULL;
 		if (argc == 1 || argv[1][0] == '#')
 			continue;
+		st.last_line++;
 		r = vipadm_parse(argc, argv, &c);
 		if (r == 0 && (c.cmd == VIPADM_RESTORE || c.help || c.version))
 			r = 2;
 		if (r) {
-			fprintf(stderr, "%s\n", c.err[0] ? c.err : "invalid restore line");
+			/* what came before is applied (and its refusals printed) first, as line by line */
+			if (restore_flush(nl, &b, &st) < 0)
+				r = KERNEL_ERROR;
+			else if (r == VIPADM_EXIT_TRYHELP)
+				fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n", prog, prog);
+			else
+				fprintf(stderr, "%s\n", c.err[0] ? c.err : "invalid restore line");
 			rc = r;
-			continue;
+			break;
 		}
 		if (batchable(c.cmd)) {
-			r = genl_cmd[c.cmd] == IPVS_CMD_NEW_SERVICE || genl_cmd[c.cmd] == IPVS_CMD_SET_SERVICE ||
-					    genl_cmd[c.cmd] == IPVS_CMD_DEL_SERVICE ?
-				    ipvs_batch_svc(nl, &b, genl_cmd[c.cmd], &c.svc, c.cmd) :
-				    ipvs_batch_dest(nl, &b, genl_cmd[c.cmd], &c.svc, &c.dest, c.cmd);
+			bool svc = genl_cmd[c.cmd] == IPVS_CMD_NEW_SERVICE || genl_cmd[c.cmd] == IPVS_CMD_SET_SERVICE ||
+				   genl_cmd[c.cmd] == IPVS_CMD_DEL_SERVICE;
+
+			r = svc ? ipvs_batch_svc(nl, &b, genl_cmd[c.cmd], &c.svc, TAG(st.last_line, c.cmd)) :
+				  ipvs_batch_dest(nl, &b, genl_cmd[c.cmd], &c.svc, &c.dest, TAG(st.last_line, c.cmd));
 			if (r < 0) {
 				fprintf(stderr, "out of memory\n");
 				rc = KERNEL_ERROR;
 				break;
 			}
+			last_batched = true;
 			continue;
 		}
 		if (restore_flush(nl, &b, &st) < 0) {
 			rc = KERNEL_ERROR;
 			break;
 		}
-		r = run(nl, &c, prog);
-		if (r)
-			rc = r;
+		last_rc = run(nl, &c, prog);
+		last_batched = false;
 	}
 	if (rc == 0 && restore_flush(nl, &b, &st) < 0)
 		rc = KERNEL_ERROR;
-	if (rc == 0 && st.failed)
-		rc = KERNEL_ERROR;
+	if (rc == 0)
+		rc = last_batched ? (st.failed_line == st.last_line ? KERNEL_ERROR : 0) : last_rc;
 	ipvs_batch_free(&b);
 	free(line);
 	return rc;

@@ -54,9 +54,12 @@ struct cfg_stmt {
 	struct cfg_pos pos;
 };
 
+struct cfg_arena;
+
 struct cfg_source {
 	struct cfg_stmt *root;	/* the top-level statements, in order */
 	struct cfg_files files;	/* files[0] is the main file; included ones follow */
+	struct cfg_arena *arena;	/* where the statements and their words live, freed at once */
 };
 
 struct cfg_read_opts {
@@ -73,6 +76,8 @@ int cfg_read_file(const char *path, const struct cfg_read_opts *opts, struct cfg
 int cfg_read_string(const char *name, const char *text, const struct cfg_read_opts *opts, struct cfg_source *out,
 		    struct cfg_diag *diag);
 void cfg_source_free(struct cfg_source *src);
+/* Frees the statements once they are typed, keeping the file names that positions refer to. */
+void cfg_source_drop_tree(struct cfg_source *src);
 const char *cfg_file_name(const struct cfg_files *files, struct cfg_pos pos);
 
 /* ---- Stage 2: keyword tables ---- */
@@ -152,6 +157,10 @@ int cfg_kw_enum(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyw
 int cfg_kw_addr(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* cfg_addr */
 int cfg_kw_duration(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *); /* s -> ms */
 int cfg_kw_ignore(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* warns */
+/* Into the config's string table (a struct cfg_text field), at most kw->max characters (0: CFG_CMD_MAX - 1):
+ * one word, or words joined as a command line. */
+int cfg_kw_text(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
+int cfg_kw_text_command(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 /* data: const struct cfg_block *; walks the statement's block into the same object. */
 int cfg_kw_subblock(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 

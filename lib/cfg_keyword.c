@@ -63,8 +63,9 @@ cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max)
 const struct cfg_keyword *
 cfg_lookup(const struct cfg_block *block, const char *name)
 {
+	/* the first letter first: a real_server is looked up near the end of a long table, 100,000 times */
 	for (const struct cfg_keyword *kw = block->keywords; kw != NULL && kw->name != NULL; kw++)
-		if (strcmp(kw->name, name) == 0)
+		if (kw->name[0] == name[0] && strcmp(kw->name, name) == 0)
 			return kw;
 	return NULL;
 }
@@ -254,6 +255,65 @@ cfg_kw_command(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 	}
 	dst[used] = '\0';
 	return 0;
+}
+
+static size_t
+text_limit(const struct cfg_keyword *kw)
+{
+	return kw->max > 0 ? (size_t)kw->max : CFG_CMD_MAX - 1;
+}
+
+static int
+store_text(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj, const char *s,
+	   size_t n)
+{
+	struct cfg_text t;
+
+	if (n > text_limit(kw))
+		return cfg_stmt_error(ctx, st, "too long (%zu characters, at most %zu)", n, text_limit(kw));
+	if (config_set_text(ctx->conf, &t, s, n) == -1)
+		return cfg_stmt_error(ctx, st, "out of memory, or more than %zu MiB of strings in the configuration",
+				      STRTAB_MAX >> 20);
+	memcpy(field(obj, kw), &t, sizeof(t));
+	return 0;
+}
+
+int
+cfg_kw_text(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	return store_text(ctx, st, kw, obj, st->argv[1], strlen(st->argv[1]));
+}
+
+int
+cfg_kw_text_command(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	size_t total = 0, used = 0;
+	char *joined;
+	int r;
+
+	if (cfg_nargs(ctx, st, 1, -1) == -1)
+		return -1;
+	if (st->argc == 2)
+		return store_text(ctx, st, kw, obj, st->argv[1], strlen(st->argv[1]));
+	for (int i = 1; i < st->argc; i++)
+		total += strlen(st->argv[i]) + 1;
+	if (total - 1 > text_limit(kw))
+		return cfg_stmt_error(ctx, st, "too long (at most %zu characters)", text_limit(kw));
+	if ((joined = malloc(total)) == NULL)
+		return cfg_stmt_error(ctx, st, "out of memory");
+	for (int i = 1; i < st->argc; i++) {
+		size_t n = strlen(st->argv[i]);
+
+		if (i > 1)
+			joined[used++] = ' ';
+		memcpy(joined + used, st->argv[i], n);
+		used += n;
+	}
+	r = store_text(ctx, st, kw, obj, joined, used);
+	free(joined);
+	return r;
 }
 
 static int

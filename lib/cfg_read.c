@@ -19,6 +19,8 @@
 #include <errno.h>
 #include <glob.h>
 #include <limits.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,20 +92,78 @@ static void sb_free(struct strbuf *sb)
 	*sb = (struct strbuf){ 0 };
 }
 
-/* ---- the words of a statement being built: argv, kept NULL-terminated ---- */
+/* ---- the arena: a large file's hundreds of thousands of statements and words cost a few allocations ---- */
+
+enum { ARENA_CHUNK = 64 * 1024 };
+
+struct cfg_arena {
+	struct cfg_arena *next;
+	size_t used, size;
+	alignas(max_align_t) char mem[];
+};
+
+static void *arena_alloc(struct cfg_source *src, size_t n, size_t align)
+{
+	struct cfg_arena *a = src->arena;
+	size_t at = a ? (a->used + align - 1) & ~(align - 1) : 0;
+	if (!a || at > a->size || a->size - at < n) {
+		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		struct cfg_arena *c = malloc(sizeof *c + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		at = 0;
+		if (a && size == n) {
+			/* an outsized piece gets a chunk of its own, behind the one still filling */
+			c->next = a->next;
+			a->next = c;
+			c->used = n;
+			return c->mem;
+		}
+		c->next = a;
+		src->arena = a = c;
+	}
+	a->used = at + n;
+	return a->mem + at;
+}
+
+static void arena_free(struct cfg_arena *a)
+{
+	while (a) {
+		struct cfg_arena *next = a->next;
+		free(a);
+		a = next;
+	}
+}
+
+/* ---- the words of a statement being built: argv, kept NULL-terminated; the words are in the arena ---- */
+
+enum { WORDS_INLINE = 16 };
 
 struct words {
-	char **v;
+	char **v;		/* inline, or on the heap once a statement has more words */
 	size_t n, cap;
+	char *inline_v[WORDS_INLINE];
 };
+
+static void words_init(struct words *w)
+{
+	w->v = w->inline_v;
+	w->n = 0;
+	w->cap = WORDS_INLINE;
+	w->v[0] = NULL;
+}
 
 static int words_push(struct words *w, char *word)
 {
 	if (w->n + 2 > w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 8;
-		char **v = realloc(w->v, cap * sizeof *v);
+		size_t cap = w->cap * 2;
+		char **v = w->v == w->inline_v ? malloc(cap * sizeof *v) : realloc(w->v, cap * sizeof *v);
 		if (!v)
 			return -1;
+		if (w->v == w->inline_v)
+			memcpy(v, w->inline_v, sizeof w->inline_v);
 		w->v = v;
 		w->cap = cap;
 	}
@@ -114,10 +174,15 @@ static int words_push(struct words *w, char *word)
 
 static void words_clear(struct words *w)
 {
-	for (size_t i = 0; i < w->n; i++)
-		free(w->v[i]);
-	free(w->v);
-	*w = (struct words){ 0 };
+	w->n = 0;
+	w->v[0] = NULL;
+}
+
+static void words_free(struct words *w)
+{
+	if (w->v != w->inline_v)
+		free(w->v);
+	words_init(w);
 }
 
 /* ---- reader state ---- */
@@ -246,35 +311,16 @@ static const char *comment_start(const char *s)
 
 /* ---- the tree ---- */
 
-static void free_stmt(struct cfg_stmt *st)
+void cfg_source_drop_tree(struct cfg_source *src)
 {
-	for (int i = 0; i < st->argc; i++)
-		free(st->argv[i]);
-	free(st->argv);
-	free(st);
-}
-
-/* Iterative: each block is spliced in front of the statements that follow its owner. */
-static void free_tree(struct cfg_stmt *st)
-{
-	while (st) {
-		if (st->block) {
-			struct cfg_stmt *last = st->block;
-			while (last->next)
-				last = last->next;
-			last->next = st->next;
-			st->next = st->block;
-			st->block = NULL;
-		}
-		struct cfg_stmt *next = st->next;
-		free_stmt(st);
-		st = next;
-	}
+	arena_free(src->arena);
+	src->arena = NULL;
+	src->root = NULL;
 }
 
 void cfg_source_free(struct cfg_source *src)
 {
-	free_tree(src->root);
+	arena_free(src->arena);
 	for (size_t i = 0; i < src->files.count; i++)
 		free(src->files.names[i]);
 	free(src->files.names);
@@ -308,16 +354,14 @@ static struct cfg_stmt *new_stmt(struct reader *r, struct words *cur, struct cfg
 		cfg_error(r->diag, pos, "too many words in a statement");
 		return NULL;
 	}
-	struct cfg_stmt *st = calloc(1, sizeof *st);
-	if (!st) {
+	struct cfg_stmt *st = arena_alloc(r->out, sizeof *st, alignof(struct cfg_stmt));
+	char **argv = arena_alloc(r->out, (cur->n + 1) * sizeof *argv, alignof(char *));
+	if (!st || !argv) {
 		oom(r);
 		return NULL;
 	}
-	char **argv = realloc(cur->v, (cur->n + 1) * sizeof *argv);	/* shrinking; failure keeps v */
-	st->argv = argv ? argv : cur->v;
-	st->argc = (int)cur->n;
-	st->pos = pos;
-	*cur = (struct words){ 0 };
+	memcpy(argv, cur->v, (cur->n + 1) * sizeof *argv);
+	*st = (struct cfg_stmt){ .argv = argv, .argc = (int)cur->n, .pos = pos };
 	return st;
 }
 
@@ -332,7 +376,7 @@ static void link_stmt(struct builder *b, struct cfg_stmt *st)
 static struct cfg_stmt *finish_stmt(struct reader *r, struct words *cur, struct cfg_pos pos, bool opens_block)
 {
 	struct cfg_stmt *st = NULL;
-	if (strcmp(cur->v[0], "include") == 0) {
+	if (cur->v[0][0] == 'i' && strcmp(cur->v[0], "include") == 0) {
 		if (opens_block)
 			cfg_error(r->diag, pos, "include: cannot have a block");
 		else
@@ -394,11 +438,12 @@ static void close_block(struct reader *r, struct words *cur, struct cfg_pos pos)
 static void add_word(struct reader *r, struct words *cur)
 {
 	r->b.pending = NULL;
-	char *w = strdup(r->word.s);
+	char *w = arena_alloc(r->out, r->word.len + 1, 1);
 	if (!w || words_push(cur, w) < 0) {
-		free(w);
 		oom(r);
+		return;
 	}
+	memcpy(w, r->word.s, r->word.len + 1);
 }
 
 static void begin_file(struct reader *r, struct floor *saved)
@@ -467,7 +512,17 @@ static enum token lex_word(struct lexer *lx)
 		return TOK_END;
 	}
 	while (*lx->p && !is_blank(*lx->p) && *lx->p != '{' && *lx->p != '}') {
-		int rc = *lx->p == '"' ? lex_quoted(lx, w) : sb_putc(w, *lx->p++);
+		int rc;
+		if (*lx->p == '"') {
+			rc = lex_quoted(lx, w);
+		} else {
+			/* a run of plain characters at once */
+			const char *end = lx->p;
+			while (*end && !is_blank(*end) && *end != '{' && *end != '}' && *end != '"')
+				end++;
+			rc = sb_put(w, lx->p, (size_t)(end - lx->p));
+			lx->p = end;
+		}
 		if (rc < 0) {
 			oom(lx->r);
 			return TOK_END;
@@ -500,8 +555,9 @@ static enum token next_token(struct lexer *lx)
 static void lex_line(struct reader *r, const char *text, struct cfg_pos pos)
 {
 	struct lexer lx = { .r = r, .p = text, .pos = pos };
-	struct words cur = { 0 };
+	struct words cur;
 	enum token t;
+	words_init(&cur);
 	while (!r->failed && (t = next_token(&lx)) != TOK_END) {
 		if (t == TOK_WORD)
 			add_word(r, &cur);
@@ -512,7 +568,7 @@ static void lex_line(struct reader *r, const char *text, struct cfg_pos pos)
 	}
 	if (!r->failed && cur.n > 0)
 		r->b.pending = finish_stmt(r, &cur, pos, false);
-	words_clear(&cur);
+	words_free(&cur);
 }
 
 /* ---- parameters ---- */
@@ -772,7 +828,7 @@ static int parse_seq(struct reader *r, const char *text, struct cfg_pos pos, str
 
 static bool is_seq(const char *text)
 {
-	return strncmp(text, "~SEQ(", 5) == 0 || strncmp(text, "~SEQx(", 6) == 0;
+	return text[0] == '~' && (strncmp(text, "~SEQ(", 5) == 0 || strncmp(text, "~SEQx(", 6) == 0);
 }
 
 static void format_number(char *buf, size_t size, long long v, bool hex)

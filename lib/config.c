@@ -1,10 +1,52 @@
-/* The object store behind struct config: per kind, an array of separately allocated objects. */
+/*
+ * The object store behind struct config: per kind, an array of pointers to objects that live in slabs,
+ * and the string table their texts point into.
+ */
 #include "lib/config.h"
 
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/log.h"
+
+/* A slab holds many objects; one bigger than a quarter of it gets a slab of its own. */
+#define SLAB_BYTES ((size_t)256 * 1024)
+#define OBJ_ALIGN alignof(max_align_t)
+
+struct cfg_slab {
+	struct cfg_slab *next;
+	size_t used, size;
+	alignas(max_align_t) unsigned char mem[];
+};
+
+/* Zeroed memory for an object, aligned for any field. */
+static void *
+config_alloc(struct config *conf, size_t size)
+{
+	size_t need = (size + OBJ_ALIGN - 1) & ~(OBJ_ALIGN - 1);
+	struct cfg_slab *s = conf->slabs;
+	void *p;
+
+	if (s == NULL || s->size - s->used < need) {
+		size_t bytes = need > SLAB_BYTES / 4 ? need : SLAB_BYTES;
+
+		if ((s = calloc(1, sizeof(*s) + bytes)) == NULL)
+			return NULL;
+		s->size = bytes;
+		if (bytes == need && conf->slabs != NULL) {
+			/* behind the current slab, which keeps filling */
+			s->next = conf->slabs->next;
+			conf->slabs->next = s;
+		} else {
+			s->next = conf->slabs;
+			conf->slabs = s;
+		}
+	}
+	p = s->mem + s->used;
+	s->used += need;
+	return p;
+}
 
 static int
 config_append(struct config *conf, unsigned kind, void *obj)
@@ -22,18 +64,30 @@ config_append(struct config *conf, unsigned kind, void *obj)
 	return 0;
 }
 
+/* A zeroed object at the end of its kind's list; NULL if memory ran out (then nothing changed). */
+static struct cfg_obj *
+config_push(struct config *conf, unsigned kind, size_t size)
+{
+	struct cfg_obj *obj;
+
+	if (config_append(conf, kind, NULL) == -1)
+		return NULL;
+	if ((obj = config_alloc(conf, size)) == NULL) {
+		conf->count[kind]--;
+		return NULL;
+	}
+	conf->objs[kind][conf->count[kind] - 1] = obj;
+	return obj;
+}
+
 void *
 config_add(struct config *conf, unsigned kind)
 {
 	const struct cfg_kind_info *ki = cfg_kind_info(kind);
 	struct cfg_obj *obj;
 
-	if (ki == NULL || (obj = calloc(1, ki->size)) == NULL)
+	if (ki == NULL || (obj = config_push(conf, kind, ki->size)) == NULL)
 		return NULL;
-	if (config_append(conf, kind, obj) == -1) {
-		free(obj);
-		return NULL;
-	}
 	obj->kind = (uint16_t)kind;
 	obj->id = (uint32_t)conf->count[kind];
 	return obj;
@@ -46,7 +100,7 @@ global_defaults(struct cfg_global *g)
 	g->vrrp_garp_master_delay_ms = 5000;
 	g->vrrp_garp_master_repeat = 5;
 	g->lvs_sync_daemon.syncid = 0;
-	g->lvs_sync_daemon.maxlen = 1472;
+	g->lvs_sync_daemon.maxlen = 0;	/* the kernel sizes it from the MTU */
 	g->lvs_sync_daemon.port = 8848;
 	g->lvs_sync_daemon.ttl = 1;
 }
@@ -58,9 +112,10 @@ config_new(void)
 
 	if (conf == NULL)
 		return NULL;
+	strtab_init(&conf->strings, 0);
 	conf->global = config_add(conf, CFG_GLOBAL);
 	if (conf->global == NULL) {
-		free(conf);
+		config_free(conf);
 		return NULL;
 	}
 	global_defaults(conf->global);
@@ -72,11 +127,15 @@ config_free(struct config *conf)
 {
 	if (conf == NULL)
 		return;
-	for (unsigned k = 0; k < CFG_KIND_MAX; k++) {
-		for (size_t i = 0; i < conf->count[k]; i++)
-			free(conf->objs[k][i]);
+	for (unsigned k = 0; k < CFG_KIND_MAX; k++)
 		free(conf->objs[k]);
+	while (conf->slabs != NULL) {
+		struct cfg_slab *next = conf->slabs->next;
+
+		free(conf->slabs);
+		conf->slabs = next;
 	}
+	strtab_free(&conf->strings);
 	cfg_source_free(&conf->source);
 	free(conf->path);
 	free(conf);
@@ -119,30 +178,34 @@ terminate_strings(const struct cfg_block *block, void *obj)
 }
 
 int
-config_add_copy(struct config *conf, unsigned kind, const void *obj, size_t size)
+config_add_copies(struct config *conf, unsigned kind, const void *objs, size_t size, size_t count)
 {
 	const struct cfg_kind_info *ki = cfg_kind_info(kind);
-	struct cfg_obj *copy;
 
-	if (ki == NULL || size != ki->size)
+	if (ki == NULL || size != ki->size || (kind == CFG_GLOBAL && count != 1))
 		return -1;
-	if (kind == CFG_GLOBAL) {
-		memcpy(conf->global, obj, size);
-		copy = &conf->global->hdr;
-	} else {
-		if ((copy = malloc(size)) == NULL)
+	for (size_t i = 0; i < count; i++) {
+		const void *obj = (const char *)objs + i * size;
+		struct cfg_obj *copy;
+
+		/* the one global object replaces the defaults of config_new */
+		if (kind == CFG_GLOBAL)
+			copy = &conf->global->hdr;
+		else if ((copy = config_push(conf, kind, size)) == NULL)
 			return -1;
 		memcpy(copy, obj, size);
-		if (config_append(conf, kind, copy) == -1) {
-			free(copy);
-			return -1;
-		}
+		copy->kind = (uint16_t)kind;
+		terminate_strings(ki->block, copy);
+		if (ki->name_size > 0)
+			((char *)copy)[ki->name_off + ki->name_size - 1] = '\0';
 	}
-	copy->kind = (uint16_t)kind;
-	terminate_strings(ki->block, copy);
-	if (ki->name_size > 0)
-		((char *)copy)[ki->name_off + ki->name_size - 1] = '\0';
 	return 0;
+}
+
+int
+config_add_copy(struct config *conf, unsigned kind, const void *obj, size_t size)
+{
+	return config_add_copies(conf, kind, obj, size, 1);
 }
 
 unsigned
@@ -188,4 +251,118 @@ config_find_rs(const struct config *conf, const struct cfg_rs_key *key)
 			return rs;
 	}
 	return NULL;
+}
+
+/* ---- texts ---- */
+
+const char *
+config_text(const struct config *conf, struct cfg_text t)
+{
+	return conf != NULL ? strtab_get(&conf->strings, t.off) : "";
+}
+
+int
+config_set_text(struct config *conf, struct cfg_text *t, const char *s, size_t len)
+{
+	return strtab_intern(&conf->strings, s, len, &t->off);
+}
+
+int
+config_load_strings(struct config *conf, const void *buf, size_t len)
+{
+	return strtab_load(&conf->strings, buf, len);
+}
+
+/* ---- comparing ---- */
+
+#define TEXTS_MAX 16
+
+static bool
+is_text_handler(cfg_handler h)
+{
+	return h == cfg_kw_text || h == cfg_kw_text_command;
+}
+
+/* The offsets of a kind's text fields, from its keyword table, ascending and each once. */
+static size_t
+collect_texts(const struct cfg_block *block, size_t *offs, size_t n)
+{
+	if (block == NULL)
+		return n;
+	for (const struct cfg_keyword *kw = block->keywords; kw != NULL && kw->name != NULL; kw++) {
+		size_t i;
+
+		if (kw->handler == cfg_kw_subblock) {
+			n = collect_texts(kw->data, offs, n);
+			continue;
+		}
+		if (!is_text_handler(kw->handler))
+			continue;
+		for (i = 0; i < n && offs[i] < kw->off; i++)
+			;
+		if (i < n && offs[i] == kw->off)
+			continue;
+		if (n == TEXTS_MAX)
+			fatalx("a config kind has more than %d text fields", TEXTS_MAX);
+		memmove(offs + i + 1, offs + i, (n - i) * sizeof(*offs));
+		offs[i] = kw->off;
+		n++;
+	}
+	return n;
+}
+
+static bool
+same_bytes_and_texts(const struct config *ca, const void *a, const struct config *cb, const void *b, size_t size,
+		     const size_t *texts, size_t ntexts, size_t from)
+{
+	const char *x = a, *y = b;
+
+	for (size_t i = 0; i < ntexts; i++) {
+		struct cfg_text ta, tb;
+
+		if (texts[i] < from)
+			continue;
+		if (memcmp(x + from, y + from, texts[i] - from) != 0)
+			return false;
+		memcpy(&ta, x + texts[i], sizeof(ta));
+		memcpy(&tb, y + texts[i], sizeof(tb));
+		if (strcmp(config_text(ca, ta), config_text(cb, tb)) != 0)
+			return false;
+		from = texts[i] + sizeof(struct cfg_text);
+	}
+	return memcmp(x + from, y + from, size - from) == 0;
+}
+
+bool
+config_obj_same(const struct config *ca, const void *a, const struct config *cb, const void *b, unsigned kind,
+		size_t from)
+{
+	const struct cfg_kind_info *ki = cfg_kind_info(kind);
+	size_t texts[TEXTS_MAX];
+	size_t n;
+
+	if (ki == NULL || from > ki->size)
+		return false;
+	n = collect_texts(ki->block, texts, 0);
+	return same_bytes_and_texts(ca, a, cb, b, ki->size, texts, n, from);
+}
+
+bool
+config_same_for(const struct config *a, const struct config *b, enum child_kind child)
+{
+	for (unsigned k = 0; k < CFG_KIND_MAX; k++) {
+		const struct cfg_kind_info *ki = cfg_kind_info(k);
+		size_t texts[TEXTS_MAX];
+		size_t n;
+
+		if (!(ki->children & CHILD_BIT(child)))
+			continue;
+		if (a->count[k] != b->count[k])
+			return false;
+		n = collect_texts(ki->block, texts, 0);
+		for (size_t i = 0; i < a->count[k]; i++)
+			if (!same_bytes_and_texts(a, a->objs[k][i], b, b->objs[k][i], ki->size, texts, n, 0))
+				return false;
+	}
+	return true;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "lib/cfg.h"
+#include "lib/strtab.h"
 
 #define CFG_NAME_MAX 64
 #define CFG_IFNAME_MAX 16
@@ -59,6 +60,16 @@ struct cfg_obj {
 };
 
 enum cfg_family { CFG_AF_UNSPEC = 0, CFG_AF_INET = 4, CFG_AF_INET6 = 6 };
+
+/*
+ * A string kept in the config's string table and read with config_text(): for the commands and paths of
+ * the kinds that come by the hundred thousand (virtual and real servers, checkers, urls), where a fixed
+ * 1 KiB array in each object made a large config hundreds of MB. Offsets belong to one config's table:
+ * texts of two configs compare by content (config_obj_same), never by offset.
+ */
+struct cfg_text {
+	uint32_t off;		/* 0: the empty string */
+};
 
 struct cfg_lvs_sync_daemon {
 	bool enabled;
@@ -228,8 +239,8 @@ struct cfg_virtual_server {
 	char virtualhost[CFG_NAME_MAX];
 	uint32_t quorum;
 	int32_t hysteresis;
-	char quorum_up[CFG_CMD_MAX];
-	char quorum_down[CFG_CMD_MAX];
+	struct cfg_text quorum_up;
+	struct cfg_text quorum_down;
 	bool alpha, omega;
 	bool inhibit_on_failure;
 	bool ha_suspend;
@@ -250,8 +261,8 @@ struct cfg_real_server {
 	int32_t method;			/* -1 = the virtual server's */
 	uint32_t uthreshold, lthreshold;
 	bool inhibit_on_failure;
-	char notify_up[CFG_CMD_MAX];
-	char notify_down[CFG_CMD_MAX];
+	struct cfg_text notify_up;
+	struct cfg_text notify_down;
 	int32_t tun_type;		/* with lvs_method TUN (its own or the virtual server's) */
 	uint32_t tun_port;
 	uint32_t tun_flags;
@@ -281,7 +292,7 @@ struct cfg_checker {
 	uint64_t warmup_ms;		/* UINT64_MAX = unset: the delay loop */
 	bool alpha;
 	uint32_t fwmark;
-	char misc_path[CFG_CMD_MAX];
+	struct cfg_text misc_path;
 	uint64_t misc_timeout_ms;	/* 0 = the delay loop */
 	bool misc_dynamic;
 	char user[CFG_USER_MAX];
@@ -293,7 +304,7 @@ struct cfg_checker {
 	bool verify_cert;		/* vipd: verify the server's chain (SSL block's ca) and name */
 	/* DNS_CHECK */
 	int32_t dns_type;		/* RR type number */
-	char dns_name[CFG_DNS_NAME_MAX];
+	struct cfg_text dns_name;	/* at most CFG_DNS_NAME_MAX - 1 characters */
 	/* UDP_CHECK: bytes, and for the reply a mask of the nibbles that must match */
 	uint32_t payload_len;
 	uint8_t payload[CFG_CHECK_DATA_MAX];
@@ -314,14 +325,14 @@ struct cfg_status_range {
 /* One url { } of an HTTP_GET or SSL_GET: every url of a checker must pass. */
 struct cfg_check_url {
 	struct cfg_obj hdr;		/* parent: the checker */
-	char path[CFG_PATH_MAX];
+	struct cfg_text path;		/* at most CFG_PATH_MAX - 1 characters, like regex and expect */
 	char digest[33];		/* MD5 of the body, lower-case hex; "" = none */
 	char virtualhost[CFG_NAME_MAX];
 	uint32_t nstatus;		/* 0 = 200-299 */
 	struct cfg_status_range status[CFG_STATUS_RANGES];
-	char regex[CFG_PATH_MAX];	/* POSIX extended regex the body must (not) match; "" = none */
+	struct cfg_text regex;		/* POSIX extended regex the body must (not) match; "" = none */
 	bool regex_no_match;
-	char expect[CFG_PATH_MAX];	/* vipd: a literal the body must contain; "" = none */
+	struct cfg_text expect;		/* vipd: a literal the body must contain; "" = none */
 };
 
 /* The top-level SSL { } block: the context of every SSL_GET. */
@@ -387,17 +398,25 @@ struct cfg_kind_info {
 	const char *name;
 	size_t size;
 	unsigned children;	/* CHILD_BIT mask */
-	const struct cfg_block *block;	/* its keyword table, also used to check strings on receipt */
+	/* its keyword table: strings are terminated on receipt, and its cfg_kw_text fields are its texts */
+	const struct cfg_block *block;
 	size_t name_off, name_size;	/* a string field set from the statement's arguments, if any */
 };
 const struct cfg_kind_info *cfg_kind_info(unsigned kind);
 
-/* A config: objects of each kind, in file order. Objects are allocated one by one and never move. */
+struct cfg_slab;
+
+/*
+ * A config: objects of each kind, in file order, and the strings they refer to. Objects live in a few
+ * large slabs (a hundred thousand of them cost a few allocations, not one each) and never move.
+ */
 struct config {
 	struct cfg_global *global;	/* == objs[CFG_GLOBAL][0] */
 	void **objs[CFG_KIND_MAX];
 	size_t count[CFG_KIND_MAX];
 	size_t cap[CFG_KIND_MAX];
+	struct cfg_slab *slabs;
+	struct strtab strings;		/* every cfg_text of every object */
 	struct cfg_source source;	/* what was read, kept for file names in messages */
 	char *path;			/* the main file */
 	uint32_t generation;
@@ -410,12 +429,29 @@ void config_free(struct config *conf);
 void *config_add(struct config *conf, unsigned kind);
 /* Appends a copy of an object received over IPC, after checking its size and terminating its strings. */
 int config_add_copy(struct config *conf, unsigned kind, const void *obj, size_t size);
+/* The same for count objects of one kind laid end to end (an IPC_CFG_OBJECT message). 0 or -1. */
+int config_add_copies(struct config *conf, unsigned kind, const void *objs, size_t size, size_t count);
 /* Object i (0-based) of a kind, or NULL. */
 void *config_get(const struct config *conf, unsigned kind, size_t i);
 /* The object of a kind with this id, or NULL. */
 void *config_find_id(const struct config *conf, unsigned kind, uint32_t id);
 /* Which children this config needs running. */
 unsigned config_children_needed(const struct config *conf);
+
+/* The string a text field holds ("" if unset, or if the offset is outside this config's table). */
+const char *config_text(const struct config *conf, struct cfg_text t);
+/* Sets a text field; 0, or -1 when memory or the table's room (STRTAB_MAX) ran out. */
+int config_set_text(struct config *conf, struct cfg_text *t, const char *s, size_t len);
+/* Takes the string table received from the parent (IPC_CFG_STRINGS). 0, or -1 if malformed. */
+int config_load_strings(struct config *conf, const void *buf, size_t len);
+
+/* Whether two objects of a kind, each from its config, say the same: bytes compared from offset `from`
+ * on (sizeof(struct cfg_obj) skips id, parent and position), texts by content. */
+bool config_obj_same(const struct config *ca, const void *a, const struct config *cb, const void *b, unsigned kind,
+		     size_t from);
+/* Whether a child would receive exactly the same from both configs: every object of every kind it gets,
+ * headers included. A reload that changes nothing of a child's then leaves it alone. */
+bool config_same_for(const struct config *a, const struct config *b, enum child_kind child);
 
 #define CONFIG_FOREACH(conf, kind, type, var) \
 	for (size_t var##_i = 0; ((var) = (type *)config_get((conf), (kind), var##_i)) != NULL; var##_i++)

@@ -35,9 +35,11 @@ struct ipc_parts {
 
 static const struct ipc_type_info ipc_types[IPC_TYPE_MAX] = {
 	[IPC_CFG_BEGIN] = { "CFG_BEGIN", sizeof(struct ipc_cfg_mark), sizeof(struct ipc_cfg_mark) },
+	[IPC_CFG_STRINGS] = { "CFG_STRINGS", 1, STRTAB_MAX },
 	[IPC_CFG_OBJECT] = { "CFG_OBJECT", sizeof(struct ipc_cfg_object),
 	    sizeof(struct ipc_cfg_object) + IPC_MIB },
 	[IPC_CFG_END] = { "CFG_END", sizeof(struct ipc_cfg_mark), sizeof(struct ipc_cfg_mark) },
+	[IPC_CFG_UNCHANGED] = { "CFG_UNCHANGED", sizeof(struct ipc_cfg_unchanged), sizeof(struct ipc_cfg_unchanged) },
 	[IPC_CFG_APPLIED] = { "CFG_APPLIED", sizeof(struct ipc_cfg_applied), sizeof(struct ipc_cfg_applied) },
 	[IPC_STATUS] = { "STATUS", 2, 16 * IPC_MIB },
 	[IPC_RS_STATE] = { "RS_STATE", sizeof(struct ipc_rs_state), sizeof(struct ipc_rs_state) },
@@ -312,6 +314,76 @@ ipc_flush(struct ipc_peer *peer)
 		ipc_outq_pop(peer);
 	}
 	return 0;
+}
+
+/* ---- a configuration ---- */
+
+/* The objects of one kind, as many to a datagram as fit (one alone if it is bigger: it is fragmented). */
+static int
+ipc_send_kind(struct ipc_peer *peer, const struct config *conf, unsigned kind, unsigned char *stage)
+{
+	const struct cfg_kind_info *ki = cfg_kind_info(kind);
+	struct ipc_cfg_object hdr = { .kind = (uint16_t)kind, .size = (uint32_t)ki->size };
+	size_t per = (IPC_MAX_PAYLOAD - sizeof(hdr)) / ki->size;
+
+	if (per == 0)
+		per = 1;
+	for (size_t i = 0; i < conf->count[kind]; i += per) {
+		size_t n = conf->count[kind] - i < per ? conf->count[kind] - i : per;
+		const void *body = conf->objs[kind][i];
+
+		if (n > 1) {
+			for (size_t j = 0; j < n; j++)
+				memcpy(stage + j * ki->size, conf->objs[kind][i + j], ki->size);
+			body = stage;
+		}
+		if (ipc_send2(peer, IPC_CFG_OBJECT, &hdr, sizeof(hdr), body, n * ki->size) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ipc_send_config(struct ipc_peer *peer, const struct config *conf, enum child_kind child)
+{
+	struct ipc_cfg_mark mark = { .generation = conf->generation };
+	unsigned char *stage = malloc(IPC_MAX_PAYLOAD);
+	size_t slen;
+	const void *strings = strtab_data(&conf->strings, &slen);
+	int r;
+
+	if (stage == NULL)
+		return -1;
+	r = ipc_send(peer, IPC_CFG_BEGIN, &mark, sizeof(mark));
+	if (r == 0)
+		r = ipc_send(peer, IPC_CFG_STRINGS, strings, slen);
+	for (unsigned k = 0; k < CFG_KIND_MAX && r == 0; k++)
+		if (cfg_kind_info(k)->children & CHILD_BIT(child))
+			r = ipc_send_kind(peer, conf, k, stage);
+	if (r == 0)
+		r = ipc_send(peer, IPC_CFG_END, &mark, sizeof(mark));
+	free(stage);
+	return r;
+}
+
+int
+ipc_config_take(struct config *conf, const struct ipc_msg *msg, enum child_kind child)
+{
+	struct ipc_cfg_object hdr;
+	const struct cfg_kind_info *ki;
+	size_t body;
+
+	if (msg->type == IPC_CFG_STRINGS)
+		return config_load_strings(conf, msg->data, msg->len);
+	if (msg->type != IPC_CFG_OBJECT || msg->len < sizeof(hdr))
+		return -1;
+	memcpy(&hdr, msg->data, sizeof(hdr));
+	body = msg->len - sizeof(hdr);
+	ki = cfg_kind_info(hdr.kind);
+	if (ki == NULL || !(ki->children & CHILD_BIT(child)) || hdr.size != ki->size || body == 0 ||
+	    body % hdr.size != 0)
+		return -1;
+	return config_add_copies(conf, hdr.kind, (const char *)msg->data + sizeof(hdr), hdr.size, body / hdr.size);
 }
 
 /* ---- receiving ---- */

@@ -17,10 +17,13 @@
 
 enum ipc_type {
 	IPC_NONE = 0,
-	/* parent -> child: a configuration, as BEGIN, OBJECT..., END (one generation) */
+	/* parent -> child: a configuration, as BEGIN, STRINGS, OBJECT..., END (one generation) */
 	IPC_CFG_BEGIN,		/* struct ipc_cfg_mark */
-	IPC_CFG_OBJECT,		/* struct ipc_cfg_object + the object's bytes */
+	IPC_CFG_STRINGS,	/* the config's string table (lib/strtab.h), which its objects' texts point into */
+	IPC_CFG_OBJECT,		/* struct ipc_cfg_object + the bytes of one or more objects of one kind */
 	IPC_CFG_END,		/* struct ipc_cfg_mark */
+	/* parent -> child, instead of the above: nothing the child gets changed, only the generation */
+	IPC_CFG_UNCHANGED,	/* struct ipc_cfg_unchanged */
 	/* child -> parent */
 	IPC_CFG_APPLIED,	/* struct ipc_cfg_applied */
 	IPC_STATUS,		/* a JSON object (text, no NUL): the child's status, replacing the last one */
@@ -46,10 +49,18 @@ struct ipc_cfg_mark {
 	uint32_t generation;
 };
 
+/* Objects of one kind, end to end: the payload after this header is a multiple of size. */
 struct ipc_cfg_object {
 	uint16_t kind;		/* enum cfg_kind */
 	uint16_t reserved;
-	uint32_t size;		/* bytes of the object that follow; must equal the kind's size */
+	uint32_t size;		/* bytes of each object; must equal the kind's size */
+};
+
+/* The configuration of generation base, which the child holds, is in force as generation. A child holding
+ * another one answers -ESTALE, and the parent sends it the whole configuration. */
+struct ipc_cfg_unchanged {
+	uint32_t generation;
+	uint32_t base;
 };
 
 struct ipc_cfg_applied {
@@ -130,6 +141,13 @@ int ipc_send2(struct ipc_peer *peer, uint16_t type, const void *p1, size_t l1, c
 /* Writes what is queued: 0 all sent, 1 more remains (wait for EPOLLOUT), -1 error (peer gone). */
 int ipc_flush(struct ipc_peer *peer);
 bool ipc_pending(const struct ipc_peer *peer);
+
+/* A whole configuration as a child receives it: BEGIN, the string table, the objects of the kinds the
+ * child gets (cfg_kind_info's children), many to a datagram, END. 0, or -1 if memory ran out. */
+int ipc_send_config(struct ipc_peer *peer, const struct config *conf, enum child_kind child);
+/* Takes a CFG_STRINGS or CFG_OBJECT message into the configuration being received by a child of this kind.
+ * 0, or -1 if it is malformed or of a kind this child does not get (the configuration is then incomplete). */
+int ipc_config_take(struct config *conf, const struct ipc_msg *msg, enum child_kind child);
 
 /* Reads one datagram. See enum ipc_result. */
 enum ipc_result ipc_read(struct ipc_peer *peer, struct ipc_msg *msg);

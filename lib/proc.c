@@ -1,6 +1,7 @@
 /* A child's life: wait for a configuration, hand it to the module, report, stop on SIGTERM. */
 #include "lib/proc.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,20 +70,17 @@ cfg_begin(struct proc *p, const struct ipc_cfg_mark *mark)
 	p->incoming->generation = mark->generation;
 }
 
+/* The string table and the objects of a configuration being received. */
 static void
-cfg_object(struct proc *p, const struct ipc_msg *msg)
+cfg_part(struct proc *p, const struct ipc_msg *msg)
 {
-	const struct ipc_cfg_object *hdr = msg->data;
-	const struct cfg_kind_info *ki = cfg_kind_info(hdr->kind);
-
 	if (p->incoming == NULL) {
-		log_warnx("configuration object outside BEGIN/END, dropped");
+		log_warnx("%s outside BEGIN/END, dropped", ipc_type_name(msg->type));
 		return;
 	}
-	if (ki == NULL || !(ki->children & CHILD_BIT(p->ops->kind)) || hdr->size != msg->len - sizeof(*hdr) ||
-	    config_add_copy(p->incoming, hdr->kind, (const char *)msg->data + sizeof(*hdr), hdr->size) == -1) {
-		log_warnx("bad configuration object (kind %u, %u bytes): dropping this configuration",
-			  hdr->kind, hdr->size);
+	if (ipc_config_take(p->incoming, msg, p->ops->kind) == -1) {
+		log_warnx("bad %s message of %zu bytes: dropping configuration %u", ipc_type_name(msg->type),
+			  msg->len, p->incoming_generation);
 		config_free(p->incoming);
 		p->incoming = NULL;
 	}
@@ -99,11 +97,14 @@ cfg_end(struct proc *p, const struct ipc_cfg_mark *mark)
 		send_applied(p, mark->generation, -1);
 		return;
 	}
+	/* while it is applied the new configuration is the one in force, so that the texts of its objects are
+	 * read from its own string table */
+	p->conf = p->incoming;
 	r = p->ops->apply ? p->ops->apply(p, p->incoming, old) : 0;
 	if (r == 0) {
-		p->conf = p->incoming;
 		config_free(old);
 	} else {
+		p->conf = old;
 		config_free(p->incoming);
 	}
 	p->incoming = NULL;
@@ -116,6 +117,24 @@ cfg_end(struct proc *p, const struct ipc_cfg_mark *mark)
 	proc_send_status(p);
 }
 
+/* Nothing of ours changed: the configuration in force takes the new generation, without being applied. */
+static void
+cfg_unchanged(struct proc *p, const struct ipc_cfg_unchanged *u)
+{
+	if (p->incoming != NULL || p->conf == NULL || p->conf->generation != u->base) {
+		log_info("configuration %u: unchanged from %u, but %u is in force here: asking for all of it",
+			 u->generation, u->base, p->conf != NULL ? p->conf->generation : 0);
+		config_free(p->incoming);
+		p->incoming = NULL;
+		send_applied(p, u->generation, -ESTALE);
+		return;
+	}
+	log_info("configuration %u: unchanged from %u", u->generation, u->base);
+	p->conf->generation = u->generation;
+	send_applied(p, u->generation, 0);
+	proc_send_status(p);
+}
+
 static void
 dispatch_parent(struct proc *p, const struct ipc_msg *msg)
 {
@@ -123,11 +142,15 @@ dispatch_parent(struct proc *p, const struct ipc_msg *msg)
 	case IPC_CFG_BEGIN:
 		cfg_begin(p, msg->data);
 		break;
+	case IPC_CFG_STRINGS:
 	case IPC_CFG_OBJECT:
-		cfg_object(p, msg);
+		cfg_part(p, msg);
 		break;
 	case IPC_CFG_END:
 		cfg_end(p, msg->data);
+		break;
+	case IPC_CFG_UNCHANGED:
+		cfg_unchanged(p, msg->data);
 		break;
 	default:
 		if (p->ops->dispatch != NULL)

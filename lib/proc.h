@@ -1,6 +1,7 @@
 /*
  * The runtime every child process shares: its event loop, its channel to the parent, receiving a
- * configuration (BEGIN, OBJECT..., END) and handing it to the module, status reports, and SIGTERM.
+ * configuration (BEGIN, STRINGS, OBJECT..., END, or UNCHANGED) and handing it to the module, status
+ * reports, and SIGTERM.
  * A module provides a struct proc_ops and is otherwise only a list of its own events.
  */
 #ifndef VIPD_PROC_H
@@ -23,8 +24,11 @@ struct proc_ops {
 	enum child_kind kind;
 	/* After the loop exists, before any configuration. May be NULL. */
 	int (*init)(struct proc *p);
-	/* A complete configuration arrived (old is NULL the first time). 0: adopted; PROC_EXIT_CONFIG: this
-	 * configuration cannot run, the child exits with it; other non-zero: kept the old one. */
+	/* A complete configuration arrived (old is NULL the first time). p->conf is already conf while this
+	 * runs (texts of its objects are read from its string table), and goes back to old if it fails.
+	 * 0: adopted; PROC_EXIT_CONFIG: this configuration cannot run, the child exits with it; other non-zero:
+	 * kept the old one. A reload that changes nothing of this child's does not call it: the configuration
+	 * in force only takes the new generation. */
 	int (*apply)(struct proc *p, const struct config *conf, const struct config *old);
 	/* Adds the module's fields to the status object sent to the parent. May be NULL. */
 	void (*status)(struct proc *p, struct json_object *out);

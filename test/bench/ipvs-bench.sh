@@ -2,7 +2,8 @@
 # IPVS benchmark, in one lab run (not part of make check):
 #   test/lab/run test/bench/ipvs-bench.sh [SERVICES] [DESTS]      (default 10000 x 10)
 # Times ipvsadm -R and vipadm -R of the same rules, vipd's startup until the table is complete, then a
-# no-op reload and a one-weight reload (time and kernel writes, from the ipvs child's status).
+# no-op reload and a one-weight reload (time and kernel writes, from the ipvs child's status), and the
+# re-adoption of the table by an ipvs child restarted after kill -9.
 
 set -uo pipefail
 
@@ -29,8 +30,14 @@ fresh() {
 }
 fresh
 now() { date +%s.%N; }
+tod() { date +%H:%M:%S.%N | awk -F: '{ printf "%.3f\n", $1 * 3600 + $2 * 60 + $3 }'; }
 since() { echo "$(now) - $1" | bc; }
 ipvs() { "$VIPCTL" -s "$SOCK" status --json 2>/dev/null | jq -r ".children[] | select(.name == \"ipvs\") | $1"; }
+parent() { "$VIPCTL" -s "$SOCK" status --json 2>/dev/null | jq -r ".parent | $1"; }
+# secs PATTERN: the time of day (s) of the last vipd log line matching PATTERN
+secs() { grep -E "$1" "$T/vipd.log" | tail -n 1 | awk '{ split($1, t, ":"); printf "%.3f\n", t[1] * 3600 + t[2] * 60 + t[3] }'; }
+# span FROM TO: seconds between the last log lines matching FROM and TO
+span() { echo "$(secs "$2") - $(secs "$1")" | bc; }
 
 # services 10.100.0.0/16 port 80 (TCP), destinations 10.200.x.y port 8080 (NAT)
 awk -v ns="$NS" -v nd="$ND" 'BEGIN {
@@ -67,39 +74,60 @@ ipvsadm -S -n | sort | cmp -s - "$T/by-ipvsadm" && echo "vipadm -R built the sam
 t0=$(now); "$VIPADM" -S -n >/dev/null; echo "vipadm -S -n: $(since "$t0") s"
 t0=$(now); ipvsadm -S -n >/dev/null; echo "ipvsadm -S -n: $(since "$t0") s"
 
+# The times of vipd are read from its log (the time of day of each line, ms): the end of each step is the
+# line that says it is done, so the polls below (vipctl + jq, which take CPU from the guest) neither add to
+# them nor need to be frequent.
 fresh
-t0=$(now)
+t0=$(tod)
 "$VIPD" -n -l -f "$T/vipd.conf" -p "$T/vipd.pid" -s "$SOCK" --ipvs >"$T/vipd.log" 2>&1 &
 VIPD_PID=$!
-until [ "$(ipvs .status.reconciles)" -ge 1 ] 2>/dev/null; do sleep 0.05; done
-t_vipd=$(since "$t0")
+until [ "$(ipvs .status.reconciles)" -ge 1 ] 2>/dev/null; do sleep 0.5; done
+t_vipd=$(echo "$(secs "ipvs: reconciled") - $t0" | bc)
 echo "vipd start until the table is complete: ${t_vipd} s (child's reconcile $(ipvs .status.last_ms) ms," \
 	"$(ipvs .status.last_writes) writes, $(ipvs .status.last_failed) failed)"
 ipvsadm -S -n | sort | cmp -s - "$T/by-ipvsadm" && echo "vipd built the same table" || echo "WARNING: vipd built another table"
-grep -E "parent: (configuration|started)" "$T/vipd.log" | head -3
+grep -E "parent: (vipd .* started|started ipvs)|ipvs: (configuration|reconciled)" "$T/vipd.log" | head -4
+echo "resident memory: parent $(ps -o rss= -p "$VIPD_PID") KiB, ipvs child $(ps -o rss= -p "$(ipvs .pid)") KiB"
 
+# reload WHAT: from `vipctl reload` until the ipvs child holds the new generation (and has reconciled it,
+# if it was sent whole), and the kernel writes it cost.
 reload() {
-	local before t0
+	local before sent writes t0 t_rpc gen how end
 	before=$(ipvs .status.reconciles)
-	t0=$(now)
+	sent=$(ipvs .configs_sent)
+	writes=$(ipvs .status.kernel_writes)
+	t0=$(tod)
 	"$VIPCTL" -s "$SOCK" reload >/dev/null
-	until [ "$(ipvs .status.reconciles)" -gt "$before" ] 2>/dev/null; do sleep 0.02; done
-	echo "$1: $(since "$t0") s wall (config parsed and sent by the parent), child's reconcile $(ipvs .status.last_ms) ms," \
-		"$(ipvs .status.last_writes) kernel writes"
+	t_rpc=$(echo "$(tod) - $t0" | bc)
+	gen=$(parent .config_generation)
+	until [ "$(ipvs .config_generation)" = "$gen" ] 2>/dev/null; do sleep 0.2; done
+	if [ "$(ipvs .configs_sent)" -gt "$sent" ]; then
+		until [ "$(ipvs .status.reconciles)" -gt "$before" ] 2>/dev/null; do sleep 0.2; done
+		how="sent whole; child's reconcile $(ipvs .status.last_ms) ms"
+		end="ipvs: reconciled"
+	else
+		how="unchanged for the ipvs child: not sent, not reconciled"
+		end="ipvs: configuration $gen:"
+	fi
+	echo "$1: $(echo "$(secs "$end") - $t0" | bc) s ($t_rpc s until vipctl returned), $how," \
+		"$(($(ipvs .status.kernel_writes) - writes)) kernel writes"
+	echo "  of which $(span "parent: reloading" "parent: configuration $gen in force") s reading and checking the file," \
+		"then $(span "parent: configuration $gen in force" "ipvs: configuration $gen:") s until the ipvs child took it"
 }
 reload "no-op reload"
 sed -i '0,/weight 1/s//weight 5/' "$T/vipd.conf"
 reload "one-weight reload"
 ipvsadm -S -n | grep -c -- '-w 5' | sed 's/^/destinations with weight 5: /'
 pid=$(ipvs .pid)
-t0=$(now)
+t0=$(tod)
 kill -KILL "$pid"
 until p=$(ipvs .pid) && [ "$p" != null ] && [ "$p" != "$pid" ] && [ "$(ipvs .status.reconciles)" -ge 1 ] 2>/dev/null; do
-	sleep 0.05
+	sleep 0.5
 done
-echo "kill -9 of the ipvs child until the restarted one adopted the full table: $(since "$t0") s" \
+echo "kill -9 of the ipvs child until the restarted one adopted the full table: $(echo "$(secs "ipvs: reconciled") - $t0" | bc) s" \
 	"(includes the parent's 1 s restart delay; reconcile with the kernel dump $(ipvs .status.last_ms) ms," \
 	"$(ipvs .status.last_writes) writes)"
+grep -E "ipvs: reconciled" "$T/vipd.log" | tail -n 1
 kill -TERM "$VIPD_PID"; wait "$VIPD_PID"; VIPD_PID=
 [ -n "${BENCH_LOG:-}" ] && grep -v "^$" "$T/vipd.log" | tail -n 30
 echo "speedup: ipvsadm -R / vipadm -R = $(echo "scale=1; $t_ipvsadm / $t_vipadm" | bc)," \

@@ -320,7 +320,7 @@ START_TEST(schema_from_a_full_config)
 	ck = config_get(conf, CFG_CHECKER, 1);
 	ck_assert_int_eq(ck->type, CHECK_MISC);
 	ck_assert_uint_eq(ck->hdr.parent, 2);
-	ck_assert_str_eq(ck->misc_path, "/bin/check 1");
+	ck_assert_str_eq(config_text(conf, ck->misc_path), "/bin/check 1");
 
 	ck_assert_uint_eq(conf->count[CFG_VS_GROUP_ENTRY], 3);
 	e = config_get(conf, CFG_VS_GROUP_ENTRY, 0);
@@ -436,27 +436,48 @@ START_TEST(a_config_crosses_a_socketpair)
 	ck_assert_int_eq(ipc_socketpair(fds), 0);
 	ipc_peer_init(&a, fds[0], "a");
 	ipc_peer_init(&b, fds[1], "b");
-	for (unsigned k = 0; k < CFG_KIND_MAX; k++) {
-		const struct cfg_kind_info *ki = cfg_kind_info(k);
-		struct ipc_cfg_object hdr = { .kind = (uint16_t)k, .size = (uint32_t)ki->size };
-
-		for (size_t i = 0; i < conf->count[k]; i++, sent++)
-			ck_assert_int_eq(ipc_send2(&a, IPC_CFG_OBJECT, &hdr, sizeof(hdr), conf->objs[k][i], ki->size), 0);
-	}
-	while (received < sent) {
+	/* what the checkers child gets: BEGIN, STRINGS, the objects many to a message, END */
+	conf->generation = 7;
+	ck_assert_int_eq(ipc_send_config(&a, conf, CHILD_CHECKERS), 0);
+	for (unsigned k = 0; k < CFG_KIND_MAX; k++)
+		if (cfg_kind_info(k)->children & CHILD_BIT(CHILD_CHECKERS))
+			sent += conf->count[k];
+	for (bool end = false; !end;) {
 		ck_assert_int_ge(ipc_flush(&a), 0);
-		while (ipc_read(&b, &msg) == IPC_OK) {
-			const struct ipc_cfg_object *h = msg.data;
-
-			ck_assert_int_eq(msg.type, IPC_CFG_OBJECT);
-			ck_assert_int_eq(config_add_copy(copy, h->kind, (const char *)msg.data + sizeof(*h), h->size), 0);
+		while (!end && ipc_read(&b, &msg) == IPC_OK) {
+			end = msg.type == IPC_CFG_END;
+			if (msg.type == IPC_CFG_BEGIN || end)
+				ck_assert_uint_eq(((const struct ipc_cfg_mark *)msg.data)->generation, 7);
+			else
+				ck_assert_int_eq(ipc_config_take(copy, &msg, CHILD_CHECKERS), 0);
 			received++;
 		}
 	}
+	/* BEGIN, STRINGS, END and fewer object messages than objects */
+	ck_assert_uint_lt(received, sent);
 	for (unsigned k = 0; k < CFG_KIND_MAX; k++) {
+		if (!(cfg_kind_info(k)->children & CHILD_BIT(CHILD_CHECKERS)))
+			continue;
 		ck_assert_uint_eq(copy->count[k], conf->count[k]);
 		for (size_t i = 0; i < conf->count[k]; i++)
 			ck_assert_mem_eq(copy->objs[k][i], conf->objs[k][i], cfg_kind_info(k)->size);
+	}
+	ck_assert_uint_eq(copy->count[CFG_VRRP_INSTANCE], 0);	/* not the checkers' */
+	ck_assert_str_eq(config_text(copy, ((struct cfg_checker *)config_get(copy, CFG_CHECKER, 1))->misc_path),
+			 "/bin/check 1");
+	ck_assert(config_same_for(conf, copy, CHILD_CHECKERS));
+	ck_assert(!config_same_for(conf, copy, CHILD_VRRP));
+	/* an object of a kind the child does not get is refused */
+	{
+		unsigned char buf[sizeof(struct ipc_cfg_object) + sizeof(struct cfg_vrrp_instance)] = { 0 };
+		struct ipc_cfg_object h = { .kind = CFG_VRRP_INSTANCE, .size = sizeof(struct cfg_vrrp_instance) };
+		struct ipc_msg m = { .type = IPC_CFG_OBJECT, .data = buf, .len = sizeof(buf) };
+
+		memcpy(buf, &h, sizeof(h));
+		ck_assert_int_eq(ipc_config_take(copy, &m, CHILD_CHECKERS), -1);
+		ck_assert_int_eq(ipc_config_take(copy, &m, CHILD_VRRP), 0);
+		m.len--;
+		ck_assert_int_eq(ipc_config_take(copy, &m, CHILD_VRRP), -1);
 	}
 	ipc_peer_close(&a);
 	ipc_peer_close(&b);

@@ -3,13 +3,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "lib/ipc.h"
+#include "lib/proc.h"
 
 #define MIB ((size_t)1024 * 1024)
 #define HDR sizeof(struct ipc_hdr)
@@ -107,6 +110,12 @@ START_TEST(test_type_table)
 	ck_assert_uint_eq(ipc_type_info(IPC_CFG_END)->max_len, sizeof(struct ipc_cfg_mark));
 	ck_assert_uint_eq(ipc_type_info(IPC_CFG_OBJECT)->min_len, sizeof(struct ipc_cfg_object));
 	ck_assert_uint_eq(ipc_type_info(IPC_CFG_OBJECT)->max_len, sizeof(struct ipc_cfg_object) + MIB);
+	/* the string table: at least its empty string, at most the table's maximum */
+	ck_assert_uint_eq(ipc_type_info(IPC_CFG_STRINGS)->min_len, 1);
+	ck_assert_uint_eq(ipc_type_info(IPC_CFG_STRINGS)->max_len, STRTAB_MAX);
+	ck_assert_uint_eq(ipc_type_info(IPC_CFG_UNCHANGED)->min_len, sizeof(struct ipc_cfg_unchanged));
+	ck_assert_uint_eq(ipc_type_info(IPC_CFG_UNCHANGED)->max_len, sizeof(struct ipc_cfg_unchanged));
+	ck_assert_str_eq(ipc_type_name(IPC_CFG_UNCHANGED), "CFG_UNCHANGED");
 	ck_assert_uint_eq(ipc_type_info(IPC_CFG_APPLIED)->min_len, sizeof(struct ipc_cfg_applied));
 	ck_assert_uint_eq(ipc_type_info(IPC_CFG_APPLIED)->max_len, sizeof(struct ipc_cfg_applied));
 	ck_assert_uint_eq(ipc_type_info(IPC_STATUS)->min_len, 2);
@@ -532,6 +541,88 @@ START_TEST(test_reject_malformed_mid_series)
 }
 END_TEST
 
+/* ---- a child's runtime (lib/proc.c) receiving configurations ---- */
+
+/* The module of the test child: generation 2 cannot be applied; during apply the new configuration must
+ * already be the one in force (its texts are read from it). */
+static int
+test_apply(struct proc *p, const struct config *conf, const struct config *old)
+{
+	(void)old;
+	if (p->conf != conf)
+		return -2;
+	return conf->generation == 2 ? -1 : 0;
+}
+
+static const struct proc_ops test_ops = { .name = "test", .kind = CHILD_IPVS, .apply = test_apply };
+
+/* Reads until an APPLIED (statuses come in between) and checks it. */
+static void
+expect_applied(struct pair *p, uint32_t generation, int32_t result)
+{
+	struct ipc_msg msg;
+	struct ipc_cfg_applied a;
+
+	for (int i = 0; i < 1000; i++) {
+		struct pollfd pfd = { .fd = p->tx.fd, .events = POLLIN };
+
+		ipc_flush(&p->tx);
+		ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+		while (ipc_read(&p->tx, &msg) == IPC_OK) {
+			if (msg.type != IPC_CFG_APPLIED)
+				continue;
+			memcpy(&a, msg.data, sizeof(a));
+			ck_assert_uint_eq(a.generation, generation);
+			ck_assert_int_eq(a.result, result);
+			return;
+		}
+	}
+	ck_abort_msg("no CFG_APPLIED for %u", generation);
+}
+
+START_TEST(test_child_takes_whole_and_unchanged)
+{
+	struct pair p;
+	struct config *conf = config_new();
+	struct ipc_cfg_unchanged u;
+	int fds[2], status;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_int_eq(ipc_socketpair(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		_exit(proc_run(&test_ops, fds[1]));
+	}
+	close(fds[1]);
+	ipc_peer_init(&p.tx, fds[0], "child");
+	conf->generation = 1;
+	ck_assert_int_eq(ipc_send_config(&p.tx, conf, CHILD_IPVS), 0);
+	expect_applied(&p, 1, 0);
+	/* the same again, whole: this one fails, and 1 stays in force */
+	conf->generation = 2;
+	ck_assert_int_eq(ipc_send_config(&p.tx, conf, CHILD_IPVS), 0);
+	expect_applied(&p, 2, -1);
+	/* "unchanged from 2": the child does not hold 2, and says so */
+	u = (struct ipc_cfg_unchanged){ .generation = 3, .base = 2 };
+	ck_assert_int_eq(ipc_send(&p.tx, IPC_CFG_UNCHANGED, &u, sizeof(u)), 0);
+	expect_applied(&p, 3, -ESTALE);
+	/* "unchanged from 1": taken without an apply */
+	u = (struct ipc_cfg_unchanged){ .generation = 4, .base = 1 };
+	ck_assert_int_eq(ipc_send(&p.tx, IPC_CFG_UNCHANGED, &u, sizeof(u)), 0);
+	expect_applied(&p, 4, 0);
+	/* and the next one is "unchanged from 4" */
+	u = (struct ipc_cfg_unchanged){ .generation = 5, .base = 4 };
+	ck_assert_int_eq(ipc_send(&p.tx, IPC_CFG_UNCHANGED, &u, sizeof(u)), 0);
+	expect_applied(&p, 5, 0);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ipc_peer_close(&p.tx);
+	config_free(conf);
+}
+END_TEST
+
 static Suite *
 ipc_suite(void)
 {
@@ -555,6 +646,7 @@ ipc_suite(void)
 	tcase_add_test(tc, test_reject_series_over_max);
 	tcase_add_test(tc, test_reject_type_switch);
 	tcase_add_test(tc, test_reject_malformed_mid_series);
+	tcase_add_test(tc, test_child_takes_whole_and_unchanged);
 	suite_add_tcase(s, tc);
 	return s;
 }

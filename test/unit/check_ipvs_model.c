@@ -230,6 +230,52 @@ START_TEST(health_quorum_sorry)
 }
 END_TEST
 
+/* Before the checkers' first word, a real server is what its checkers start as: down if one is alpha (its own
+ * or the virtual server's), up without checkers, FILE_CHECK (not run) not counting. */
+START_TEST(alpha_from_the_checkers)
+{
+	static const char text[] =
+		"virtual_server 192.0.2.11 80 {\n  alpha\n"
+		"  real_server 10.9.0.31 80 {\n    TCP_CHECK {\n    }\n  }\n"
+		"  real_server 10.9.0.32 80 {\n  }\n"
+		"  real_server 10.9.0.33 80 {\n    inhibit_on_failure\n    TCP_CHECK {\n      alpha off\n    }\n  }\n"
+		"}\n"
+		"virtual_server 192.0.2.12 80 {\n"
+		"  real_server 10.9.0.34 80 {\n    TCP_CHECK {\n    }\n    HTTP_GET {\n      alpha\n    }\n  }\n"
+		"  real_server 10.9.0.35 80 {\n    TCP_CHECK {\n    }\n  }\n"
+		"  real_server 10.9.0.36 80 {\n    FILE_CHECK {\n      alpha\n    }\n  }\n"
+		"}\n";
+	struct cfg_diag diag;
+	struct config *conf = load(text, &diag);
+	struct ipvs_model m = { 0 };
+	struct ipvs_svc k11 = tcp("192.0.2.11", 80), k12 = tcp("192.0.2.12", 80);
+	struct ipvs_table t;
+	struct ipvs_svc_entry *e;
+
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
+	e = ipvs_table_bsearch(&t, &k11);
+	ck_assert_ptr_null(dest(e, "10.9.0.31", 80));		/* the virtual server's alpha */
+	ck_assert_ptr_nonnull(dest(e, "10.9.0.32", 80));	/* no checker to wait for */
+	/* the virtual server's alpha reaches every checker, as in the checkers child: down, inhibited */
+	ck_assert_int_eq(dest(e, "10.9.0.33", 80)->weight, 0);
+	e = ipvs_table_bsearch(&t, &k12);
+	ck_assert_ptr_null(dest(e, "10.9.0.34", 80));		/* one alpha checker of two */
+	ck_assert_ptr_nonnull(dest(e, "10.9.0.35", 80));
+	ck_assert_ptr_nonnull(dest(e, "10.9.0.36", 80));
+	ck_assert_uint_eq(m.rs_down, 3);
+	ipvs_table_free(&t);
+	/* the checkers' word decides from then on */
+	set_health(&m, conf, "10.9.0.34", 1);
+	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
+	ck_assert_ptr_nonnull(dest(ipvs_table_bsearch(&t, &k12), "10.9.0.34", 80));
+	ipvs_table_free(&t);
+	ipvs_model_free(&m);
+	config_free(conf);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
 static bool
 all_ours(const struct ipvs_svc *s, void *arg)
 {
@@ -351,6 +397,7 @@ main(void)
 
 	tcase_add_test(tc, build_expands_and_sets);
 	tcase_add_test(tc, health_quorum_sorry);
+	tcase_add_test(tc, alpha_from_the_checkers);
 	tcase_add_test(tc, diff_minimal);
 	tcase_add_test(tc, config_refuses_what_the_kernel_refuses);
 	suite_add_tcase(s, tc);

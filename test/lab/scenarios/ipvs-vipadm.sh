@@ -181,6 +181,40 @@ ipvsadm -X >"$T/a" 2>&1; ra=$?
 "$VIPADM" -X >"$T/b" 2>&1; rb=$?
 [ $ra = $rb ] && ok "unknown option: exit $ra" || fail "unknown option: ipvsadm $ra, vipadm $rb"
 
+# -R with a bad line among good ones: what each tool applied (before and after it), its messages and its
+# exit code, from an empty table each time. Lines separated by '|'.
+RESTORES=(
+	"-A -t 192.0.2.70:80 -s rr|-A -t 192.0.2.70:80 -s rr|-A -t 192.0.2.71:80 -s rr"
+	"-A -t 192.0.2.70:80|-a -t 192.0.2.72:80 -r 10.1.1.1|-a -t 192.0.2.70:80 -r 10.1.1.2"
+	"-A -t 192.0.2.70:80|-A -t 192.0.2.71:80 -s foo|-A -t 192.0.2.72:80"
+	"-A -t 192.0.2.70:80|-A -t 192.0.2.70:80"
+	"-A -t 192.0.2.70:80|-A -t 192.0.2.70:80|-A -t 192.0.2.71:80|-A -t 192.0.2.71:80|-A -t 192.0.2.72:80"
+	"-A -t 192.0.2.70:80|-A -t 300.1.1.1:80|-A -t 192.0.2.71:80"
+	"-A -t 192.0.2.70:80|-A -t 192.0.2.70:80|-A -t 300.1.1.1:80|-A -t 192.0.2.71:80"
+	"-A -t 192.0.2.70:80|--set 1 2|-A -t 192.0.2.71:80"
+	"-A -t 192.0.2.70:80|-D -t 192.0.2.79:80|--set 10 20 30|-A -t 192.0.2.71:80"
+)
+nrestore=0
+for r in "${RESTORES[@]}"; do
+	tr '|' '\n' <<<"$r" >"$T/restore.in"
+	ipvsadm -C
+	ipvsadm -R <"$T/restore.in" >"$T/a.out" 2>&1; ra=$?
+	ipvsadm -S -n >"$T/a.table"
+	ipvsadm -C
+	"$VIPADM" -R <"$T/restore.in" >"$T/b.out" 2>&1; rb=$?
+	ipvsadm -S -n >"$T/b.table"
+	sed -i 's/vipadm/ipvsadm/g' "$T/b.out"
+	if [ $ra != $rb ] || ! cmp -s "$T/a.out" "$T/b.out" || ! cmp -s "$T/a.table" "$T/b.table"; then
+		fail "restore '$r': ipvsadm exit $ra '$(cat "$T/a.out")' table '$(tr '\n' ';' <"$T/a.table")'," \
+			"vipadm exit $rb '$(cat "$T/b.out")' table '$(tr '\n' ';' <"$T/b.table")'"
+	else
+		nrestore=$((nrestore + 1))
+	fi
+done
+ipvsadm -C
+ipvsadm --set 900 120 300
+ok "restore with bad lines: $nrestore of ${#RESTORES[@]} identical (applied lines, messages, exit code)"
+
 echo "== 4. traffic through NAT, programmed by vipadm"
 ipvsadm -C
 topo_init
