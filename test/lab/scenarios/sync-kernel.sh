@@ -182,46 +182,6 @@ reload() {
 
 # ---- the real server and the client: connections held open ----
 T=$(mktemp -d /tmp/sync-kernel.XXXXXX) || fail "mktemp failed"
-cat >"$T/server.py" <<'EOF'
-import selectors, socket, sys
-sel = selectors.DefaultSelector()
-ls = socket.socket()
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind((sys.argv[1], 80))
-ls.listen(1024)
-ls.setblocking(False)
-sel.register(ls, selectors.EVENT_READ)
-while True:
-    for k, _ in sel.select():
-        if k.fileobj is ls:
-            try:
-                c, _ = ls.accept()
-            except BlockingIOError:
-                continue
-            c.setblocking(False)
-            sel.register(c, selectors.EVENT_READ)
-        else:
-            try:
-                d = k.fileobj.recv(4096)
-            except (BlockingIOError, ConnectionError):
-                d = b"x"
-            if not d:
-                sel.unregister(k.fileobj)
-                k.fileobj.close()
-EOF
-cat >"$T/client.py" <<'EOF'
-import socket, sys, time
-host, n, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-socks = [socket.create_connection((host, 80), timeout=10) for _ in range(n)]
-# three packets each in ESTABLISHED: the kernel master syncs a connection at its third packet
-for r in range(3):
-    for s in socks:
-        s.send(b"x")
-    time.sleep(0.05)
-open(ready, "w").write("%d\n" % len(socks))
-while True:
-    time.sleep(3600)
-EOF
 
 # ---- the topology ----
 step "loading ip_vs, building the topology"
@@ -242,7 +202,7 @@ topo_forward dA
 topo_forward dB
 topo_host rs bi eth0 198.51.100.21/24
 topo_route rs default via 198.51.100.254
-topo_bg rs python3 "$T/server.py" 198.51.100.21
+topo_bg rs python3 "$here/../lib/hold-server.py" 198.51.100.21
 topo_in dC ipvsadm --start-daemon backup --mcast-interface eth0 --syncid 7 || fail "stock backup daemon in dC"
 
 # ---- 1. roles ----
@@ -266,7 +226,7 @@ ok "dA: $(daemons dA); dB: $(daemons dB)"
 
 # ---- 2. connections reach the backups ----
 step "2. $nconns connections through dA"
-topo_bg client python3 "$T/client.py" "$vip" "$nconns" "$T/ready"
+topo_bg client python3 "$here/../lib/hold-client.py" "$vip" "$nconns" "$T/ready"
 wait_for "the client's connections" 60 test -s "$T/ready"
 wait_for "dB to list the $nconns connections" 15 has_conns dB "$nconns"
 wait_for "the stock backup dC to list them" 15 has_conns dC "$nconns"

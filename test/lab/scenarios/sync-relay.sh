@@ -147,52 +147,9 @@ reload_vipd() {
 }
 
 # ---- python helpers: a server that holds connections, a client that opens them ----
-pyserver=$(mktemp "${TMPDIR:-/tmp}/syncsrv.XXXXXX")
-pyclient=$(mktemp "${TMPDIR:-/tmp}/synccli.XXXXXX")
+pyserver=$here/../lib/hold-server.py
+pyclient=$here/../lib/hold-client.py
 pyforge=$(mktemp "${TMPDIR:-/tmp}/syncforge.XXXXXX")
-cat >"$pyserver" <<'EOF'
-import selectors, socket, sys
-sel = selectors.DefaultSelector()
-ls = socket.socket()
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind((sys.argv[1], 80))
-ls.listen(4096)
-ls.setblocking(False)
-sel.register(ls, selectors.EVENT_READ)
-while True:
-    for k, _ in sel.select():
-        if k.fileobj is ls:
-            try:
-                c, _ = ls.accept()
-            except BlockingIOError:
-                continue
-            c.setblocking(False)
-            sel.register(c, selectors.EVENT_READ)
-        else:
-            try:
-                d = k.fileobj.recv(4096)
-            except (BlockingIOError, ConnectionError):
-                d = b"x"
-            if not d:
-                sel.unregister(k.fileobj)
-                k.fileobj.close()
-EOF
-cat >"$pyclient" <<'EOF'
-import socket, sys, time
-host, n, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-socks = []
-for i in range(n):
-    s = socket.create_connection((host, 80), timeout=10)
-    socks.append(s)
-# a few packets each in ESTABLISHED, so the kernel master syncs them whatever its threshold
-for r in range(3):
-    for s in socks:
-        s.send(b"x")
-    time.sleep(0.05)
-open(ready, "w").write("%d\n" % len(socks))
-while True:
-    time.sleep(3600)
-EOF
 # forge.py capture N FILE: saves the first N DATA frames seen on the wire to the relay port
 # forge.py attack FILE: sends to dC's relay port, with the master's source address (raw socket): a DATA
 #   frame for a made-up connection with a MAC from a wrong key; each saved frame with one byte changed,
@@ -261,7 +218,7 @@ modprobe ip_vs || fail "modprobe ip_vs failed"
 modprobe ip_vs_rr
 topo_init
 # set +e: topo_cleanup kills pids that may have exited already
-trap 'set +e; topo_cleanup; rm -f "$pyserver" "$pyclient" "$pyforge"' EXIT
+trap 'set +e; topo_cleanup; rm -f "$pyforge"' EXIT
 topo_bridge bx
 topo_bridge bi
 topo_host client bx eth0 192.0.2.100/24
