@@ -244,7 +244,9 @@ if [[ $mode == kernel ]]; then
 	echo "resync: not measured in kernel mode (the kernel's daemons have no resync)"
 	exit 0
 fi
-echo "dA: $(sync_status dA '{records_out, datagrams_out, retransmits, send_errors}')"
+echo "dA: $(sync_status dA '{kernel_datagrams_in, records_out, datagrams_out, retransmits, send_errors}')"
+# drops on dA's sockets of port 8848 (0x2290: the relay's two) and 8849 (the kernel backup's)
+echo "dA udp drops (local address, drops): $(topo_in dA awk '$2 ~ /:229[01]$/ { printf "%s %s; ", $2, $NF }' /proc/net/udp)"
 echo "dC: $(sync_status dC '{records_in, datagrams_injected, nacks_sent, seqs_lost, drops: (.drops | with_entries(select(.value > 0)))}')"
 
 echo "== resync: $resync_conns connections"
