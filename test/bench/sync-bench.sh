@@ -68,22 +68,6 @@ virtual_server() {
 	topo_in "$1" ipvsadm -a -t "$vip:80" -r "$rs:80" -m
 }
 
-private_pair() {
-	local ns=$1
-	ip -n "$ns" link add sk type veth peer name su
-	ip -n "$ns" addr add 10.254.0.1/30 dev sk
-	ip -n "$ns" addr add 10.254.0.2/30 dev su
-	ip -n "$ns" link set sk up
-	ip -n "$ns" link set su up
-	topo_in "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-		net.ipv4.conf.sk.rp_filter=0 net.ipv4.conf.su.rp_filter=0 \
-		net.ipv4.conf.sk.accept_local=1 net.ipv4.conf.su.accept_local=1
-	# the kernel backup's receive buffer must hold a resync burst
-	topo_in "$ns" sysctl -qw net.ipv4.vs.sync_sock_size=8388608
-	topo_in "$ns" ipvsadm --start-daemon master --mcast-interface sk --syncid 7
-	topo_in "$ns" ipvsadm --start-daemon backup --mcast-interface sk --syncid 7 --mcast-port 8849
-}
-
 start_vipd() {
 	local ns=$1 role=$2 auth=""
 	[[ $mode == secure ]] && auth="auth_key $key"
@@ -111,7 +95,7 @@ director() {
 		topo_in "$ns" sysctl -qw net.ipv4.vs.sync_sock_size=8388608
 		topo_in "$ns" ipvsadm --start-daemon "$role" --mcast-interface eth0 --syncid 7
 	else
-		private_pair "$ns"
+		topo_sync_pair "$ns"
 		start_vipd "$ns" "$role"
 	fi
 }
@@ -265,7 +249,7 @@ want=$(sync_status dA .table_connections)
 echo "dA's sync child knows $want connections"
 topo_host dD bx eth0 192.0.2.4/24
 virtual_server dD
-private_pair dD
+topo_sync_pair dD
 sampler dD "$TOPO_DIR/dD"
 # /proc/uptime is CLOCK_BOOTTIME, the sampler's CLOCK_MONOTONIC's equal in a guest that never suspends
 read -r start _ </proc/uptime

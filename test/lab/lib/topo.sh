@@ -179,3 +179,21 @@ topo_httpd() {
 	done
 	topo_die "httpd in $ns on $hp did not come up"
 }
+
+# topo_sync_pair NS: the private veth pair (sk, su) of a director that runs vipd's sync relay, with the
+# kernel's master and backup sync daemons on sk (syncid 7, backup on port 8849): sync/README.md's recipe.
+topo_sync_pair() {
+	local ns=$1
+	ip -n "$ns" link add sk type veth peer name su
+	ip -n "$ns" addr add 10.254.0.1/30 dev sk
+	ip -n "$ns" addr add 10.254.0.2/30 dev su
+	ip -n "$ns" link set sk up
+	ip -n "$ns" link set su up
+	topo_in "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.conf.sk.rp_filter=0 net.ipv4.conf.su.rp_filter=0 \
+		net.ipv4.conf.sk.accept_local=1 net.ipv4.conf.su.accept_local=1
+	# a larger kernel backup buffer (capped by net.core.rmem_max): fewer paced waits in a resync burst
+	topo_in "$ns" sysctl -qw net.ipv4.vs.sync_sock_size=8388608
+	topo_in "$ns" ipvsadm --start-daemon master --mcast-interface sk --syncid 7
+	topo_in "$ns" ipvsadm --start-daemon backup --mcast-interface sk --syncid 7 --mcast-port 8849
+}

@@ -89,23 +89,6 @@ have_conns() {
 	[[ $(conns_to "$1" "$2") -ge $3 ]]
 }
 
-# The private veth pair and the kernel daemons of a director that runs vipd's relay.
-private_pair() {
-	local ns=$1
-	ip -n "$ns" link add sk type veth peer name su
-	ip -n "$ns" addr add 10.254.0.1/30 dev sk
-	ip -n "$ns" addr add 10.254.0.2/30 dev su
-	ip -n "$ns" link set sk up
-	ip -n "$ns" link set su up
-	topo_in "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-		net.ipv4.conf.sk.rp_filter=0 net.ipv4.conf.su.rp_filter=0 \
-		net.ipv4.conf.sk.accept_local=1 net.ipv4.conf.su.accept_local=1
-	# the kernel backup's receive buffer must hold a resync burst
-	topo_in "$ns" sysctl -qw net.ipv4.vs.sync_sock_size=8388608
-	topo_in "$ns" ipvsadm --start-daemon master --mcast-interface sk --syncid 7
-	topo_in "$ns" ipvsadm --start-daemon backup --mcast-interface sk --syncid 7 --mcast-port 8849
-}
-
 # write_conf DIR ROLE FRAMING PORT
 write_conf() {
 	local auth=""
@@ -244,8 +227,8 @@ topo_in dA ipvsadm -A -t "$vip1:80" -s rr
 topo_in dA ipvsadm -a -t "$vip1:80" -r 198.51.100.21:80 -m
 topo_in dB ipvsadm -A -t "$vip2:80" -s rr
 topo_in dB ipvsadm -a -t "$vip2:80" -r 198.51.100.22:80 -m
-private_pair dA
-private_pair dC
+topo_sync_pair dA
+topo_sync_pair dC
 
 # the client's connections: open_conns TAG VIP N (waits until all are open)
 open_conns() {
@@ -323,7 +306,7 @@ open_conns c4 "$vip1" "$nconns"
 total=$((nconns + 40))
 wait_until 60 "dC to hold all $total connections" have_conns dC "$vip1" "$total"
 topo_host dD bx eth0 192.0.2.4/24
-private_pair dD
+topo_sync_pair dD
 write_conf dD backup secure 8850
 [[ $(conns_to dD "$vip1") -eq 0 ]] || fail "dD's table is not empty"
 # a sampler in dD reads the kernel's table every 20 ms (cheaper than ipvsadm) and notes when it is full
