@@ -202,17 +202,21 @@ child_close_channel(struct child *c)
 	c->ipc.fd = -1;
 }
 
-void
-child_send_config(struct child *c, const struct config *prev)
+/* The child holds generation base (or is being sent it, and says -ESTALE if that failed). */
+static bool
+child_holds(const struct child *c, uint32_t base)
+{
+	return c->sent_generation == base && !(c->applied_generation == base && c->applied_result != 0);
+}
+
+static void
+child_send(struct child *c, bool whole, uint32_t base)
 {
 	const struct config *conf = c->parent->conf;
 	int r;
 
-	/* the child holds prev (or is being sent it, and says -ESTALE if that failed) */
-	if (prev != NULL && c->sent_generation == prev->generation &&
-	    !(c->applied_generation == prev->generation && c->applied_result != 0) &&
-	    config_same_for(prev, conf, c->kind)) {
-		struct ipc_cfg_unchanged u = { .generation = conf->generation, .base = prev->generation };
+	if (!whole) {
+		struct ipc_cfg_unchanged u = { .generation = conf->generation, .base = base };
 
 		r = ipc_send(&c->ipc, IPC_CFG_UNCHANGED, &u, sizeof(u));
 		c->configs_unchanged++;
@@ -224,6 +228,21 @@ child_send_config(struct child *c, const struct config *prev)
 		log_warnx("%s: cannot queue configuration %u", c->ops->name, conf->generation);
 	c->sent_generation = conf->generation;
 	child_flush_later(c);
+}
+
+void
+child_send_config(struct child *c, const struct config *prev)
+{
+	bool same = prev != NULL && child_holds(c, prev->generation) &&
+	    config_same_for(prev, c->parent->conf, c->kind);
+
+	child_send(c, !same, prev != NULL ? prev->generation : 0);
+}
+
+void
+child_send_unchanged(struct child *c, uint32_t base)
+{
+	child_send(c, !child_holds(c, base), base);
 }
 
 int

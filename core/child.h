@@ -59,6 +59,8 @@ int child_start(struct child *c);
 /* Sends the configuration in force. prev: the one before, which the child may hold; if nothing the child
  * gets differs between them, it is told so (IPC_CFG_UNCHANGED) instead. NULL: send all of it. */
 void child_send_config(struct child *c, const struct config *prev);
+/* Tells it the config in force is what it holds as generation base, under its new generation. */
+void child_send_unchanged(struct child *c, uint32_t base);
 /* Tries to send what is queued, and watches for writability if some remains. */
 void child_flush_later(struct child *c);
 /* SIGTERM now, SIGKILL after the grace period. */

@@ -125,10 +125,20 @@ conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 	}
 	/* the objects are all there is to keep: a large file's statements are tens of MB */
 	cfg_source_drop_tree(&conf->source);
+	if (diag->nerrors == 0 && config_keep_warnings(conf, diag) == -1)
+		cfg_error_nopos(diag, "out of memory");
 	if (diag->nerrors > 0) {
 		diag->files = NULL;	/* the messages are formatted; the names go with the config */
 		config_free(conf);
 		return NULL;
 	}
 	return conf;
+}
+
+bool
+conf_unchanged(const struct config *conf, const char *config_id)
+{
+	struct cfg_read_opts opts = { .config_id = config_id };
+
+	return cfg_inputs_unchanged(&conf->source.inputs, &opts);
 }

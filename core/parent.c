@@ -26,9 +26,10 @@ child_wanted(const struct parent *pa, enum child_kind kind)
 }
 
 /* Brings the children in line with the config in force: start, feed or stop each. prev: the config that
- * was in force, for children to which nothing changed (NULL at start). */
+ * was in force, for children to which nothing changed (NULL at start); same_since: instead of prev, the
+ * generation the config in force had before it was kept at a reload whose files were unchanged. */
 static void
-apply_children(struct parent *pa, const struct config *prev)
+apply_children(struct parent *pa, const struct config *prev, uint32_t same_since)
 {
 	for (int k = 0; k < CHILD_MAX; k++) {
 		struct child *c = &pa->children[k];
@@ -36,7 +37,9 @@ apply_children(struct parent *pa, const struct config *prev)
 
 		switch (c->state) {
 		case CHILD_RUNNING:
-			if (wanted)
+			if (wanted && same_since != 0)
+				child_send_unchanged(c, same_since);
+			else if (wanted)
 				child_send_config(c, prev);
 			else
 				child_stop(c);
@@ -60,7 +63,7 @@ apply_children(struct parent *pa, const struct config *prev)
 }
 
 static void
-record_reload(struct parent *pa, bool ok, const struct cfg_diag *diag)
+record_reload(struct parent *pa, bool ok, bool parsed, const struct cfg_diag *diag)
 {
 	struct reload_result *r = &pa->last_reload;
 
@@ -74,8 +77,24 @@ record_reload(struct parent *pa, bool ok, const struct cfg_diag *diag)
 		json_object_array_add(r->warnings, json_object_new_string(diag->warnings[i]));
 	r->done = true;
 	r->ok = ok;
+	r->parsed = parsed;
 	r->when = time(NULL);
 	r->generation = pa->generation;
+}
+
+/* The files hold what they held: the config in force stays, under a new generation, without parsing. */
+static void
+keep_unchanged(struct parent *pa)
+{
+	struct cfg_diag same = { .warnings = pa->conf->warnings, .nwarnings = pa->conf->nwarnings };
+	uint32_t base = pa->conf->generation;
+
+	for (size_t i = 0; i < same.nwarnings; i++)
+		log_warnx("%s", same.warnings[i]);
+	pa->conf->generation = ++pa->generation;
+	record_reload(pa, true, false, &same);
+	log_info("configuration %u in force: the files are as configuration %u was read from", pa->generation, base);
+	apply_children(pa, NULL, base);
 }
 
 bool
@@ -85,6 +104,10 @@ parent_reload(struct parent *pa)
 	struct config *conf, *prev;
 
 	log_info("reloading %s", pa->opts.config_path);
+	if (conf_unchanged(pa->conf, pa->opts.config_id)) {
+		keep_unchanged(pa);
+		return true;
+	}
 	conf = conf_load(pa->opts.config_path, pa->opts.config_id, &diag);
 	for (size_t i = 0; i < diag.nwarnings; i++)
 		log_warnx("%s", diag.warnings[i]);
@@ -92,18 +115,18 @@ parent_reload(struct parent *pa)
 		log_warnx("%s", diag.errors[i]);
 	if (conf == NULL) {
 		log_warnx("%s has errors; keeping configuration %u", pa->opts.config_path, pa->generation);
-		record_reload(pa, false, &diag);
+		record_reload(pa, false, true, &diag);
 		cfg_diag_free(&diag);
 		return false;
 	}
 	conf->generation = ++pa->generation;
 	prev = pa->conf;
 	pa->conf = conf;
-	record_reload(pa, true, &diag);
+	record_reload(pa, true, true, &diag);
 	cfg_diag_free(&diag);
 	log_info("configuration %u in force", pa->generation);
 	route_prune(pa);
-	apply_children(pa, prev);
+	apply_children(pa, prev, 0);
 	config_free(prev);
 	return true;
 }
@@ -182,6 +205,7 @@ parent_status(struct parent *pa)
 	json_object_object_add(me, "config_generation", json_object_new_int64(pa->generation));
 	json_object_object_add(reload, "result", json_object_new_string(!r->done ? "none" : r->ok ? "ok" : "failed"));
 	json_object_object_add(reload, "time", r->done ? json_object_new_int64(r->when) : NULL);
+	json_object_object_add(reload, "parsed", json_object_new_boolean(!r->done || r->parsed));
 	json_object_object_add(reload, "errors", r->errors ? json_object_get(r->errors) : json_object_new_array());
 	json_object_object_add(reload, "warnings",
 			       r->warnings ? json_object_get(r->warnings) : json_object_new_array());
@@ -252,7 +276,7 @@ parent_run(const struct parent_opts *opts, struct config *conf)
 	for (int k = 0; k < CHILD_MAX; k++)
 		child_init(&pa, &pa.children[k], (enum child_kind)k);
 	log_info("vipd %s started with %s", PACKAGE_VERSION, opts->config_path);
-	apply_children(&pa, NULL);
+	apply_children(&pa, NULL, 0);
 	if (ev_run(pa.loop) == -1)
 		log_warn("event loop");
 	control_close(pa.control);

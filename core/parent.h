@@ -26,6 +26,7 @@ struct parent_opts {
 struct reload_result {
 	bool done;
 	bool ok;
+	bool parsed;		/* false: the files were unchanged, the config in force was kept */
 	time_t when;
 	uint32_t generation;
 	struct json_object *errors;	/* array of "FILE:LINE: ..." strings */

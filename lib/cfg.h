@@ -56,10 +56,33 @@ struct cfg_stmt {
 
 struct cfg_arena;
 
+/* A digest of some bytes (cfg_inputs.c), and their length. */
+struct cfg_sum {
+	uint64_t lo, hi, len;
+};
+
+enum cfg_input_kind { CFG_INPUT_FILE, CFG_INPUT_GLOB };
+
+/* A file read (its path, the digest of its text) or an include pattern (the digest of what it matched). */
+struct cfg_input {
+	enum cfg_input_kind kind;
+	char *what;
+	struct cfg_sum sum;
+};
+
+/* Everything a read depended on, in the order it was read. */
+struct cfg_inputs {
+	bool complete;		/* false: read from memory, from something not a regular file, or not to the end */
+	char *config_id;
+	struct cfg_input *v;
+	size_t n, cap;
+};
+
 struct cfg_source {
 	struct cfg_stmt *root;	/* the top-level statements, in order */
 	struct cfg_files files;	/* files[0] is the main file; included ones follow */
 	struct cfg_arena *arena;	/* where the statements and their words live, freed at once */
+	struct cfg_inputs inputs;
 };
 
 struct cfg_read_opts {
@@ -79,6 +102,12 @@ void cfg_source_free(struct cfg_source *src);
 /* Frees the statements once they are typed, keeping the file names that positions refer to. */
 void cfg_source_drop_tree(struct cfg_source *src);
 const char *cfg_file_name(const struct cfg_files *files, struct cfg_pos pos);
+/*
+ * True when reading with opts again would read the very same bytes: the same config id, every include
+ * pattern matching the same names and every file holding the same text as when `in` was recorded. It reads
+ * the files (and expands the patterns) again, but parses nothing.
+ */
+bool cfg_inputs_unchanged(const struct cfg_inputs *in, const struct cfg_read_opts *opts);
 
 /* ---- Stage 2: keyword tables ---- */
 

@@ -15,6 +15,7 @@
  * stays consistent and is freed by cfg_source_free.
  */
 #include "lib/cfg.h"
+#include "lib/cfg_inputs.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -243,6 +244,7 @@ struct reader {
 	struct strbuf word;	/* the lexer's scratch space */
 	unsigned long generated;	/* lines made by ~SEQ from the current physical line */
 	bool failed;		/* out of memory: stop everything */
+	bool unrepeatable;	/* read something cfg_inputs_unchanged could not read again */
 };
 
 static int oom(struct reader *r)
@@ -321,6 +323,7 @@ void cfg_source_drop_tree(struct cfg_source *src)
 void cfg_source_free(struct cfg_source *src)
 {
 	arena_free(src->arena);
+	cfg_inputs_free(&src->inputs);
 	for (size_t i = 0; i < src->files.count; i++)
 		free(src->files.names[i]);
 	free(src->files.names);
@@ -923,6 +926,7 @@ static void process_line(struct reader *r, char *line, struct cfg_pos pos)
 /* Lines come from a file or from text in memory. */
 struct line_src {
 	FILE *fp;
+	struct cfg_digest *digest;	/* of what was read from fp */
 	const char *text;
 	size_t off;
 };
@@ -932,8 +936,12 @@ static int next_line(struct line_src *src, char **buf, size_t *cap)
 {
 	if (src->fp) {
 		errno = 0;
-		if (getline(buf, cap, src->fp) >= 0)
+		ssize_t n = getline(buf, cap, src->fp);
+		if (n >= 0) {
+			if (src->digest)
+				cfg_digest_add(src->digest, *buf, (size_t)n);
 			return 1;
+		}
 		return ferror(src->fp) || errno == ENOMEM ? -1 : 0;
 	}
 	const char *start = src->text + src->off;
@@ -967,6 +975,8 @@ static void read_lines(struct reader *r, struct line_src *src, uint32_t file, co
 	int rc = 0;
 	while (!r->failed && (rc = next_line(src, &line, &cap)) > 0 && lineno < UINT32_MAX)
 		process_line(r, line, (struct cfg_pos){ .file = file, .line = ++lineno });
+	if (rc > 0)
+		r->unrepeatable = true;	/* stopped before the end */
 	if (rc < 0 && errno == ENOMEM)
 		oom(r);
 	else if (rc < 0 && from)
@@ -994,6 +1004,24 @@ static FILE *open_config(const char *path, struct stat *st)
 		return NULL;
 	}
 	return fp;
+}
+
+/* Reads an opened file, recording its text's digest among the inputs. */
+static void read_file(struct reader *r, FILE *fp, const struct stat *st, uint32_t file, const struct cfg_pos *from)
+{
+	struct cfg_inputs *in = &r->out->inputs;
+	size_t at;
+	if (cfg_inputs_add(in, CFG_INPUT_FILE, r->file->name, &at) < 0) {
+		oom(r);
+		return;
+	}
+	if (!S_ISREG(st->st_mode))
+		r->unrepeatable = true;
+	struct cfg_digest digest;
+	cfg_digest_init(&digest);
+	struct line_src src = { .fp = fp, .digest = &digest };
+	read_lines(r, &src, file, from);
+	cfg_digest_end(&digest, &in->v[at].sum);
 }
 
 /* ---- include ---- */
@@ -1058,9 +1086,8 @@ static void include_file(struct reader *r, const char *path, struct cfg_pos pos)
 	} else if (add_file(r, path, &index) == 0) {
 		struct active_file af = { .parent = r->file, .name = r->out->files.names[index], .has_id = true,
 					  .dev = st.st_dev, .ino = st.st_ino, .depth = r->file->depth + 1 };
-		struct line_src src = { .fp = fp };
 		r->file = &af;
-		read_lines(r, &src, index, &pos);
+		read_file(r, fp, &st, index, &pos);
 		r->file = af.parent;
 	}
 	fclose(fp);
@@ -1082,6 +1109,11 @@ static void include(struct reader *r, const struct words *cur, struct cfg_pos po
 	glob_t g;
 	memset(&g, 0, sizeof g);
 	int rc = glob(pattern.s, 0, NULL, &g);
+	size_t at;
+	if (cfg_inputs_add(&r->out->inputs, CFG_INPUT_GLOB, pattern.s, &at) == 0)
+		cfg_glob_sum(rc, &g, &r->out->inputs.v[at].sum);
+	else
+		oom(r);
 	if (rc == GLOB_NOMATCH)
 		cfg_warning(r->diag, pos, "include: no file matches %s", pattern.s);
 	else if (rc == GLOB_NOSPACE)
@@ -1105,13 +1137,9 @@ static void reader_init(struct reader *r, const struct cfg_read_opts *opts, stru
 	r->out = out;
 	r->diag = diag;
 	r->max_include_depth = opts && opts->max_include_depth ? opts->max_include_depth : DEFAULT_INCLUDE_DEPTH;
-	r->config_id = opts ? opts->config_id : NULL;
-	if (!r->config_id) {
-		if (gethostname(r->hostname, sizeof r->hostname - 1) < 0)
-			r->hostname[0] = '\0';
-		r->hostname[strcspn(r->hostname, ".")] = '\0';
-		r->config_id = r->hostname;
-	}
+	r->config_id = cfg_effective_id(opts, r->hostname, sizeof r->hostname);
+	if (!(out->inputs.config_id = strdup(r->config_id)))
+		oom(r);
 	r->b.levels[0].tail = &out->root;
 }
 
@@ -1145,10 +1173,10 @@ int cfg_read_file(const char *path, const struct cfg_read_opts *opts, struct cfg
 		} else {
 			struct active_file af = { .name = out->files.names[index], .has_id = true,
 						  .dev = st.st_dev, .ino = st.st_ino };
-			struct line_src src = { .fp = fp };
 			r.file = &af;
-			read_lines(&r, &src, index, NULL);
+			read_file(&r, fp, &st, index, NULL);
 			fclose(fp);
+			out->inputs.complete = !r.unrepeatable && !r.failed;
 		}
 	}
 	reader_free(&r);

@@ -137,8 +137,24 @@ config_free(struct config *conf)
 	}
 	strtab_free(&conf->strings);
 	cfg_source_free(&conf->source);
+	for (size_t i = 0; i < conf->nwarnings; i++)
+		free(conf->warnings[i]);
+	free(conf->warnings);
 	free(conf->path);
 	free(conf);
+}
+
+int
+config_keep_warnings(struct config *conf, const struct cfg_diag *diag)
+{
+	if (diag->nwarnings == 0)
+		return 0;
+	if ((conf->warnings = calloc(diag->nwarnings, sizeof(char *))) == NULL)
+		return -1;
+	for (; conf->nwarnings < diag->nwarnings; conf->nwarnings++)
+		if ((conf->warnings[conf->nwarnings] = strdup(diag->warnings[conf->nwarnings])) == NULL)
+			return -1;
+	return 0;
 }
 
 void *

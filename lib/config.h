@@ -418,6 +418,8 @@ struct config {
 	struct cfg_slab *slabs;
 	struct strtab strings;		/* every cfg_text of every object */
 	struct cfg_source source;	/* what was read, kept for file names in messages */
+	char **warnings;		/* what reading it warned about, repeated when it is kept at a reload */
+	size_t nwarnings;
 	char *path;			/* the main file */
 	uint32_t generation;
 };
@@ -425,6 +427,8 @@ struct config {
 /* An empty config with its global object at its defaults; NULL if out of memory. */
 struct config *config_new(void);
 void config_free(struct config *conf);
+/* Keeps a copy of diag's warnings in conf. 0 or -1 (out of memory). */
+int config_keep_warnings(struct config *conf, const struct cfg_diag *diag);
 /* A new zeroed object of a kind, appended, with hdr set (id, kind); NULL if out of memory. */
 void *config_add(struct config *conf, unsigned kind);
 /* Appends a copy of an object received over IPC, after checking its size and terminating its strings. */
