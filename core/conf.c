@@ -101,11 +101,29 @@ cfg_kind_info(unsigned kind)
 	return kind < CFG_KIND_MAX ? &kinds[kind] : NULL;
 }
 
+/* Typing while reading: each top-level block as soon as it is closed. */
+struct typing {
+	struct cfg_ctx ctx;
+	size_t errors;		/* of typing; the rest of diag's are the reader's */
+};
+
+static void
+type_top_block(void *arg, const struct cfg_stmt *st)
+{
+	struct typing *t = arg;
+	size_t before = t->ctx.diag->nerrors;
+
+	t->ctx.partial = before > t->errors;
+	cfg_walk(&t->ctx, &top_block, st, NULL);
+	t->errors += t->ctx.diag->nerrors - before;
+}
+
 struct config *
 conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 {
 	struct config *conf = config_new();
-	struct cfg_read_opts opts = { .config_id = config_id };
+	struct typing typing = { .errors = 0 };
+	struct cfg_read_opts opts = { .config_id = config_id, .top_block = type_top_block, .top_block_arg = &typing };
 	struct cfg_ctx ctx;
 
 	cfg_diag_init(diag, NULL);
@@ -116,7 +134,9 @@ conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 	}
 	/* the statements read despite errors are still typed, so one run reports every error there is */
 	ctx = (struct cfg_ctx){ .conf = conf, .diag = diag, .files = &conf->source.files };
-	ctx.partial = cfg_read_file(path, &opts, &conf->source, diag) > 0;
+	typing.ctx = ctx;
+	ctx.partial = cfg_read_file(path, &opts, &conf->source, diag) > (int)typing.errors;
+	/* what is left: statements without a block, and blocks an error left open */
 	cfg_walk(&ctx, &top_block, conf->source.root, NULL);
 	if (diag->nerrors == 0) {
 		vrrp_conf_check(&ctx);

@@ -82,12 +82,20 @@ struct cfg_source {
 	struct cfg_stmt *root;	/* the top-level statements, in order */
 	struct cfg_files files;	/* files[0] is the main file; included ones follow */
 	struct cfg_arena *arena;	/* where the statements and their words live, freed at once */
+	uint64_t arena_chunks;	/* chunks ever allocated, to number them */
 	struct cfg_inputs inputs;
 };
 
 struct cfg_read_opts {
 	const char *config_id;	/* for @id lines; NULL = the host name */
 	unsigned max_include_depth;	/* 0 = 16 */
+	/*
+	 * Called with each top-level statement as soon as its block closes; the statement (its next is
+	 * NULL) is freed when this returns and does not appear in the tree. A large file is then typed as
+	 * it is read, instead of all its statements being held at once. NULL: every statement is kept.
+	 */
+	void (*top_block)(void *arg, const struct cfg_stmt *st);
+	void *top_block_arg;
 };
 
 /*

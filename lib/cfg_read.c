@@ -99,8 +99,15 @@ enum { ARENA_CHUNK = 64 * 1024 };
 
 struct cfg_arena {
 	struct cfg_arena *next;
+	uint64_t serial;	/* a later chunk has a higher one, wherever it is in the list */
 	size_t used, size;
 	alignas(max_align_t) char mem[];
+};
+
+/* A point in the arena's history; rewinding to it frees everything allocated since. */
+struct arena_mark {
+	uint64_t serial;
+	size_t used;
 };
 
 static void *arena_alloc(struct cfg_source *src, size_t n, size_t align)
@@ -114,6 +121,7 @@ static void *arena_alloc(struct cfg_source *src, size_t n, size_t align)
 			return NULL;
 		c->size = size;
 		c->used = 0;
+		c->serial = ++src->arena_chunks;
 		at = 0;
 		if (a && size == n) {
 			/* an outsized piece gets a chunk of its own, behind the one still filling */
@@ -127,6 +135,37 @@ static void *arena_alloc(struct cfg_source *src, size_t n, size_t align)
 	}
 	a->used = at + n;
 	return a->mem + at;
+}
+
+static struct arena_mark arena_mark(const struct cfg_source *src)
+{
+	const struct cfg_arena *a = src->arena;
+	return a ? (struct arena_mark){ .serial = a->serial, .used = a->used } : (struct arena_mark){ 0 };
+}
+
+static void arena_rewind(struct cfg_source *src, struct arena_mark m)
+{
+	struct cfg_arena *spare = NULL;
+	for (struct cfg_arena **pp = &src->arena; *pp;) {
+		struct cfg_arena *c = *pp;
+		if (c->serial <= m.serial) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		/* rewound to empty: one chunk stays for what comes next, rather than a malloc each time */
+		if (m.serial == 0 && !spare)
+			spare = c;
+		else
+			free(c);
+	}
+	if (spare) {
+		*spare = (struct cfg_arena){ .serial = spare->serial, .size = spare->size };
+		src->arena = spare;
+	} else if (src->arena && src->arena->serial == m.serial) {
+		/* the chunk that was filling at the mark is at the head again */
+		src->arena->used = m.used;
+	}
 }
 
 static void arena_free(struct cfg_arena *a)
@@ -229,6 +268,10 @@ struct builder {
 	unsigned discard;
 	struct floor floor;
 	struct cfg_stmt *pending;	/* ended its line without a block: a `{` alone may still open one */
+	/* the top-level statement being read: where the arena stood at its first word, and the link that
+	 * pointed to it, so that it can be handed to top_block and forgotten */
+	struct arena_mark top_mark;
+	struct cfg_stmt **top_link;
 };
 
 struct reader {
@@ -236,6 +279,8 @@ struct reader {
 	struct cfg_diag *diag;
 	const char *config_id;
 	char hostname[HOST_NAME_MAX + 1];
+	void (*top_block)(void *arg, const struct cfg_stmt *st);
+	void *top_block_arg;
 	unsigned max_include_depth;
 	struct param *params;
 	size_t nparams, params_cap;
@@ -371,6 +416,8 @@ static struct cfg_stmt *new_stmt(struct reader *r, struct words *cur, struct cfg
 static void link_stmt(struct builder *b, struct cfg_stmt *st)
 {
 	struct level *l = &b->levels[b->depth];
+	if (b->depth == 0)
+		b->top_link = l->tail;
 	*l->tail = st;
 	l->tail = &st->next;
 }
@@ -424,23 +471,38 @@ static void open_block(struct reader *r, struct words *cur, struct cfg_pos pos)
 	push_level(r, owner, pos);
 }
 
+/* The top-level statement whose block just closed goes to top_block, then its memory is reused. */
+static void hand_over_top(struct reader *r)
+{
+	struct builder *b = &r->b;
+	struct cfg_stmt **link = b->top_link;
+	r->top_block(r->top_block_arg, *link);
+	*link = NULL;
+	b->levels[0].tail = link;
+	arena_rewind(r->out, b->top_mark);
+}
+
 static void close_block(struct reader *r, struct words *cur, struct cfg_pos pos)
 {
 	struct builder *b = &r->b;
 	if (cur->n > 0)
 		finish_stmt(r, cur, pos, false);
 	b->pending = NULL;
-	if (b->discard > b->floor.discard)
+	if (b->discard > b->floor.discard) {
 		b->discard--;
-	else if (b->depth > b->floor.depth)
-		b->depth--;
-	else
+	} else if (b->depth > b->floor.depth) {
+		if (--b->depth == 0 && r->top_block && !r->failed)
+			hand_over_top(r);
+	} else {
 		cfg_error(r->diag, pos, "'}' without a matching '{'");
+	}
 }
 
 static void add_word(struct reader *r, struct words *cur)
 {
 	r->b.pending = NULL;
+	if (cur->n == 0 && r->b.depth == 0)
+		r->b.top_mark = arena_mark(r->out);
 	char *w = arena_alloc(r->out, r->word.len + 1, 1);
 	if (!w || words_push(cur, w) < 0) {
 		oom(r);
@@ -1138,6 +1200,8 @@ static void reader_init(struct reader *r, const struct cfg_read_opts *opts, stru
 	r->diag = diag;
 	r->max_include_depth = opts && opts->max_include_depth ? opts->max_include_depth : DEFAULT_INCLUDE_DEPTH;
 	r->config_id = cfg_effective_id(opts, r->hostname, sizeof r->hostname);
+	r->top_block = opts ? opts->top_block : NULL;
+	r->top_block_arg = opts ? opts->top_block_arg : NULL;
 	if (!(out->inputs.config_id = strdup(r->config_id)))
 		oom(r);
 	r->b.levels[0].tail = &out->root;

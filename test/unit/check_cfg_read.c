@@ -1128,6 +1128,76 @@ START_TEST(diag_limit)
 }
 END_TEST
 
+/* ---- typing as reading goes: top-level blocks handed over as they close ---- */
+
+struct handed {
+	char summary[16][64];
+	int n;
+};
+
+/* Copies what it needs: the statement is freed when this returns. */
+static void hand(void *arg, const struct cfg_stmt *st)
+{
+	struct handed *h = arg;
+	ck_assert_ptr_null(st->next);
+	ck_assert(st->has_block);
+	if (h->n >= 16)
+		return;
+	char *out = h->summary[h->n++];
+	int len = snprintf(out, 64, "%s@%u:", st->argv[0], st->pos.line);
+	for (const struct cfg_stmt *in = st->block; in && len < 60; in = in->next)
+		len += snprintf(out + len, (size_t)(64 - len), " %s%s", in->argv[in->argc - 1], in->has_block ? "{}" : "");
+}
+
+START_TEST(top_blocks_handed_over)
+{
+	char dir[PATH_MAX], inner[PATH_MAX], text[2 * PATH_MAX];
+	make_tmpdir(dir, sizeof dir);
+	write_file(fmt(inner, sizeof inner, "%s/inner.conf", dir), "from_file 4\n");
+	fmt(text, sizeof text,
+	    "a 1 {\n  b 2\n  c { d }\n}\n"	/* 1-4 */
+	    "x\n"				/* 5 */
+	    "y 3\n{\n  z\n}\n"			/* 6-9: the brace on the next line */
+	    "inc {\ninclude %s\n}\n"		/* 10-12 */
+	    "w {\n", inner);			/* 13: never closed */
+	struct handed h = { .n = 0 };
+	const struct cfg_read_opts opts = { .config_id = "testhost", .top_block = hand, .top_block_arg = &h };
+	struct parsed p;
+	parse_opts(&p, text, &opts);
+	ERRORS(&p, "test.conf:13: '{' not closed before the end of the file");
+	ck_assert_int_eq(h.n, 3);
+	ck_assert_str_eq(h.summary[0], "a@1: 2 c{}");
+	ck_assert_str_eq(h.summary[1], "y@6: z");
+	ck_assert_str_eq(h.summary[2], "inc@10: 4");
+	/* what was not handed over stays, in order */
+	ck_assert_int_eq(count(p.src.root), 2);
+	STMT(nth(p.src.root, 0), 5, false, "x");
+	STMT(nth(p.src.root, 1), 13, true, "w");
+	done(&p);
+	remove_tmpdir(dir, (const char *const[]){ "inner.conf", NULL });
+}
+END_TEST
+
+START_TEST(top_blocks_reuse_memory)
+{
+	struct strbuf_like { char *s; size_t len; } big = { malloc(1 << 20), 0 };
+	ck_assert_ptr_nonnull(big.s);
+	for (int i = 0; i < 5000; i++)
+		big.len += (size_t)sprintf(big.s + big.len, "vs %d {\n  rs 1 { weight 1 }\n  rs 2 { weight 2 }\n}\n", i);
+	struct handed h = { .n = 0 };
+	const struct cfg_read_opts opts = { .config_id = "testhost", .top_block = hand, .top_block_arg = &h };
+	struct parsed p;
+	parse_opts(&p, big.s, &opts);
+	NO_ERRORS(&p);
+	ck_assert_ptr_null(p.src.root);
+	ck_assert_str_eq(h.summary[15], "vs@61: 1{} 2{}");
+	/* 5000 blocks of ~400 bytes each in the arena's first chunk, again and again */
+	ck_assert_uint_le(p.src.arena_chunks, 1);
+	done(&p);
+	free(big.s);
+}
+END_TEST
+
 START_TEST(source_free_twice)
 {
 	struct parsed p;
@@ -1211,6 +1281,8 @@ static Suite *cfg_read_suite(void)
 	tcase_add_test(tc, diag_format);
 	tcase_add_test(tc, diag_limit);
 	tcase_add_test(tc, source_free_twice);
+	tcase_add_test(tc, top_blocks_handed_over);
+	tcase_add_test(tc, top_blocks_reuse_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
