@@ -330,6 +330,9 @@ static const struct cfg_keyword vrrp_sync_group_keywords[] = {
 
 const struct cfg_block vrrp_sync_group_block = { "vrrp_sync_group", vrrp_sync_group_keywords, NULL };
 
+/* no instance-level garp_master_delay / _refresh was given */
+#define GARP_UNSET UINT64_MAX
+
 static int
 instance_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
@@ -340,11 +343,10 @@ instance_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 		return cfg_stmt_error(ctx, st, "name too long");
 	vi->priority = 100;
 	vi->advert_int_ms = 1000;
-	/* global_defs (read before the instances in keepalived configs) gives the defaults */
-	vi->garp_master_repeat = ctx->conf->global->vrrp_garp_master_repeat ? ctx->conf->global->vrrp_garp_master_repeat : 5;
-	vi->garp_master_delay_ms = ctx->conf->global->vrrp_garp_master_delay_ms ?
-		ctx->conf->global->vrrp_garp_master_delay_ms : 5000;
-	vi->garp_master_refresh_ms = ctx->conf->global->vrrp_garp_master_refresh_ms;
+	/* unset until vrrp_conf_check gives them global_defs' values, wherever global_defs is in the file */
+	vi->garp_master_repeat = 0;
+	vi->garp_master_delay_ms = GARP_UNSET;
+	vi->garp_master_refresh_ms = GARP_UNSET;
 	return 0;
 }
 
@@ -442,6 +444,14 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 	struct cfg_vrrp_sync_group *g, *h;
 	size_t before = ctx->diag->nerrors;
 
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
+		if (vi->garp_master_repeat == 0)
+			vi->garp_master_repeat = conf->global->vrrp_garp_master_repeat;
+		if (vi->garp_master_delay_ms == GARP_UNSET)
+			vi->garp_master_delay_ms = conf->global->vrrp_garp_master_delay_ms;
+		if (vi->garp_master_refresh_ms == GARP_UNSET)
+			vi->garp_master_refresh_ms = conf->global->vrrp_garp_master_refresh_ms;
+	}
 	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
 		CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, other) {
 			if (other == vi)

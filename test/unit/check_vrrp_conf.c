@@ -44,6 +44,41 @@ addr_is(const struct cfg_addr *a, const char *s, int prefix)
 	ck_assert_uint_eq(a->prefix, prefix);
 }
 
+START_TEST(test_garp_from_global_defs_anywhere)
+{
+	struct cfg_diag d;
+	/* global_defs after the instances still gives their defaults; 0 is a value, not "unset" */
+	struct config *conf = load(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n garp_master_delay 2\n garp_master_repeat 7\n"
+		" garp_master_refresh 0\n}\n"
+		"global_defs {\n vrrp_garp_master_delay 0\n vrrp_garp_master_repeat 3\n vrrp_garp_master_refresh 30\n}\n", &d);
+	struct cfg_vrrp_instance *a, *b;
+
+	ck_assert_msg(conf != NULL, "%s", first_error(&d));
+	a = config_get(conf, CFG_VRRP_INSTANCE, 0);
+	b = config_get(conf, CFG_VRRP_INSTANCE, 1);
+	ck_assert_uint_eq(a->garp_master_delay_ms, 0);
+	ck_assert_uint_eq(a->garp_master_repeat, 3);
+	ck_assert_uint_eq(a->garp_master_refresh_ms, 30000);
+	ck_assert_uint_eq(b->garp_master_delay_ms, 2000);
+	ck_assert_uint_eq(b->garp_master_repeat, 7);
+	ck_assert_uint_eq(b->garp_master_refresh_ms, 0);
+	config_free(conf);
+	cfg_diag_free(&d);
+
+	/* without global_defs: keepalived's 5 s and 5 */
+	conf = load("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n}\n", &d);
+	ck_assert_msg(conf != NULL, "%s", first_error(&d));
+	a = config_get(conf, CFG_VRRP_INSTANCE, 0);
+	ck_assert_uint_eq(a->garp_master_delay_ms, 5000);
+	ck_assert_uint_eq(a->garp_master_repeat, 5);
+	ck_assert_uint_eq(a->garp_master_refresh_ms, 0);
+	config_free(conf);
+	cfg_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_lists)
 {
 	struct cfg_diag d;
@@ -162,6 +197,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(tc, test_lists);
+	tcase_add_test(tc, test_garp_from_global_defs_anywhere);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
