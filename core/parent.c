@@ -203,6 +203,7 @@ parent_status(struct parent *pa)
 			       json_object_new_double((double)(ev_now() - pa->started_ns) / EV_NSEC_PER_SEC));
 	json_object_object_add(me, "config_file", json_object_new_string(pa->opts.config_path));
 	json_object_object_add(me, "config_generation", json_object_new_int64(pa->generation));
+	json_object_object_add(me, "router_id", json_object_new_string(pa->conf->global->router_id));
 	json_object_object_add(reload, "result", json_object_new_string(!r->done ? "none" : r->ok ? "ok" : "failed"));
 	json_object_object_add(reload, "time", r->done ? json_object_new_int64(r->when) : NULL);
 	json_object_object_add(reload, "parsed", json_object_new_boolean(!r->done || r->parsed));

@@ -134,10 +134,13 @@ print_status(struct json_object *st)
 		return;
 	json_object_object_get_ex(me, "uptime", &v);
 	format_duration(json_object_get_double(v), up, sizeof(up));
-	printf("vipd %s, pid %s, up %s\n", get_str(me, "version", "?"), get_str(me, "pid", "?"), up);
+	printf("vipd %s, pid %s, up %s%s%s\n", get_str(me, "version", "?"), get_str(me, "pid", "?"), up,
+	       *get_str(me, "router_id", "") ? ", router_id " : "", get_str(me, "router_id", ""));
 	printf("config %s (generation %s)\n", get_str(me, "config_file", "?"), get_str(me, "config_generation", "?"));
 	if (json_object_object_get_ex(me, "last_reload", &reload)) {
-		printf("last reload: %s\n", get_str(reload, "result", "none"));
+		printf("last reload: %s%s\n", get_str(reload, "result", "none"),
+		       json_object_object_get_ex(reload, "parsed", &v) && !json_object_get_boolean(v) ?
+		       " (files unchanged: configuration kept)" : "");
 		if (json_object_object_get_ex(reload, "errors", &errs))
 			for (size_t i = 0; i < json_object_array_length(errs); i++)
 				printf("  %s\n", json_object_get_string(json_object_array_get_idx(errs, i)));

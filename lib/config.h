@@ -88,7 +88,6 @@ struct cfg_global {
 	char script_user[CFG_USER_MAX];
 	bool enable_script_security;
 	uint32_t vrrp_version;		/* 2 or 3 */
-	bool vrrp_strict;
 	struct cfg_addr vrrp_mcast_group4;
 	struct cfg_addr vrrp_mcast_group6;
 	uint64_t vrrp_startup_delay_ms;
