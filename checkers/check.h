@@ -64,7 +64,6 @@ struct ck_check {
 	struct ev_io io;
 	int fd;
 	void *priv;				/* the kind's state of the run */
-	pid_t pid;				/* MISC_CHECK's script */
 	uint16_t seq;
 	bool keep;				/* reload: this object carries on in the new config */
 	bool taken;				/* reload: matched (kept, or its verdict inherited) */
@@ -99,9 +98,7 @@ struct ck_state {
 	struct ck_suspend *suspend;		/* the host's addresses, with ha_suspend (check_suspend.c) */
 	char fifo[CFG_PATH_MAX];
 	char script_user[CFG_USER_MAX];
-	/* MISC_CHECK scripts running, to find a reaped child's check */
-	struct ck_check **procs;
-	size_t nprocs, capprocs;
+	struct script_runner *scripts;		/* MISC_CHECK, notify_up / notify_down */
 	uint64_t runs, verdict_changes;
 	uint64_t overruns;			/* runs that ended after their next due time */
 };
@@ -153,13 +150,5 @@ extern const struct ck_kind ck_kind_tcp, ck_kind_http, ck_kind_misc, ck_kind_dns
 /* check_http.c: the shared SSL_CTX for this configuration (NULL if none is needed or it failed). */
 void *ck_http_ssl_ctx(const struct config *conf);
 void ck_http_ssl_ctx_free(void *ctx);
-
-/* ---- check_misc.c: processes ---- */
-/* Runs a command line (split on blanks, no shell) in its own process group as user (may be ""). */
-pid_t ck_spawn(const char *cmdline, const char *user, char *const extra_env[]);
-/* A child was reaped: its check, if it was a MISC_CHECK's. */
-void ck_misc_reaped(struct ck_state *ck, pid_t pid, int wstatus);
-/* Kills the process groups of the scripts still running. */
-void ck_misc_kill_all(struct ck_state *ck);
 
 #endif

@@ -16,6 +16,7 @@
 #include "checkers/check.h"
 #include "checkers/checkers.h"
 #include "lib/log.h"
+#include "lib/script.h"
 
 #define MSEC EV_NSEC_PER_MSEC
 
@@ -217,8 +218,10 @@ ck_notify_script(struct ck_rs *rs)
 {
 	const char *cmd = config_text(rs->ck->p->conf, rs->up ? rs->cfg->notify_up : rs->cfg->notify_down);
 
-	if (cmd[0] != '\0' && ck_spawn(cmd, rs->ck->script_user, NULL) == -1)
-		log_warn("notify_%s %s", rs->up ? "up" : "down", cmd);
+	/* fire and forget, killed if it hangs; the runner logs why one did not start */
+	if (cmd[0] != '\0')
+		script_run(rs->ck->scripts, &(struct script){ .cmd = cmd, .user = rs->ck->script_user,
+							      .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS });
 }
 
 void

@@ -6,7 +6,7 @@
  *   - the parent replays what it remembers of each real server after a restart: that state stands
  *     until the real server's first verdict (checkers_dispatch);
  *   - a check's timer fires or its socket is ready (check_sched.c and the kinds);
- *   - a script exits (checkers_child_exited);
+ *   - a MISC_CHECK script exits (lib/script.c calls check_misc.c);
  *   - SIGTERM (checkers_shutdown).
  */
 #include <arpa/inet.h>
@@ -21,6 +21,7 @@
 #include "checkers/check.h"
 #include "checkers/checkers.h"
 #include "lib/log.h"
+#include "lib/script.h"
 
 #define MSEC EV_NSEC_PER_MSEC
 /* After the first configuration, how long the replayed states have to arrive before the states nobody
@@ -431,12 +432,6 @@ checkers_dispatch(struct proc *p, const struct ipc_msg *msg)
 	checkers_replayed(p->state, &st);
 }
 
-static void
-checkers_child_exited(pid_t pid, int wstatus, void *data)
-{
-	ck_misc_reaped(data, pid, wstatus);
-}
-
 /* ---- life ---- */
 
 static int
@@ -452,7 +447,7 @@ checkers_init(struct proc *p)
 	signal(SIGPIPE, SIG_IGN);
 	ev_timer_init(&ck->settle, checkers_settled, ck, "checkers settle");
 	ev_timer_init(&ck->status_timer, NULL, ck, "checkers status");
-	return ev_child_start(p->loop, checkers_child_exited, ck);
+	return (ck->scripts = script_runner_new(p->loop)) != NULL ? 0 : -1;
 }
 
 static void
@@ -469,12 +464,12 @@ checkers_shutdown(struct proc *p)
 			checkers_free_check(ck->rs[i]->checks[j]);
 		checkers_free_rs(ck->rs[i]);
 	}
-	ck_misc_kill_all(ck);
+	/* the checks are gone and have killed their scripts; notify scripts (omega's above) finish alone */
+	script_runner_free(ck->scripts);
 	ck_suspend_close(ck);
 	ev_timer_stop(p->loop, &ck->settle);
 	ev_timer_stop(p->loop, &ck->status_timer);
 	ck_http_ssl_ctx_free(ck->ssl_ctx);
-	free(ck->procs);
 	free(ck->rs);
 	free(ck->sorted);
 	free(ck);

@@ -22,13 +22,11 @@
 #include "ipvs/ipvs.h"
 #include "ipvs/ipvs_int.h"
 #include "lib/log.h"
-/* the runner is written to move to lib/; until then the ipvs child borrows it for quorum scripts */
-#include "vrrp/vrrp_script.h"
+#include "lib/script.h"
 
 #define RETRY_NS (5 * EV_NSEC_PER_SEC)
 /* health messages come in bursts (a checker round, a replay after restart): one reconcile for a burst */
 #define HEALTH_COALESCE_NS (20 * EV_NSEC_PER_MSEC)
-#define SCRIPT_TIMEOUT_NS (60 * EV_NSEC_PER_SEC)
 /*
  * Real servers listed in the status by name (the down ones first). The status goes to the parent after
  * every reconcile and is kept there: 100,000 entries would be megabytes of JSON each time. The counts
@@ -46,7 +44,7 @@ struct ipvs_ctx {
 	struct ipvs_model model;
 	struct ipvs_table ours;		/* services named by this configuration or the one before (sorted) */
 	struct ev_timer reconcile, retry;
-	struct vrrp_runner *runner;	/* quorum_up / quorum_down */
+	struct script_runner *runner;	/* quorum_up / quorum_down */
 	/* for status */
 	uint64_t reconciles, last_writes, last_failed, last_ms, kernel_dumps, health_msgs, scripts;
 	char last_error[256];
@@ -189,6 +187,14 @@ vs_describe(const struct cfg_virtual_server *vs, char *buf, size_t len)
 	return buf;
 }
 
+/* quorum_up / quorum_down: fire and forget, killed if they hang. */
+static pid_t
+quorum_script(struct ipvs_ctx *ctx, const struct config *conf, const char *cmd)
+{
+	return script_run(ctx->runner, &(struct script){ .cmd = cmd, .user = conf->global->script_user,
+							 .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS });
+}
+
 static void
 run_quorum_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 {
@@ -205,7 +211,7 @@ run_quorum_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 			 c->lost ? "lost" : "regained");
 		if (cmd[0] == '\0' || ctx->runner == NULL)
 			continue;
-		if (vrrp_runner_run(ctx->runner, cmd, NULL, conf->global->script_user, SCRIPT_TIMEOUT_NS, NULL, NULL) > 0)
+		if (quorum_script(ctx, conf, cmd) > 0)
 			ctx->scripts++;
 	}
 }
@@ -319,7 +325,7 @@ ipvs_init(struct proc *p)
 	ev_timer_init(&ctx->reconcile, reconcile_due, ctx, "ipvs reconcile");
 	ev_timer_init(&ctx->retry, retry_due, ctx, "ipvs retry");
 	p->state = ctx;
-	if ((ctx->runner = vrrp_runner_new(p->loop)) == NULL)
+	if ((ctx->runner = script_runner_new(p->loop)) == NULL)
 		log_warnx("no script runner: quorum_up and quorum_down will not run");
 	return 0;
 }
@@ -474,8 +480,7 @@ run_omega_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 		if (!vs->omega || q == NULL || q->lost)
 			continue;
 		log_info("virtual server %s: quorum down as vipd stops (omega)", vs_describe(vs, where, sizeof(where)));
-		if (cmd[0] != '\0' && ctx->runner != NULL &&
-		    vrrp_runner_run(ctx->runner, cmd, NULL, conf->global->script_user, SCRIPT_TIMEOUT_NS, NULL, NULL) > 0)
+		if (cmd[0] != '\0' && ctx->runner != NULL && quorum_script(ctx, conf, cmd) > 0)
 			ctx->scripts++;
 	}
 }
@@ -511,7 +516,7 @@ ipvs_shutdown(struct proc *p)
 	if (ctx->nl_ok)
 		ipvs_nl_close(&ctx->nl);
 	if (ctx->runner != NULL)
-		vrrp_runner_free(ctx->runner);
+		script_runner_free(ctx->runner);
 	ipvs_table_free(&ctx->have);
 	ipvs_table_free(&ctx->ours);
 	ipvs_model_free(&ctx->model);

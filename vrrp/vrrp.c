@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/script.h"
 #include "vrrp/vrrp.h"
 #include "vrrp/vrrp_addr.h"
 #include "vrrp/vrrp_int.h"
-#include "vrrp/vrrp_script.h"
 
 /* Status goes to the parent on every transition and this often besides, for the counters. */
 #define STATUS_EVERY_NS (500ULL * 1000000ULL)
@@ -66,7 +66,7 @@ vrrp_init(struct proc *p)
 		return -1;
 	ctx->p = p;
 	p->state = ctx;
-	if ((ctx->runner = vrrp_runner_new(p->loop)) == NULL)
+	if ((ctx->runner = script_runner_new(p->loop)) == NULL)
 		return -1;
 	/* without rtnetlink (no CAP_NET_ADMIN) instances still run; address changes are logged as failing */
 	if ((ctx->nl = vrrp_nl_open()) == NULL)
@@ -231,7 +231,7 @@ vrrp_shutdown(struct proc *p)
 	vrrp_track_free(ctx);
 	ev_timer_stop(p->loop, &ctx->start_timer);
 	ev_timer_stop(p->loop, &ctx->status_timer);
-	vrrp_runner_free(ctx->runner);
+	script_runner_free(ctx->runner);
 	vrrp_nl_close(ctx->nl);
 	free(ctx->socks);
 	free(ctx);

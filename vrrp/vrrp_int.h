@@ -89,7 +89,7 @@ struct vrrp_ctx {
 	struct vrrp_group *groups;
 	size_t ngroups;
 	struct vrrp_nl *nl;
-	struct vrrp_runner *runner;
+	struct script_runner *runner;
 	struct mnl_socket *link_nl;	/* RTMGRP_LINK events */
 	struct ev_io link_io;
 	struct ev_timer start_timer;

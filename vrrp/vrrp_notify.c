@@ -10,11 +10,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/script.h"
 #include "vrrp/vrrp_int.h"
-#include "vrrp/vrrp_script.h"
-
-/* Notify scripts get this long before they are killed: a hung script must not pile up. */
-#define NOTIFY_TIMEOUT_NS (60ULL * 1000000000ULL)
 
 static void
 fifo_write(const char *path, const char *line)
@@ -39,7 +36,8 @@ run(struct vrrp_ctx *ctx, const char *cmd, const char *const *args)
 {
 	if (cmd[0] == '\0' || ctx->runner == NULL)
 		return;
-	vrrp_runner_run(ctx->runner, cmd, args, ctx->global.script_user, NOTIFY_TIMEOUT_NS, NULL, NULL);
+	script_run(ctx->runner, &(struct script){ .cmd = cmd, .args = args, .user = ctx->global.script_user,
+						  .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS });
 }
 
 static void

@@ -3,8 +3,8 @@
 #include <json-c/json.h>
 #include <sys/socket.h>
 
+#include "lib/script.h"
 #include "vrrp/vrrp_int.h"
-#include "vrrp/vrrp_script.h"
 
 static void
 add_int(struct json_object *o, const char *k, int64_t v)
@@ -96,5 +96,5 @@ vrrp_status_json(struct vrrp_ctx *ctx, struct json_object *out)
 		for (int k = 0; k < VRRP_DROP_MAX; k++)
 			unmatched[k] += ctx->socks[i]->drops[k];
 	json_object_object_add(out, "unmatched_drops", drops_json(unmatched));
-	add_int(out, "scripts_running", ctx->runner != NULL ? vrrp_runner_count(ctx->runner) : 0);
+	add_int(out, "scripts_running", ctx->runner != NULL ? script_runner_count(ctx->runner) : 0);
 }

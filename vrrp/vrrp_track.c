@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 
 #include "lib/log.h"
+#include "lib/script.h"
 #include "vrrp/vrrp_int.h"
-#include "vrrp/vrrp_script.h"
 #include "vrrp/vrrp_sock.h"
 
 #define NS_PER_MS 1000000ULL
@@ -67,7 +67,7 @@ static void
 check_free(struct vrrp_ctx *ctx, struct vrrp_check *c)
 {
 	ev_timer_stop(ctx->p->loop, &c->timer);
-	vrrp_runner_forget(ctx->runner, c);
+	script_kill(ctx->runner, c);	/* a run under way answers to nobody now */
 	free(c);
 }
 
@@ -127,7 +127,9 @@ check_run(struct ev_timer *t)
 	ev_timer_after(ctx->p->loop, &c->timer, c->cfg.interval_ms * NS_PER_MS);
 	if (c->running)
 		return;		/* the last run is still going: its timeout will end it */
-	if (vrrp_runner_run(ctx->runner, c->cfg.script, NULL, user, timeout * NS_PER_MS, check_done, c) == -1) {
+	if (script_run(ctx->runner, &(struct script){ .cmd = c->cfg.script, .user = user,
+						     .timeout_ns = timeout * NS_PER_MS, .cb = check_done,
+						     .data = c }) == -1) {
 		check_done(c, 0x100, false);	/* could not start: a failure (exit status 1) */
 		return;
 	}

@@ -1,5 +1,5 @@
-/* Unit tests of the pure builders of vrrp/vrrp_addr.c (netlink requests, GARP, NA) and of the script runner
- * of vrrp/vrrp_script.c with a real event loop. */
+/* Unit tests of the pure builders of vrrp/vrrp_addr.c (netlink requests, GARP, NA); the script runner has
+ * its own (check_script.c). */
 #define _GNU_SOURCE 1
 
 #include <arpa/inet.h>
@@ -9,13 +9,10 @@
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/config.h"
-#include "lib/event.h"
 #include "vrrp/vrrp_addr.h"
-#include "vrrp/vrrp_script.h"
 
 /* The attributes of a request, by type. */
 struct attrs {
@@ -154,88 +151,6 @@ START_TEST(test_garp_na)
 }
 END_TEST
 
-/* ---- script runner ---- */
-
-struct result {
-	int done;
-	int wstatus;
-	bool timed_out;
-};
-
-static void
-on_done(void *data, int wstatus, bool timed_out)
-{
-	struct result *r = data;
-
-	r->done++;
-	r->wstatus = wstatus;
-	r->timed_out = timed_out;
-}
-
-static void
-run_until(struct ev_loop *loop, const int *counter, int target)
-{
-	uint64_t give_up = ev_now() + 5 * EV_NSEC_PER_SEC;
-
-	while (*counter < target) {
-		ck_assert_int_eq(ev_run_once(loop, 10), 0);
-		ck_assert_msg(ev_now() < give_up, "gave up");
-	}
-}
-
-START_TEST(test_runner)
-{
-	struct ev_loop *loop = ev_loop_new();
-	struct vrrp_runner *r;
-	struct result a = { 0 }, b = { 0 }, c = { 0 };
-	char path[] = "/tmp/vrrp-runner.XXXXXX", line[128] = "";
-	const char *args[] = { "INSTANCE", "VI 1", "MASTER", "100", NULL };
-	uint64_t t0;
-	FILE *f;
-	int fd;
-
-	ck_assert_ptr_nonnull(loop);
-	ck_assert_ptr_nonnull(r = vrrp_runner_new(loop));
-	ck_assert_int_ne(fd = mkstemp(path), -1);
-	close(fd);
-	/* an exit status */
-	ck_assert_int_gt(vrrp_runner_run(r, "exit 3", NULL, NULL, 0, on_done, &a), 0);
-	/* arguments arrive as words, spaces and all */
-	{
-		char cmd[256];
-
-		snprintf(cmd, sizeof(cmd), "printf '%%s|' >%s", path);
-		ck_assert_int_gt(vrrp_runner_run(r, cmd, args, "", 0, on_done, &b), 0);
-	}
-	ck_assert_uint_eq(vrrp_runner_count(r), 2);
-	run_until(loop, &a.done, 1);
-	run_until(loop, &b.done, 1);
-	ck_assert(WIFEXITED(a.wstatus) && WEXITSTATUS(a.wstatus) == 3);
-	ck_assert(!a.timed_out);
-	ck_assert(WIFEXITED(b.wstatus) && WEXITSTATUS(b.wstatus) == 0);
-	ck_assert_ptr_nonnull(f = fopen(path, "r"));
-	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
-	fclose(f);
-	unlink(path);
-	ck_assert_str_eq(line, "INSTANCE|VI 1|MASTER|100|");
-	/* a timeout kills the whole group, the shell's children included */
-	t0 = ev_now();
-	ck_assert_int_gt(vrrp_runner_run(r, "sleep 20; sleep 20", NULL, NULL, 100 * EV_NSEC_PER_MSEC, on_done, &c), 0);
-	run_until(loop, &c.done, 1);
-	ck_assert(c.timed_out);
-	ck_assert(WIFSIGNALED(c.wstatus));
-	ck_assert_uint_lt(ev_now() - t0, 2 * EV_NSEC_PER_SEC);
-	/* an unknown user: not run */
-	ck_assert_int_eq(vrrp_runner_run(r, "true", NULL, "no-such-user-vipd", 0, on_done, &a), -1);
-	ck_assert_uint_eq(vrrp_runner_count(r), 0);
-	/* freeing with a job running kills and reaps it */
-	ck_assert_int_gt(vrrp_runner_run(r, "sleep 20", NULL, NULL, 0, on_done, &a), 0);
-	vrrp_runner_free(r);
-	ev_loop_free(loop);
-	ck_assert_int_eq(a.done, 1);
-}
-END_TEST
-
 int
 main(void)
 {
@@ -247,7 +162,6 @@ main(void)
 	tcase_add_test(tc, test_addr_msg);
 	tcase_add_test(tc, test_route_msg);
 	tcase_add_test(tc, test_garp_na);
-	tcase_add_test(tc, test_runner);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
