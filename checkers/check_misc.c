@@ -37,7 +37,8 @@ misc_start(struct ck_check *c)
 	c->phase = "script";
 	/* the runner has logged why (unknown user or group, fork) */
 	if (script_run(c->ck->scripts, &(struct script){ .cmd = config_text(c->ck->p->conf, c->cfg->misc_path),
-							 .user = user, .cb = misc_done, .data = c }) == -1)
+							 .user = user, .cb = misc_done, .data = c,
+							 .secure = c->ck->p->conf->global->enable_script_security }) == -1)
 		ck_result(c, false, -1, "script not started");
 }
 

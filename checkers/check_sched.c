@@ -221,7 +221,8 @@ ck_notify_script(struct ck_rs *rs)
 	/* fire and forget, killed if it hangs; the runner logs why one did not start */
 	if (cmd[0] != '\0')
 		script_run(rs->ck->scripts, &(struct script){ .cmd = cmd, .user = rs->ck->script_user,
-							      .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS });
+							      .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS,
+							      .secure = rs->ck->p->conf->global->enable_script_security });
 }
 
 void

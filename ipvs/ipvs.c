@@ -192,7 +192,8 @@ static pid_t
 quorum_script(struct ipvs_ctx *ctx, const struct config *conf, const char *cmd)
 {
 	return script_run(ctx->runner, &(struct script){ .cmd = cmd, .user = conf->global->script_user,
-							 .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS });
+							 .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS,
+							 .secure = conf->global->enable_script_security });
 }
 
 static void

@@ -34,6 +34,9 @@ struct script_runner {
 	struct ev_loop *loop;
 	struct job *jobs;		/* a handful at a time: a list is enough */
 	unsigned count;
+	/* commands already logged as untrusted, so a check every second does not log every second */
+	uint64_t told[64];
+	unsigned ntold;
 };
 
 /* Who a script runs as. */
@@ -274,6 +277,27 @@ script_runner_free(struct script_runner *r)
 	free(r);
 }
 
+/* Logs once per command (up to the size of the memory) that it is untrusted. */
+static void
+tell_untrusted(struct script_runner *r, const struct script *s, const char *why)
+{
+	/* refused and run-anyway are told apart: a reload may change enable_script_security */
+	uint64_t h = s->secure ? 1469598103934665603ULL : 7809847782465536322ULL;
+
+	for (const char *p = s->cmd; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (unsigned i = 0; i < r->ntold; i++)
+		if (r->told[i] == h)
+			return;
+	if (r->ntold < sizeof(r->told) / sizeof(r->told[0]))
+		r->told[r->ntold++] = h;
+	if (s->secure)
+		log_warnx("not running %s as root: %s (enable_script_security)", s->cmd, why);
+	else
+		log_warnx("running %s as root although %s: set enable_script_security to refuse that", s->cmd,
+			  why);
+}
+
 pid_t
 script_run(struct script_runner *r, const struct script *s)
 {
@@ -285,6 +309,17 @@ script_run(struct script_runner *r, const struct script *s)
 
 	if (creds_resolve(s->user, s->cmd, &as) == -1)
 		return -1;
+	if (as.set ? as.uid == 0 : geteuid() == 0) {
+		char why[PATH_MAX + 64];
+
+		if (script_untrusted(s->cmd, why, sizeof(why))) {
+			tell_untrusted(r, s, why);
+			if (s->secure) {
+				free(as.groups);
+				return -1;
+			}
+		}
+	}
 	if ((j = calloc(1, sizeof(*j))) == NULL || (argv = argv_build(s->cmd, s->args, &line)) == NULL ||
 	    (s->env != NULL && (env = env_build(s->env)) == NULL)) {
 		log_warn("script %s", s->cmd);

@@ -36,6 +36,7 @@ struct script {
 	uint64_t timeout_ns;		/* 0: none; else the group is killed (SIGKILL) and timed_out set */
 	script_done_cb cb;		/* NULL: fire and forget (still reaped) */
 	void *data;			/* for cb, and the key of script_kill */
+	bool secure;			/* enable_script_security: refuse to run it as root if untrusted */
 };
 
 struct script_runner *script_runner_new(struct ev_loop *loop);
@@ -54,5 +55,12 @@ pid_t script_run(struct script_runner *r, const struct script *s);
 void script_kill(struct script_runner *r, const void *data);
 /* Jobs started and not yet reaped. */
 unsigned script_runner_count(const struct script_runner *r);
+
+/*
+ * 1 if a user other than root could change what cmd runs: its program (the first word, looked up in PATH;
+ * /bin/sh when it names none, a builtin or a keyword) or a directory on its way, as written or as its
+ * links resolve; why says which and how. 0 if only root can. (script_trust.c)
+ */
+int script_untrusted(const char *cmd, char *why, size_t len);
 
 #endif

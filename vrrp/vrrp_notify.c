@@ -37,7 +37,8 @@ run(struct vrrp_ctx *ctx, const char *cmd, const char *const *args)
 	if (cmd[0] == '\0' || ctx->runner == NULL)
 		return;
 	script_run(ctx->runner, &(struct script){ .cmd = cmd, .args = args, .user = ctx->global.script_user,
-						  .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS });
+						  .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS,
+						  .secure = ctx->global.enable_script_security });
 }
 
 static void

@@ -129,7 +129,7 @@ check_run(struct ev_timer *t)
 		return;		/* the last run is still going: its timeout will end it */
 	if (script_run(ctx->runner, &(struct script){ .cmd = c->cfg.script, .user = user,
 						     .timeout_ns = timeout * NS_PER_MS, .cb = check_done,
-						     .data = c }) == -1) {
+						     .data = c, .secure = ctx->global.enable_script_security }) == -1) {
 		check_done(c, 0x100, false);	/* could not start: a failure (exit status 1) */
 		return;
 	}

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -401,6 +403,101 @@ START_TEST(test_free_kills)
 }
 END_TEST
 
+/* A scratch directory of ours with an executable script in it: dir/x. */
+static void
+scratch(char *dir, size_t dlen, char *prog, size_t plen)
+{
+	FILE *f;
+
+	snprintf(dir, dlen, "/tmp/check_script.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(prog, plen, "%s/x", dir);
+	ck_assert_ptr_nonnull(f = fopen(prog, "w"));
+	fputs("#!/bin/sh\nexit 0\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(prog, 0755), 0);
+}
+
+static void
+scratch_remove(const char *dir, const char *prog)
+{
+	char link[PATH_MAX];
+
+	snprintf(link, sizeof(link), "%s/link", dir);
+	unlink(link);
+	unlink(prog);
+	rmdir(dir);
+}
+
+START_TEST(test_trust)
+{
+	char dir[64], prog[80], cmd[128], link[PATH_MAX], why[PATH_MAX + 64];
+
+	ck_assert_int_eq(script_untrusted("/bin/sh -c 'exit 0'", why, sizeof(why)), 0);
+	ck_assert_int_eq(script_untrusted("  true", why, sizeof(why)), 0);	/* found in PATH */
+	/* the shell's own words, or nothing the shell could find: only the shell runs */
+	ck_assert_int_eq(script_untrusted("exit 3", why, sizeof(why)), 0);
+	ck_assert_int_eq(script_untrusted("while :; do :; done", why, sizeof(why)), 0);
+	ck_assert_int_eq(script_untrusted("no-such-program-vipd --now", why, sizeof(why)), 0);
+	scratch(dir, sizeof(dir), prog, sizeof(prog));
+	snprintf(cmd, sizeof(cmd), "%s arg", prog);
+	if (geteuid() != 0) {
+		/* ours, and we are not root */
+		ck_assert_int_eq(script_untrusted(cmd, why, sizeof(why)), 1);
+		ck_assert(strstr(why, "is owned by another user than root") != NULL);
+		scratch_remove(dir, prog);
+		fprintf(stderr, "check_script: not root, trusted scripts not tested\n");
+		return;
+	}
+	ck_assert_msg(script_untrusted(cmd, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(script_untrusted(cmd, why, sizeof(why)), 1);
+	ck_assert_msg(strstr(why, "is writable by everyone") != NULL && strncmp(why, dir, strlen(dir)) == 0, "%s", why);
+	/* sticky, like /tmp: only an entry's owner may replace it */
+	ck_assert_int_eq(chmod(dir, 01777), 0);
+	ck_assert_int_eq(script_untrusted(cmd, why, sizeof(why)), 0);
+	ck_assert_int_eq(chmod(dir, 0775), 0);
+	ck_assert_int_eq(chown(dir, 0, 65534), 0);
+	ck_assert_int_eq(script_untrusted(cmd, why, sizeof(why)), 1);
+	ck_assert(strstr(why, "is writable by a group other than root's") != NULL);
+	ck_assert_int_eq(chown(dir, 0, 0), 0);
+	ck_assert_int_eq(script_untrusted(cmd, why, sizeof(why)), 0);
+	ck_assert_int_eq(chown(prog, 65534, 0), 0);
+	ck_assert_int_eq(script_untrusted(cmd, why, sizeof(why)), 1);
+	ck_assert_msg(strcmp(why, prog) > 0 && strstr(why, "is owned by another user than root") != NULL, "%s", why);
+	ck_assert_int_eq(chown(prog, 0, 0), 0);
+	/* a trusted link to a program in an untrusted directory */
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ck_assert_int_eq(symlink(prog, link), 0);
+	ck_assert_int_eq(script_untrusted(link, why, sizeof(why)), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(script_untrusted(link, why, sizeof(why)), 1);
+	scratch_remove(dir, prog);
+}
+END_TEST
+
+START_TEST(test_secure_refuses_untrusted_as_root)
+{
+	char dir[64], prog[80];
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "check_script: not root, enable_script_security not tested\n");
+		return;
+	}
+	scratch(dir, sizeof(dir), prog, sizeof(prog));
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(script_run(runner, &(struct script){ .cmd = prog, .secure = true }), -1);
+	ck_assert_uint_eq(script_runner_count(runner), 0);
+	/* without the setting it runs (and is logged); as another user it cannot hurt root */
+	ck_assert(exited(run_one(loop, runner, (struct script){ .cmd = prog }), 0));
+	ck_assert(exited(run_one(loop, runner, (struct script){ .cmd = prog, .user = "nobody", .secure = true }), 0));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	ck_assert(exited(run_one(loop, runner, (struct script){ .cmd = prog, .secure = true }), 0));
+	scratch_remove(dir, prog);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -422,6 +519,8 @@ main(void)
 	tcase_add_test(tc, test_clean_slate);
 	tcase_add_test(tc, test_user);
 	tcase_add_test(tc, test_free_kills);
+	tcase_add_test(tc, test_trust);
+	tcase_add_test(tc, test_secure_refuses_untrusted_as_root);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
