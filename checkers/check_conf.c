@@ -1,5 +1,6 @@
 /* Keywords of the checker blocks inside real_server (TCP_CHECK, HTTP_GET, ...), url { } and SSL { }. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "checkers/checkers.h"
@@ -335,38 +336,72 @@ checker_type_from_keyword(const char *kw)
 	return -1;
 }
 
-/* keepalived's defaults, which differ by kind */
+/* Not written in the checker: its real server's, its virtual server's or the kind's default, once all is read. */
+#define UNSET_MS (UINT64_MAX - 1)
+
 static int
 checker_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
 	struct cfg_checker *c = obj;
 
 	c->type = checker_type_from_keyword(st->argv[0]);
-	c->connect_timeout_ms = 5000;
-	c->retry = 1;
-	c->delay_before_retry_ms = 1000;
-	c->warmup_ms = UINT64_MAX;
+	c->connect_timeout_ms = UNSET_MS;
+	c->retry = CFG_CHECK_UNSET;
+	c->delay_before_retry_ms = UNSET_MS;
+	c->warmup_ms = UNSET_MS;
+	c->alpha = -1;
 	c->http_protocol = CHECK_HTTP_10;
 	c->dns_type = 6;
 	if (config_set_text(ctx->conf, &c->dns_name, ".", 1) == -1)
 		return cfg_stmt_error(ctx, st, "out of memory");
 	c->max_reply_length = 255;
-	switch (c->type) {
-	case CHECK_HTTP:
-	case CHECK_SSL:
-		c->delay_before_retry_ms = 3000;
-		break;
-	case CHECK_MISC:
-		c->retry = 0;
-		break;
-	case CHECK_DNS:
-		c->retry = 3;
-		c->delay_before_retry_ms = UINT64_MAX;
-		break;
-	default:
-		break;
-	}
 	return c->type < 0 ? cfg_stmt_error(ctx, st, "not a checker") : 0;
+}
+
+/* A setting of the real server, else of the virtual server; CFG_CHECK_UNSET if neither wrote it. */
+static uint32_t
+inherited(const struct cfg_real_server *rs, const struct cfg_virtual_server *vs, size_t off)
+{
+	uint32_t v = rs != NULL ? *(const uint32_t *)((const char *)&rs->checks + off) : CFG_CHECK_UNSET;
+
+	return v != CFG_CHECK_UNSET || vs == NULL ? v : *(const uint32_t *)((const char *)&vs->checks + off);
+}
+
+#define INHERIT(c, rs, vs, field, dflt) do {							\
+	if ((c)->field == UNSET_MS || (c)->field == CFG_CHECK_UNSET) {				\
+		uint32_t v_ = inherited((rs), (vs), offsetof(struct cfg_check_defaults, field));	\
+		(c)->field = v_ != CFG_CHECK_UNSET ? v_ : (dflt);				\
+	}											\
+} while (0)
+
+/* keepalived's defaults, which differ by kind */
+static void
+checker_inherit(struct config *conf, struct cfg_checker *c)
+{
+	const struct cfg_real_server *rs = config_find_id(conf, CFG_REAL_SERVER, c->hdr.parent);
+	const struct cfg_virtual_server *vs = rs != NULL ? config_find_id(conf, CFG_VIRTUAL_SERVER, rs->hdr.parent) : NULL;
+	bool http = c->type == CHECK_HTTP || c->type == CHECK_SSL;
+
+	INHERIT(c, rs, vs, connect_timeout_ms, 5000);
+	INHERIT(c, rs, vs, retry, c->type == CHECK_MISC ? 0 : c->type == CHECK_DNS ? 3 : 1);
+	INHERIT(c, rs, vs, delay_before_retry_ms, http ? 3000 : c->type == CHECK_DNS ? UINT64_MAX : 1000);
+	INHERIT(c, rs, vs, warmup_ms, UINT64_MAX);
+	/* the virtual server's own delay_loop and virtualhost are applied where they are used */
+	if (c->delay_loop_ms == 0 && rs != NULL && rs->checks.delay_loop_ms != CFG_CHECK_UNSET)
+		c->delay_loop_ms = rs->checks.delay_loop_ms;
+	if (c->alpha == -1)
+		c->alpha = rs != NULL && rs->checks.alpha != -1 ? rs->checks.alpha : vs != NULL && vs->alpha;
+	if (c->virtualhost[0] == '\0' && rs != NULL)
+		snprintf(c->virtualhost, sizeof(c->virtualhost), "%s", config_text(conf, rs->checks.virtualhost));
+}
+
+void
+check_conf_inherit(struct cfg_ctx *ctx)
+{
+	struct cfg_checker *c;
+
+	CONFIG_FOREACH(ctx->conf, CFG_CHECKER, struct cfg_checker, c)
+		checker_inherit(ctx->conf, c);
 }
 
 static int

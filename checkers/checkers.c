@@ -112,7 +112,7 @@ checkers_new_check(struct ck_state *ck, struct ck_rs *rs, const struct cfg_check
 	c->retry_delay_ns = cfg->delay_before_retry_ms == UINT64_MAX ? c->loop_ns : cfg->delay_before_retry_ms * MSEC;
 	c->timeout_ns = cfg->type == CHECK_MISC ? (cfg->misc_timeout_ms ? cfg->misc_timeout_ms * MSEC : c->loop_ns) :
 			cfg->connect_timeout_ms * MSEC;
-	c->up = !(cfg->alpha || (rs->vs != NULL && rs->vs->alpha));
+	c->up = !cfg->alpha;	/* the real server's or virtual server's alpha when it has none of its own */
 	ev_timer_init(&c->timer, NULL, c, "check");
 	return c;
 }

@@ -20,5 +20,8 @@ const char *check_type_name(int type);
 int check_conf_parse_hex(int argc, char *const *argv, uint8_t *out, uint8_t *mask, size_t max, uint32_t *len);
 
 extern const struct proc_ops checkers_proc;
+/* Gives each checker what it did not set itself: its real server's, its virtual server's or the default
+ * of its kind (connect_timeout, retry, delay_before_retry, warmup, delay_loop, alpha, virtualhost). */
+void check_conf_inherit(struct cfg_ctx *ctx);
 
 #endif

@@ -140,6 +140,7 @@ conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 	/* what is left: statements without a block, and blocks an error left open */
 	cfg_walk(&ctx, &top_block, conf->source.root, NULL);
 	if (diag->nerrors == 0) {
+		check_conf_inherit(&ctx);
 		vrrp_conf_check(&ctx);
 		ipvs_conf_check(&ctx);
 		sync_conf_check(&ctx);

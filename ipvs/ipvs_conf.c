@@ -54,6 +54,14 @@ kw_sorry_server(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 	return parse_addr_port(ctx, st, 1, &vs->sorry_server, &vs->sorry_server_port);
 }
 
+static void
+check_defaults_unset(struct cfg_check_defaults *d)
+{
+	*d = (struct cfg_check_defaults){ .connect_timeout_ms = CFG_CHECK_UNSET,
+		.delay_before_retry_ms = CFG_CHECK_UNSET, .warmup_ms = CFG_CHECK_UNSET, .retry = CFG_CHECK_UNSET,
+		.delay_loop_ms = CFG_CHECK_UNSET, .alpha = -1 };
+}
+
 /* persistence_granularity is a netmask (IPv4) or a prefix length (IPv6). */
 static int
 kw_granularity(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -155,6 +163,15 @@ kw_rs_method(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 	return parse_method(ctx, st, &rs->method, &rs->tun_type, &rs->tun_port, &rs->tun_flags);
 }
 
+static int
+kw_sorry_method(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+
+	return parse_method(ctx, st, &vs->sorry_method, &vs->sorry_tun_type, &vs->sorry_tun_port,
+			    &vs->sorry_tun_flags);
+}
+
 /* flag-1 .. flag-3 and their sh/mh names: kw->min is the flag bit */
 static int
 kw_sched_flag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -176,6 +193,7 @@ real_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 
 	rs->weight = 1;
 	rs->method = -1;
+	check_defaults_unset(&rs->checks);
 	return parse_addr_port(ctx, st, 1, &rs->addr, &rs->port);
 }
 
@@ -225,6 +243,14 @@ static const struct cfg_keyword virtual_server_keywords[] = {
 	{ "ha_suspend", cfg_kw_flag, V(ha_suspend), 0, 0, NULL, 0 },
 	{ "sorry_server", kw_sorry_server, 0, 0, 0, 0, NULL, 0 },
 	{ "sorry_server_inhibit", cfg_kw_flag, V(sorry_server_inhibit), 0, 0, NULL, 0 },
+	{ "sorry_server_lvs_method", kw_sorry_method, 0, 0, 0, 0, NULL, 0 },
+	/* defaults for the checkers of its real servers */
+	{ "connect_timeout", cfg_kw_duration, V(checks.connect_timeout_ms), 1, MS(3600), NULL, 0 },
+	{ "retry", cfg_kw_uint, V(checks.retry), 0, 1000000, NULL, 0 },
+	{ "delay_before_retry", cfg_kw_duration, V(checks.delay_before_retry_ms), 0, MS(86400), NULL, 0 },
+	{ "warmup", cfg_kw_duration, V(checks.warmup_ms), 0, MS(86400), NULL, 0 },
+	{ "snmp_name", cfg_kw_ignore, 0, 0, 0, 0, "vipd has no SNMP agent", 0 },
+	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use quorum_up/quorum_down", 0 },
 	{ "real_server", cfg_kw_object, 0, 0, 0, 0, &real_server_spec, CFG_KW_MAYBE_BLOCK },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
@@ -242,6 +268,16 @@ static const struct cfg_keyword real_server_keywords[] = {
 	{ "inhibit_on_failure", cfg_kw_flag, R(inhibit_on_failure), 0, 0, NULL, 0 },
 	{ "notify_up", cfg_kw_text_command, R(notify_up), 0, 0, NULL, 0 },
 	{ "notify_down", cfg_kw_text_command, R(notify_down), 0, 0, NULL, 0 },
+	/* defaults for its checkers */
+	{ "connect_timeout", cfg_kw_duration, R(checks.connect_timeout_ms), 1, MS(3600), NULL, 0 },
+	{ "retry", cfg_kw_uint, R(checks.retry), 0, 1000000, NULL, 0 },
+	{ "delay_before_retry", cfg_kw_duration, R(checks.delay_before_retry_ms), 0, MS(86400), NULL, 0 },
+	{ "warmup", cfg_kw_duration, R(checks.warmup_ms), 0, MS(86400), NULL, 0 },
+	{ "delay_loop", cfg_kw_duration, R(checks.delay_loop_ms), 10, MS(86400), NULL, 0 },
+	{ "alpha", cfg_kw_bool, R(checks.alpha), 0, 0, NULL, 0 },
+	{ "virtualhost", cfg_kw_text, R(checks.virtualhost), 0, CFG_NAME_MAX - 1, NULL, 0 },
+	{ "snmp_name", cfg_kw_ignore, 0, 0, 0, 0, "vipd has no SNMP agent", 0 },
+	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify_up/notify_down", 0 },
 	{ "TCP_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_tcp_spec, CFG_KW_BLOCK },
 	{ "HTTP_GET", cfg_kw_object, 0, 0, 0, 0, &check_http_spec, CFG_KW_BLOCK },
 	{ "SSL_GET", cfg_kw_object, 0, 0, 0, 0, &check_ssl_spec, CFG_KW_BLOCK },
@@ -267,6 +303,8 @@ virtual_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct
 	snprintf(vs->sched, sizeof(vs->sched), "wlc");
 	vs->protocol = PROTO_TCP;
 	vs->delay_loop_ms = 60000;
+	vs->sorry_method = -1;
+	check_defaults_unset(&vs->checks);
 	if (strcmp(st->argv[1], "fwmark") == 0) {
 		if (st->argc != 3 || cfg_parse_int(st->argv[2], 1, UINT32_MAX, &mark) == -1)
 			return cfg_stmt_error(ctx, st, "fwmark needs a number from 1 to %u", UINT32_MAX);

@@ -203,8 +203,9 @@ vs_dests(struct build *b, size_t vs_index, const struct cfg_virtual_server *vs, 
 		int method = rs->method >= 0 ? rs->method : vs->method;
 		uint8_t checks = b->rs_checks[b->rs_list[k]];
 		/* before any verdict, as the checkers child starts it: down if one of its checkers is alpha
-		 * (its own alpha or the virtual server's); one without checkers is up */
-		bool up = !((checks & RS_CHECKED_ALPHA) || ((checks & RS_CHECKED) && vs->alpha));
+		 * (its own, else its real server's or virtual server's: see check_conf_inherit); one without
+		 * checkers is up */
+		bool up = !(checks & RS_CHECKED_ALPHA);
 		int32_t weight = rs->weight;
 
 		config_rs_key(b->conf, rs, &key);
@@ -274,7 +275,14 @@ vs_dests(struct build *b, size_t vs_index, const struct cfg_virtual_server *vs, 
 		d.af = vs->sorry_server.family;
 		memcpy(d.addr, vs->sorry_server.addr, 16);
 		d.port = vs->sorry_server_port ? (uint16_t)vs->sorry_server_port : svc_port;
-		d.fwd = fwd_of(vs->method);
+		d.fwd = fwd_of(vs->sorry_method >= 0 ? vs->sorry_method : vs->method);
+		if ((vs->sorry_method >= 0 ? vs->sorry_method : vs->method) == LVS_TUN) {
+			bool own = vs->sorry_method == LVS_TUN;
+
+			d.tun_type = (uint8_t)(own ? vs->sorry_tun_type : vs->tun_type);
+			d.tun_port = (uint16_t)(own ? vs->sorry_tun_port : vs->tun_port);
+			d.tun_flags = (uint16_t)(own ? vs->sorry_tun_flags : vs->tun_flags);
+		}
 		d.weight = lost ? 1 : 0;
 		if (ipvs_entry_find_dest(proto, &d) == NULL && ipvs_entry_add_dest(proto, &d) == NULL)
 			return -ENOMEM;

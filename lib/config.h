@@ -219,6 +219,22 @@ struct cfg_vs_group_entry {
 enum cfg_lvs_method { LVS_NAT = 0, LVS_DR, LVS_TUN };
 enum cfg_protocol { PROTO_TCP = 6, PROTO_UDP = 17, PROTO_SCTP = 132 };
 
+/*
+ * What a virtual_server or a real_server gives the checkers below it that do not say it themselves
+ * (keepalived 2): the nearest one written wins, then the checker kind's default. CFG_CHECK_UNSET (or -1,
+ * or the empty text) where not written.
+ */
+#define CFG_CHECK_UNSET UINT32_MAX
+struct cfg_check_defaults {
+	uint32_t connect_timeout_ms;
+	uint32_t delay_before_retry_ms;
+	uint32_t warmup_ms;
+	uint32_t retry;
+	uint32_t delay_loop_ms;		/* real_server only: a virtual server's is delay_loop_ms */
+	int8_t alpha;			/* real_server only: a virtual server's is alpha */
+	struct cfg_text virtualhost;	/* real_server only: a virtual server's is virtualhost */
+};
+
 struct cfg_virtual_server {
 	struct cfg_obj hdr;
 	/* what it is: an address and port, a fwmark, or a group */
@@ -246,6 +262,11 @@ struct cfg_virtual_server {
 	struct cfg_addr sorry_server;	/* family 0 = none */
 	uint32_t sorry_server_port;
 	bool sorry_server_inhibit;
+	int32_t sorry_method;		/* sorry_server_lvs_method; -1 = the virtual server's */
+	int32_t sorry_tun_type;
+	uint32_t sorry_tun_port;
+	uint32_t sorry_tun_flags;
+	struct cfg_check_defaults checks;
 	uint32_t sched_flags;		/* flag-1..3, sh-/mh-fallback, sh-/mh-port: IP_VS_SVC_F_SCHED1..3 */
 	int32_t tun_type;		/* with lvs_method TUN: 0 ipip, 1 gue, 2 gre */
 	uint32_t tun_port;		/* gue */
@@ -265,6 +286,7 @@ struct cfg_real_server {
 	int32_t tun_type;		/* with lvs_method TUN (its own or the virtual server's) */
 	uint32_t tun_port;
 	uint32_t tun_flags;
+	struct cfg_check_defaults checks;
 };
 
 enum cfg_checker_type {
@@ -289,7 +311,7 @@ struct cfg_checker {
 	uint64_t delay_before_retry_ms;	/* UINT64_MAX = the delay loop (DNS_CHECK's default) */
 	uint64_t delay_loop_ms;		/* 0 = the virtual server's */
 	uint64_t warmup_ms;		/* UINT64_MAX = unset: the delay loop */
-	bool alpha;
+	int8_t alpha;			/* 0 or 1 once read; -1 while unset (then the real server's) */
 	uint32_t fwmark;
 	struct cfg_text misc_path;
 	uint64_t misc_timeout_ms;	/* 0 = the delay loop */

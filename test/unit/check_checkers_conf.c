@@ -156,6 +156,81 @@ static const struct bad_case bad_cases[] = {
 	{ "SMTP_CHECK {\n enable_sni\n }", "enable_sni: unknown keyword in SMTP_CHECK" },
 };
 
+/* keepalived 2: a checker takes what it does not set from its real server, then its virtual server, then
+ * the default of its kind. */
+START_TEST(settings_inherited)
+{
+	static const char text[] =
+		"virtual_server 192.0.2.10 80 {\n  connect_timeout 7\n  retry 4\n  delay_before_retry 2\n  warmup 9\n"
+		"  alpha\n  virtualhost vs.example\n  snmp_name web\n  smtp_alert yes\n"
+		"  sorry_server 192.0.2.99 80\n  sorry_server_lvs_method TUN type gue port 6080\n"
+		"  real_server 198.51.100.1 80 {\n    connect_timeout 3\n    retry 0\n    delay_loop 5\n"
+		"    alpha no\n    virtualhost rs.example\n    smtp_alert no\n"
+		"    TCP_CHECK {\n    }\n"
+		"    HTTP_GET {\n      connect_timeout 1\n      alpha\n      virtualhost ck.example\n      delay_loop 6\n"
+		"      url {\n        path /\n      }\n    }\n"
+		"  }\n"
+		"  real_server 198.51.100.2 80 {\n    DNS_CHECK {\n    }\n  }\n"
+		"}\n"
+		"virtual_server 192.0.2.11 80 {\n"
+		"  real_server 198.51.100.3 80 {\n    HTTP_GET {\n      url {\n        path /\n      }\n    }\n"
+		"    DNS_CHECK {\n    }\n    MISC_CHECK {\n      misc_path /bin/true\n    }\n  }\n"
+		"}\n";
+	struct cfg_diag diag;
+	struct config *conf = load(text, &diag);
+	const struct cfg_checker *tcp, *http, *dns, *dflt_http, *dflt_dns, *dflt_misc;
+	const struct cfg_virtual_server *vs;
+
+	print_errors(&diag);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(diag.nwarnings, 3);	/* snmp_name, and smtp_alert twice */
+	tcp = config_get(conf, CFG_CHECKER, 0);
+	http = config_get(conf, CFG_CHECKER, 1);
+	dns = config_get(conf, CFG_CHECKER, 2);
+	dflt_http = config_get(conf, CFG_CHECKER, 3);
+	dflt_dns = config_get(conf, CFG_CHECKER, 4);
+	dflt_misc = config_get(conf, CFG_CHECKER, 5);
+	/* the real server's where it says, else the virtual server's */
+	ck_assert_uint_eq(tcp->connect_timeout_ms, 3000);
+	ck_assert_uint_eq(tcp->retry, 0);
+	ck_assert_uint_eq(tcp->delay_before_retry_ms, 2000);
+	ck_assert_uint_eq(tcp->warmup_ms, 9000);
+	ck_assert_uint_eq(tcp->delay_loop_ms, 5000);
+	ck_assert_int_eq(tcp->alpha, 0);
+	ck_assert_str_eq(tcp->virtualhost, "rs.example");
+	/* the checker's own first */
+	ck_assert_uint_eq(http->connect_timeout_ms, 1000);
+	ck_assert_uint_eq(http->retry, 0);
+	ck_assert_uint_eq(http->delay_loop_ms, 6000);
+	ck_assert_int_eq(http->alpha, 1);
+	ck_assert_str_eq(http->virtualhost, "ck.example");
+	/* a real server that says nothing: the virtual server's */
+	ck_assert_uint_eq(dns->connect_timeout_ms, 7000);
+	ck_assert_uint_eq(dns->retry, 4);
+	ck_assert_uint_eq(dns->delay_before_retry_ms, 2000);
+	ck_assert_int_eq(dns->alpha, 1);
+	ck_assert_uint_eq(dns->delay_loop_ms, 0);	/* the virtual server's delay_loop, at run time */
+	ck_assert_str_eq(dns->virtualhost, "");		/* the virtual server's virtualhost, at run time */
+	/* nobody says: the kind's defaults */
+	ck_assert_uint_eq(dflt_http->connect_timeout_ms, 5000);
+	ck_assert_uint_eq(dflt_http->retry, 1);
+	ck_assert_uint_eq(dflt_http->delay_before_retry_ms, 3000);
+	ck_assert_uint_eq(dflt_http->warmup_ms, UINT64_MAX);
+	ck_assert_int_eq(dflt_http->alpha, 0);
+	ck_assert_uint_eq(dflt_dns->retry, 3);
+	ck_assert_uint_eq(dflt_dns->delay_before_retry_ms, UINT64_MAX);
+	ck_assert_uint_eq(dflt_misc->retry, 0);
+	ck_assert_uint_eq(dflt_misc->delay_before_retry_ms, 1000);
+	vs = config_get(conf, CFG_VIRTUAL_SERVER, 0);
+	ck_assert_int_eq(vs->sorry_method, LVS_TUN);
+	ck_assert_int_eq(vs->sorry_tun_type, 1);
+	ck_assert_uint_eq(vs->sorry_tun_port, 6080);
+	ck_assert_int_eq(((const struct cfg_virtual_server *)config_get(conf, CFG_VIRTUAL_SERVER, 1))->sorry_method, -1);
+	config_free(conf);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
 START_TEST(bad_checker_keywords)
 {
 	const struct bad_case *bc = &bad_cases[_i];
@@ -246,6 +321,7 @@ conf_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, every_checker_keyword);
+	tcase_add_test(tc, settings_inherited);
 	tcase_add_loop_test(tc, bad_checker_keywords, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, one_ssl_block);
 	tcase_add_test(tc, smtp_host_blocks);

@@ -71,6 +71,7 @@ static const char base_conf[] =
 	"  quorum 4\n"
 	"  hysteresis 1\n"
 	"  sorry_server 10.9.0.99 80\n"
+	"  sorry_server_lvs_method DR\n"
 	"  real_server 10.9.0.28 80 {\n"
 	"    weight 2\n"
 	"  }\n"
@@ -203,6 +204,9 @@ START_TEST(health_quorum_sorry)
 	ck_assert_ptr_null(dest(e, "10.9.0.28", 80));
 	ck_assert_ptr_nonnull(dest(e, "10.9.0.99", 80));
 	ck_assert_int_eq(dest(e, "10.9.0.99", 80)->weight, 1);
+	/* sorry_server_lvs_method: its own forwarding, where the virtual server's is NAT */
+	ck_assert_uint_eq(dest(e, "10.9.0.99", 80)->fwd, IP_VS_CONN_F_DROUTE);
+	ck_assert_uint_eq(dest(e, "10.9.0.29", 80)->fwd, IP_VS_CONN_F_MASQ);
 	ck_assert_uint_eq(m.quorum_lost, 1);
 	ck_assert_uint_eq(m.rs_down, 1);
 	/* the change is recorded once, for quorum_down */
@@ -230,8 +234,8 @@ START_TEST(health_quorum_sorry)
 }
 END_TEST
 
-/* Before the checkers' first word, a real server is what its checkers start as: down if one is alpha (its own
- * or the virtual server's), up without checkers, FILE_CHECK (not run) not counting. */
+/* Before the checkers' first word, a real server is what its checkers start as: down if one is alpha (its own,
+ * else the real server's, else the virtual server's), up without checkers, FILE_CHECK (not run) not counting. */
 START_TEST(alpha_from_the_checkers)
 {
 	static const char text[] =
@@ -244,6 +248,8 @@ START_TEST(alpha_from_the_checkers)
 		"  real_server 10.9.0.34 80 {\n    TCP_CHECK {\n    }\n    HTTP_GET {\n      alpha\n    }\n  }\n"
 		"  real_server 10.9.0.35 80 {\n    TCP_CHECK {\n    }\n  }\n"
 		"  real_server 10.9.0.36 80 {\n    FILE_CHECK {\n      alpha\n    }\n  }\n"
+		"  real_server 10.9.0.37 80 {\n    alpha\n    TCP_CHECK {\n    }\n  }\n"
+		"  real_server 10.9.0.38 80 {\n    alpha\n    TCP_CHECK {\n      alpha no\n    }\n  }\n"
 		"}\n";
 	struct cfg_diag diag;
 	struct config *conf = load(text, &diag);
@@ -257,12 +263,14 @@ START_TEST(alpha_from_the_checkers)
 	e = ipvs_table_bsearch(&t, &k11);
 	ck_assert_ptr_null(dest(e, "10.9.0.31", 80));		/* the virtual server's alpha */
 	ck_assert_ptr_nonnull(dest(e, "10.9.0.32", 80));	/* no checker to wait for */
-	/* the virtual server's alpha reaches every checker, as in the checkers child: down, inhibited */
-	ck_assert_int_eq(dest(e, "10.9.0.33", 80)->weight, 0);
+	/* a checker's own alpha wins over the virtual server's, as in keepalived */
+	ck_assert_int_eq(dest(e, "10.9.0.33", 80)->weight, 1);
 	e = ipvs_table_bsearch(&t, &k12);
 	ck_assert_ptr_null(dest(e, "10.9.0.34", 80));		/* one alpha checker of two */
 	ck_assert_ptr_nonnull(dest(e, "10.9.0.35", 80));
 	ck_assert_ptr_nonnull(dest(e, "10.9.0.36", 80));
+	ck_assert_ptr_null(dest(e, "10.9.0.37", 80));		/* the real server's alpha */
+	ck_assert_ptr_nonnull(dest(e, "10.9.0.38", 80));	/* ... and the checker's own */
 	ck_assert_uint_eq(m.rs_down, 3);
 	ipvs_table_free(&t);
 	/* the checkers' word decides from then on */
