@@ -287,6 +287,8 @@ static const struct cfg_keyword real_server_keywords[] = {
 	{ "UDP_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_udp_spec, CFG_KW_BLOCK },
 	{ "PING_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_ping_spec, CFG_KW_BLOCK },
 	{ "FILE_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_file_spec, CFG_KW_BLOCK },
+	{ "BFD_CHECK", cfg_kw_ignore, 0, 0, 0, 0, "vipd has no BFD: this real server is checked without it",
+	  CFG_KW_BLOCK },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef R

@@ -170,7 +170,7 @@ START_TEST(settings_inherited)
 		"    HTTP_GET {\n      connect_timeout 1\n      alpha\n      virtualhost ck.example\n      delay_loop 6\n"
 		"      url {\n        path /\n      }\n    }\n"
 		"  }\n"
-		"  real_server 198.51.100.2 80 {\n    DNS_CHECK {\n    }\n  }\n"
+		"  real_server 198.51.100.2 80 {\n    DNS_CHECK {\n    }\n    BFD_CHECK {\n      name b\n    }\n  }\n"
 		"}\n"
 		"virtual_server 192.0.2.11 80 {\n"
 		"  real_server 198.51.100.3 80 {\n    HTTP_GET {\n      url {\n        path /\n      }\n    }\n"
@@ -183,7 +183,7 @@ START_TEST(settings_inherited)
 
 	print_errors(&diag);
 	ck_assert_ptr_nonnull(conf);
-	ck_assert_uint_eq(diag.nwarnings, 3);	/* snmp_name, and smtp_alert twice */
+	ck_assert_uint_eq(diag.nwarnings, 4);	/* snmp_name, smtp_alert twice, BFD_CHECK */
 	tcp = config_get(conf, CFG_CHECKER, 0);
 	http = config_get(conf, CFG_CHECKER, 1);
 	dns = config_get(conf, CFG_CHECKER, 2);
