@@ -216,11 +216,14 @@ ck_fifo_write(struct ck_rs *rs)
 static void
 ck_notify_script(struct ck_rs *rs)
 {
-	const char *cmd = config_text(rs->ck->p->conf, rs->up ? rs->cfg->notify_up : rs->cfg->notify_down);
+	const struct config *conf = rs->ck->p->conf;
+	const char *cmd = config_text(conf, rs->up ? rs->cfg->notify_up : rs->cfg->notify_down);
+	const char *own = config_text(conf, rs->up ? rs->cfg->notify_up_user : rs->cfg->notify_down_user);
 
 	/* fire and forget, killed if it hangs; the runner logs why one did not start */
 	if (cmd[0] != '\0')
-		script_run(rs->ck->scripts, &(struct script){ .cmd = cmd, .user = rs->ck->script_user,
+		script_run(rs->ck->scripts, &(struct script){ .cmd = cmd,
+							      .user = own[0] != '\0' ? own : rs->ck->script_user,
 							      .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS,
 							      .secure = rs->ck->p->conf->global->enable_script_security });
 }

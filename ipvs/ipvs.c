@@ -189,9 +189,12 @@ vs_describe(const struct cfg_virtual_server *vs, char *buf, size_t len)
 
 /* quorum_up / quorum_down: fire and forget, killed if they hang. */
 static pid_t
-quorum_script(struct ipvs_ctx *ctx, const struct config *conf, const char *cmd)
+quorum_script(struct ipvs_ctx *ctx, const struct config *conf, const char *cmd, struct cfg_text user)
 {
-	return script_run(ctx->runner, &(struct script){ .cmd = cmd, .user = conf->global->script_user,
+	const char *own = config_text(conf, user);
+
+	return script_run(ctx->runner, &(struct script){ .cmd = cmd,
+							 .user = own[0] != '\0' ? own : conf->global->script_user,
 							 .timeout_ns = SCRIPT_NOTIFY_TIMEOUT_NS,
 							 .secure = conf->global->enable_script_security });
 }
@@ -212,7 +215,7 @@ run_quorum_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 			 c->lost ? "lost" : "regained");
 		if (cmd[0] == '\0' || ctx->runner == NULL)
 			continue;
-		if (quorum_script(ctx, conf, cmd) > 0)
+		if (quorum_script(ctx, conf, cmd, c->lost ? vs->quorum_down_user : vs->quorum_up_user) > 0)
 			ctx->scripts++;
 	}
 }
@@ -481,7 +484,7 @@ run_omega_scripts(struct ipvs_ctx *ctx, const struct config *conf)
 		if (!vs->omega || q == NULL || q->lost)
 			continue;
 		log_info("virtual server %s: quorum down as vipd stops (omega)", vs_describe(vs, where, sizeof(where)));
-		if (cmd[0] != '\0' && ctx->runner != NULL && quorum_script(ctx, conf, cmd) > 0)
+		if (cmd[0] != '\0' && ctx->runner != NULL && quorum_script(ctx, conf, cmd, vs->quorum_down_user) > 0)
 			ctx->scripts++;
 	}
 }

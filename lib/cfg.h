@@ -198,6 +198,12 @@ int cfg_kw_ignore(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_ke
  * one word, or words joined as a command line. */
 int cfg_kw_text(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 int cfg_kw_text_command(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
+/*
+ * keepalived's `KEYWORD SCRIPT [USER [GROUP]]`: SCRIPT (quoted when it has arguments) into the cfg_text at
+ * off, "USER [GROUP]" into the cfg_text at the offset in min. Use CFG_SCRIPT for off, size, min, max.
+ */
+int cfg_kw_script(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
+#define CFG_SCRIPT(type, cmd, user) offsetof(type, cmd), sizeof(((type *)0)->cmd), (int64_t)offsetof(type, user), 0
 /* data: const struct cfg_block *; walks the statement's block into the same object. */
 int cfg_kw_subblock(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 

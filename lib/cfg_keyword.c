@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,26 @@ cfg_kw_text(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 	if (cfg_nargs(ctx, st, 1, 1) == -1)
 		return -1;
 	return store_text(ctx, st, kw, obj, st->argv[1], strlen(st->argv[1]));
+}
+
+int
+cfg_kw_script(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_keyword user_kw = { .off = (size_t)kw->min, .size = sizeof(struct cfg_text), .max = CFG_USER_MAX - 1 };
+	char user[CFG_USER_MAX * 2];
+
+	if (cfg_nargs(ctx, st, 1, 3) == -1 || store_text(ctx, st, kw, obj, st->argv[1], strlen(st->argv[1])) == -1)
+		return -1;
+	if (st->argc == 2)
+		return 0;
+	snprintf(user, sizeof(user), "%s%s%s", st->argv[2], st->argc == 4 ? " " : "", st->argc == 4 ? st->argv[3] : "");
+	if (store_text(ctx, st, &user_kw, obj, user, strlen(user)) == -1)
+		return -1;
+	/* `notify_up /bin/echo down` runs /bin/echo as user "down" in keepalived too: say so while it is cheap */
+	if (getpwnam(st->argv[2]) == NULL)
+		cfg_stmt_warning(ctx, st, "no user '%s' here to run %s as (quote a command that has arguments: "
+				 "KEYWORD \"CMD ARGS\" [USER [GROUP]])", st->argv[2], st->argv[1]);
+	return 0;
 }
 
 int

@@ -293,10 +293,20 @@ config_load_strings(struct config *conf, const void *buf, size_t len)
 
 #define TEXTS_MAX 16
 
-static bool
-is_text_handler(cfg_handler h)
+static size_t
+add_text_offset(size_t *offs, size_t n, size_t off)
 {
-	return h == cfg_kw_text || h == cfg_kw_text_command;
+	size_t i;
+
+	for (i = 0; i < n && offs[i] < off; i++)
+		;
+	if (i < n && offs[i] == off)
+		return n;
+	if (n == TEXTS_MAX)
+		fatalx("a config kind has more than %d text fields", TEXTS_MAX);
+	memmove(offs + i + 1, offs + i, (n - i) * sizeof(*offs));
+	offs[i] = off;
+	return n + 1;
 }
 
 /* The offsets of a kind's text fields, from its keyword table, ascending and each once. */
@@ -306,23 +316,12 @@ collect_texts(const struct cfg_block *block, size_t *offs, size_t n)
 	if (block == NULL)
 		return n;
 	for (const struct cfg_keyword *kw = block->keywords; kw != NULL && kw->name != NULL; kw++) {
-		size_t i;
-
-		if (kw->handler == cfg_kw_subblock) {
+		if (kw->handler == cfg_kw_subblock)
 			n = collect_texts(kw->data, offs, n);
-			continue;
-		}
-		if (!is_text_handler(kw->handler))
-			continue;
-		for (i = 0; i < n && offs[i] < kw->off; i++)
-			;
-		if (i < n && offs[i] == kw->off)
-			continue;
-		if (n == TEXTS_MAX)
-			fatalx("a config kind has more than %d text fields", TEXTS_MAX);
-		memmove(offs + i + 1, offs + i, (n - i) * sizeof(*offs));
-		offs[i] = kw->off;
-		n++;
+		else if (kw->handler == cfg_kw_text || kw->handler == cfg_kw_text_command)
+			n = add_text_offset(offs, n, kw->off);
+		else if (kw->handler == cfg_kw_script)
+			n = add_text_offset(offs, add_text_offset(offs, n, kw->off), (size_t)kw->min);
 	}
 	return n;
 }

@@ -256,6 +256,8 @@ struct cfg_virtual_server {
 	int32_t hysteresis;
 	struct cfg_text quorum_up;
 	struct cfg_text quorum_down;
+	struct cfg_text quorum_up_user;		/* "USER [GROUP]"; empty: script_user */
+	struct cfg_text quorum_down_user;
 	bool alpha, omega;
 	bool inhibit_on_failure;
 	bool ha_suspend;
@@ -283,6 +285,8 @@ struct cfg_real_server {
 	bool inhibit_on_failure;
 	struct cfg_text notify_up;
 	struct cfg_text notify_down;
+	struct cfg_text notify_up_user;		/* "USER [GROUP]"; empty: script_user */
+	struct cfg_text notify_down_user;
 	int32_t tun_type;		/* with lvs_method TUN (its own or the virtual server's) */
 	uint32_t tun_port;
 	uint32_t tun_flags;

@@ -37,7 +37,11 @@ cat >"$PUB/whoami.sh" <<'SH'
 #!/bin/sh
 id -un >"$1/ran-as"
 SH
-chmod 755 "$PUB/whoami.sh"
+cat >"$PUB/notified.sh" <<'SH'
+#!/bin/sh
+echo "$(id -un) $2" >"$1/notified-as"
+SH
+chmod 755 "$PUB/whoami.sh" "$PUB/notified.sh"
 chmod 777 "$PUB"
 
 cat >"$T/vipd.conf" <<CONF
@@ -56,9 +60,12 @@ virtual_server 192.0.2.10 80 {
 		}
 	}
 	real_server 192.0.2.53 80 {
+		# keepalived's form: the script (quoted, with its arguments), then the user to run it as
+		notify_up "$PUB/notified.sh $PUB up" nobody
 		MISC_CHECK {
 			misc_path "$PUB/whoami.sh $PUB"
 			user nobody
+			alpha
 		}
 	}
 	real_server 192.0.2.52 80 {
@@ -94,6 +101,8 @@ check "the hanging one went down once" [ "$(grep -c 192.0.2.52 "$T/fifo.log")" =
 
 wait_for "the script as nobody" 5 test -s "$PUB/ran-as"
 check "ran as nobody" [ "$(cat "$PUB/ran-as")" = nobody ]
+wait_for "notify_up SCRIPT USER ran" 5 test -s "$PUB/notified-as"
+check "  as that user, with the script's own arguments" [ "$(cat "$PUB/notified-as")" = "nobody up" ]
 wait_rs 192.0.2.52:80 down 5
 check "hang: the reason" [ "$(rs reason 192.0.2.52:80)" = "script timeout" ]
 wait_for "the grandchild's pid" 5 test -s "$T/grandchild"

@@ -231,6 +231,61 @@ START_TEST(settings_inherited)
 }
 END_TEST
 
+/* keepalived's `notify_up SCRIPT [USER [GROUP]]`: a quoted command keeps its arguments, the words after it
+ * are who runs it; a reload that changes only the user is a change. */
+START_TEST(script_and_user)
+{
+	static const char fmt[] =
+		"virtual_server 192.0.2.10 80 {\n  quorum_up /bin/up\n  quorum_down \"/bin/echo down\" %s\n"
+		"  real_server 198.51.100.1 80 {\n    notify_up \"/bin/echo up now\" nobody\n"
+		"    notify_down /bin/echo down\n  }\n}\n";
+	char text[512];
+	struct cfg_diag diag, diag2;
+	struct config *conf, *other;
+	const struct cfg_virtual_server *vs;
+	const struct cfg_real_server *rs;
+
+	snprintf(text, sizeof(text), fmt, "nobody root");
+	conf = load(text, &diag);
+	print_errors(&diag);
+	ck_assert_ptr_nonnull(conf);
+	vs = config_get(conf, CFG_VIRTUAL_SERVER, 0);
+	rs = config_get(conf, CFG_REAL_SERVER, 0);
+	ck_assert_str_eq(config_text(conf, vs->quorum_up), "/bin/up");
+	ck_assert_str_eq(config_text(conf, vs->quorum_up_user), "");
+	ck_assert_str_eq(config_text(conf, vs->quorum_down), "/bin/echo down");
+	ck_assert_str_eq(config_text(conf, vs->quorum_down_user), "nobody root");
+	ck_assert_str_eq(config_text(conf, rs->notify_up), "/bin/echo up now");
+	ck_assert_str_eq(config_text(conf, rs->notify_up_user), "nobody");
+	/* unquoted: as in keepalived the second word is a user, and there is none called "down" */
+	ck_assert_str_eq(config_text(conf, rs->notify_down), "/bin/echo");
+	ck_assert_str_eq(config_text(conf, rs->notify_down_user), "down");
+	ck_assert_uint_eq(diag.nwarnings, 1);
+	ck_assert(strstr(diag.warnings[0], "no user 'down' here to run /bin/echo as") != NULL);
+	snprintf(text, sizeof(text), fmt, "nobody");
+	other = load(text, &diag2);
+	ck_assert_ptr_nonnull(other);
+	ck_assert(!config_same_for(conf, other, CHILD_IPVS));
+	config_free(other);
+	cfg_diag_free(&diag2);
+	other = load(text, &diag2);
+	snprintf(text, sizeof(text), fmt, "nobody");
+	config_free(conf);
+	cfg_diag_free(&diag);
+	conf = load(text, &diag);
+	ck_assert(config_same_for(conf, other, CHILD_IPVS));
+	config_free(other);
+	cfg_diag_free(&diag2);
+	/* more than SCRIPT USER GROUP */
+	config_free(conf);
+	cfg_diag_free(&diag);
+	conf = load("virtual_server 192.0.2.10 80 {\n  quorum_up /bin/up a b c\n}\n", &diag);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(diag.nerrors, 1);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
 START_TEST(bad_checker_keywords)
 {
 	const struct bad_case *bc = &bad_cases[_i];
@@ -322,6 +377,7 @@ conf_suite(void)
 
 	tcase_add_test(tc, every_checker_keyword);
 	tcase_add_test(tc, settings_inherited);
+	tcase_add_test(tc, script_and_user);
 	tcase_add_loop_test(tc, bad_checker_keywords, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, one_ssl_block);
 	tcase_add_test(tc, smtp_host_blocks);
