@@ -163,6 +163,19 @@ kw_rs_method(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 	return parse_method(ctx, st, &rs->method, &rs->tun_type, &rs->tun_port, &rs->tun_flags);
 }
 
+/* `persistence_timeout [SECONDS]`: keepalived's 6 minutes when no value is given */
+static int
+kw_persistence_timeout(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_virtual_server *vs = obj;
+
+	if (st->argc == 1) {
+		vs->persistence_timeout = 360;
+		return 0;
+	}
+	return cfg_kw_uint(ctx, st, kw, obj);
+}
+
 static int
 kw_sorry_method(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
@@ -228,7 +241,7 @@ static const struct cfg_keyword virtual_server_keywords[] = {
 	{ "mh-port", kw_sched_flag, 0, 0, 0x10, 0, NULL, 0 },
 	{ "protocol", cfg_kw_enum, V(protocol), 0, 0, protocols, 0 },
 	{ "ip_family", cfg_kw_enum, V(family), 0, 0, families, 0 },
-	{ "persistence_timeout", cfg_kw_uint, V(persistence_timeout), 1, UINT32_MAX, NULL, 0 },
+	{ "persistence_timeout", kw_persistence_timeout, V(persistence_timeout), 1, UINT32_MAX, NULL, 0 },
 	{ "persistence_granularity", kw_granularity, 0, 0, 0, 0, NULL, 0 },
 	{ "persistence_engine", cfg_kw_string, V(persistence_engine), 0, 0, NULL, 0 },
 	{ "ops", cfg_kw_flag, V(ops), 0, 0, NULL, 0 },

@@ -228,6 +228,12 @@ START_TEST(settings_inherited)
 	ck_assert_int_eq(((const struct cfg_virtual_server *)config_get(conf, CFG_VIRTUAL_SERVER, 1))->sorry_method, -1);
 	config_free(conf);
 	cfg_diag_free(&diag);
+	/* keepalived's persistence_timeout without a value: 6 minutes */
+	conf = load("virtual_server 192.0.2.10 80 {\n  persistence_timeout\n}\n", &diag);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(((const struct cfg_virtual_server *)config_get(conf, CFG_VIRTUAL_SERVER, 0))->persistence_timeout, 360);
+	config_free(conf);
+	cfg_diag_free(&diag);
 }
 END_TEST
 
