@@ -50,6 +50,13 @@
 #define LOAD_SLICE_NS (5 * EV_NSEC_PER_MSEC)	/* reading /proc per tick, at most */
 #define EXPIRE_BUDGET 4096		/* cache entries looked at per tick */
 #define PACE_QUEUE (32u << 20)		/* bytes waiting for the kernel backup, at most */
+#define PACE_LOOK_NS (2 * EV_NSEC_PER_MSEC)	/* how often the kernel's queue is read while datagrams wait */
+#define RECV_BATCH 64			/* datagrams read per wakeup, so pacing and NACKs run during a burst */
+/* The table goes out a slice every DUMP_TICK_NS, of what the rate allows since the last one, but never more
+ * than DUMP_BURST_NS of it at once (about 110 datagrams at the default rate): a late timer must not turn
+ * into a burst near net.core.netdev_max_backlog (1000 packets), where a virtual link drops silently. */
+#define DUMP_TICK_NS (2 * EV_NSEC_PER_MSEC)
+#define DUMP_BURST_NS (20 * EV_NSEC_PER_MSEC)
 
 /* Why something received was not passed on. */
 enum drop {
@@ -115,9 +122,10 @@ struct sync_state {
 	} vrrp[MAX_INSTANCES];		/* the last state of each instance seen, whatever the configuration */
 	size_t nvrrp;
 	bool secure;
+	struct sync_mac *mac;		/* the auth_key, prepared (secure framing; NULL in compat) */
 	struct sync_relay r;
 	struct ev_io kio, nio;
-	struct ev_timer tick, status, reopen;
+	struct ev_timer tick, status, reopen, pace_timer, dump_timer;
 	struct sync_tx tx;
 	uint64_t hello_nonce;		/* the challenge multicast with our HELLO */
 	struct sync_peer peers[MAX_PEERS];
@@ -131,9 +139,12 @@ struct sync_state {
 	struct sync_cache_walk walk;
 	bool dumping, dump_again, dump_waiting;
 	uint64_t dump_started;
+	uint64_t dump_sent_until;	/* the rate's credit is spent up to this time */
 	/* what goes to the kernel backup, at the pace it takes it */
 	struct sync_pace pace;
 	bool pace_dirty;		/* sent since the kernel's queue was last read */
+	uint64_t waited_mark;		/* pace.waited when its queue was last empty */
+	uint64_t heard_at;		/* now, for the records of the datagram being read */
 	bool kdrops_known;
 	uint64_t kdrops_base;
 	/* a resync we asked for */
@@ -167,13 +178,6 @@ realtime_ns(void)
 	return (uint64_t)ts.tv_sec * EV_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
-static const uint8_t *
-key(const struct sync_state *s, size_t *len)
-{
-	*len = s->secure ? s->cs.auth_key_len : 0;
-	return s->secure ? s->cs.auth_key : NULL;
-}
-
 static size_t
 maxlen(const struct sync_state *s)
 {
@@ -197,10 +201,8 @@ static void
 send_control(struct sync_state *s, const struct sockaddr_in *to, uint8_t type, const void *payload, size_t plen)
 {
 	uint8_t frame[SYNC_FRAME_OVERHEAD + 8 + 8 * SYNC_NACK_MAX];
-	size_t klen, len;
-	const uint8_t *k = key(s, &klen);
+	size_t len = sync_frame_build_mac(frame, sizeof(frame), type, s->tx.epoch, 0, payload, plen, s->mac);
 
-	len = sync_frame_build(frame, sizeof(frame), type, s->tx.epoch, 0, payload, plen, k, klen);
 	if (len == 0)
 		return;
 	count_send(s, to ? sync_relay_send_to(&s->r, to, frame, len) == -1 : sync_relay_send_peers(&s->r, frame, len));
@@ -236,14 +238,12 @@ static void
 send_datagram(struct sync_state *s, const uint8_t *dgram, size_t len)
 {
 	struct sync_tx_slot *slot;
-	size_t klen, flen;
-	const uint8_t *k;
+	size_t flen;
 
 	if (!s->secure) {
 		count_send(s, sync_relay_send_peers(&s->r, dgram, len));
 		return;
 	}
-	k = key(s, &klen);
 	if (s->tx.nslots == 0 && sync_tx_init(&s->tx, s->tx.epoch, RING_SLOTS, RING_SLOT_SIZE) == -1) {
 		log_warnx("out of memory for the retransmit ring; datagram not sent");
 		s->st.send_errors++;
@@ -251,12 +251,12 @@ send_datagram(struct sync_state *s, const uint8_t *dgram, size_t len)
 		return;
 	}
 	slot = sync_tx_next(&s->tx);
-	flen = sync_frame_build(slot->frame, s->tx.slot_size, SYNC_FT_DATA, s->tx.epoch, slot->seq, dgram, len, k,
-				klen);
+	flen = sync_frame_build_mac(slot->frame, s->tx.slot_size, SYNC_FT_DATA, s->tx.epoch, slot->seq, dgram, len,
+				    s->mac);
 	if (flen == 0) {
 		/* larger than a ring slot: sent, but it cannot be retransmitted */
-		flen = sync_frame_build(s->out, sizeof(s->out), SYNC_FT_DATA, s->tx.epoch, slot->seq, dgram, len, k,
-					klen);
+		flen = sync_frame_build_mac(s->out, sizeof(s->out), SYNC_FT_DATA, s->tx.epoch, slot->seq, dgram,
+					    len, s->mac);
 		if (flen > 0)
 			count_send(s, sync_relay_send_peers(&s->r, s->out, flen));
 		return;
@@ -266,6 +266,7 @@ send_datagram(struct sync_state *s, const uint8_t *dgram, size_t len)
 }
 
 static void table_heard(struct sync_state *s, const uint8_t *dgram, size_t len);
+static void table_load_superseded(struct sync_state *s);
 
 static void
 to_kernel(struct sync_state *s, const uint8_t *dgram, size_t len)
@@ -319,6 +320,19 @@ pace_drain(struct sync_state *s)
 		sync_pace_pop(&s->pace);
 		to_kernel(s, s->in, len);
 	}
+	if (s->pace.queued == 0 && s->pace.waited - s->waited_mark >= 100)
+		log_info("injection: the kernel backup took the last of %" PRIu64 " datagrams that waited",
+			 s->pace.waited - s->waited_mark);
+	if (s->pace.queued == 0)
+		s->waited_mark = s->pace.waited;
+	else if (!ev_timer_pending(&s->pace_timer))
+		ev_timer_after(s->p->loop, &s->pace_timer, PACE_LOOK_NS);
+}
+
+static void
+pace_timer(struct ev_timer *t)
+{
+	pace_drain(t->data);
 }
 
 static void
@@ -346,12 +360,18 @@ inject(struct sync_state *s, const uint8_t *dgram, size_t len)
 	for (unsigned i = SYNC_FIRST_SKIP; i < SYNC_ERR_MAX; i++)
 		s->st.records_skipped += ds.skipped[i];
 	s->st.records_in += ds.accepted;
+	if (s->awaiting) {
+		log_info("resync: records arriving %" PRIu64 " ms after asking",
+			 (uint64_t)((ev_now() - s->resync_asked) / EV_NSEC_PER_MSEC));
+		table_load_superseded(s);
+	}
 	s->awaiting = false;
 	table_heard(s, dgram, len);
+	/* what does not fit the kernel's queue now waits (a full wait queue is counted in sync_pace_push) */
 	if (sync_pace_may_send(&s->pace, len))
 		to_kernel(s, dgram, len);
-	else
-		sync_pace_push(&s->pace, dgram, len);	/* a full queue is counted there */
+	else if (sync_pace_push(&s->pace, dgram, len) == 0 && !ev_timer_pending(&s->pace_timer))
+		ev_timer_after(s->p->loop, &s->pace_timer, PACE_LOOK_NS);
 }
 
 /* ---- the table ---- */
@@ -361,7 +381,7 @@ cache_record(const struct sync_conn *c, void *arg)
 {
 	struct sync_state *s = arg;
 
-	if (sync_cache_put(&s->cache, c, ev_now(), true) == -1)
+	if (sync_cache_put(&s->cache, c, s->heard_at, true) == -1)
 		log_warn("cannot remember a connection");
 }
 
@@ -383,6 +403,7 @@ table_heard(struct sync_state *s, const uint8_t *dgram, size_t len)
 	struct sync_hdr h;
 	struct sync_decode_stats ds;
 
+	s->heard_at = ev_now();
 	sync_decode(dgram, len, &h, cache_record, s, &ds);
 }
 
@@ -412,6 +433,24 @@ table_load_start(struct sync_state *s)
 }
 
 static void dump_start(struct sync_state *s);
+
+/*
+ * A backup whose master answers its resync: the master's table holds every connection this kernel got from
+ * sync, so reading /proc further only costs. And it costs much: each read walks the kernel's connection hash
+ * from its start (every namespace's entries), and the table grows with what the resync injects, so a read
+ * that is still going on then turns quadratic in the size of the table (seconds of CPU for 100,000).
+ */
+static void
+table_load_superseded(struct sync_state *s)
+{
+	if (!s->loading || s->role != SYNC_ROLE_BACKUP)
+		return;
+	log_info("table: the master's table replaces /proc/net/ip_vs_conn (%" PRIu64 " connections read from it)",
+		 s->loader.records);
+	sync_proc_reader_close(&s->loader);
+	s->loading = false;
+	s->loaded = true;
+}
 
 static void
 table_load_some(struct sync_state *s)
@@ -455,9 +494,12 @@ dump_start(struct sync_state *s)
 		return;
 	}
 	sync_cache_walk_start(&s->cache, &s->walk);
+	log_info("sending the table: %zu connections", sync_cache_count(&s->cache));
 	s->dumping = true;
 	s->dump_again = false;
 	s->dump_started = ev_now();
+	s->dump_sent_until = s->dump_started - DUMP_TICK_NS;
+	ev_timer_after(s->p->loop, &s->dump_timer, 0);
 }
 
 static void
@@ -466,6 +508,7 @@ dump_stop(struct sync_state *s)
 	if (s->dumping)
 		sync_cache_walk_end(&s->cache, &s->walk);
 	s->dumping = s->dump_again = s->dump_waiting = false;
+	ev_timer_stop(s->p->loop, &s->dump_timer);
 }
 
 /* Sends up to budget records of the table. */
@@ -501,6 +544,25 @@ dump_some(struct sync_state *s, unsigned budget)
 		if (s->dump_again)
 			dump_start(s);
 	}
+}
+
+/* The rate's credit since the last slice: timers come late under load, and a fixed budget per slice would
+ * then cut the rate. */
+static void
+dump_timer(struct ev_timer *t)
+{
+	struct sync_state *s = t->data;
+	uint64_t rate = s->cs.resync_rate ? s->cs.resync_rate : DEFAULT_RESYNC_RATE;
+	uint64_t now = ev_now(), since = now - s->dump_sent_until;
+
+	if (!s->dumping)
+		return;
+	if (since > DUMP_BURST_NS)
+		since = DUMP_BURST_NS;
+	s->dump_sent_until = now;
+	dump_some(s, (unsigned)(rate * since / EV_NSEC_PER_SEC) + 1);
+	if (s->dumping && !ev_timer_pending(&s->dump_timer))
+		ev_timer_after(s->p->loop, &s->dump_timer, DUMP_TICK_NS);
 }
 
 /* ---- roles ---- */
@@ -588,7 +650,8 @@ kernel_readable(struct ev_io *io, uint32_t revents)
 	ssize_t n;
 
 	(void)revents;
-	while ((n = sync_relay_recv(s->r.kfd, s->in, sizeof(s->in), &from, &trunc)) > 0) {
+	for (unsigned batch = 0;
+	     batch < RECV_BATCH && (n = sync_relay_recv(s->r.kfd, s->in, sizeof(s->in), &from, &trunc)) > 0; batch++) {
 		struct sync_hdr h;
 		struct sync_decode_stats ds;
 		enum sync_err e;
@@ -733,10 +796,8 @@ on_frame(struct sync_state *s, const struct sockaddr_in *from, const uint8_t *bu
 	struct sync_frame f;
 	struct sync_peer *pe;
 	enum sync_frame_err e;
-	size_t klen;
-	const uint8_t *k = key(s, &klen);
 
-	if ((e = sync_frame_parse(buf, len, k, klen, &f)) != SYNC_F_OK) {
+	if ((e = sync_frame_parse_mac(buf, len, s->mac, &f)) != SYNC_F_OK) {
 		drop(s, DROP_FRAME + e);
 		return;
 	}
@@ -776,7 +837,8 @@ net_readable(struct ev_io *io, uint32_t revents)
 	ssize_t n;
 
 	(void)revents;
-	while ((n = sync_relay_recv(s->r.nfd, s->in, sizeof(s->in), &from, &trunc)) > 0) {
+	for (unsigned batch = 0;
+	     batch < RECV_BATCH && (n = sync_relay_recv(s->r.nfd, s->in, sizeof(s->in), &from, &trunc)) > 0; batch++) {
 		s->st.net_in++;
 		if (trunc)
 			drop(s, DROP_TRUNCATED);
@@ -831,11 +893,6 @@ tick(struct ev_timer *t)
 	pace_drain(s);
 	if (s->loading)
 		table_load_some(s);
-	if (s->dumping) {
-		uint64_t rate = s->cs.resync_rate ? s->cs.resync_rate : DEFAULT_RESYNC_RATE;
-
-		dump_some(s, (unsigned)(rate * TICK_NS / EV_NSEC_PER_SEC) + 1);
-	}
 	sync_cache_expire(&s->cache, now, EXPIRE_BUDGET);
 	ev_timer_after(s->p->loop, &s->tick, TICK_NS);
 }
@@ -875,6 +932,7 @@ relay_close(struct sync_state *s)
 	}
 	ev_timer_stop(s->p->loop, &s->tick);
 	ev_timer_stop(s->p->loop, &s->reopen);
+	ev_timer_stop(s->p->loop, &s->pace_timer);
 	dump_stop(s);
 	sync_pace_free(&s->pace);
 	s->awaiting = false;
@@ -961,6 +1019,8 @@ sync_init(struct proc *p)
 	ev_timer_init(&s->tick, tick, s, "sync tick");
 	ev_timer_init(&s->status, status_tick, s, "sync status");
 	ev_timer_init(&s->reopen, reopen, s, "sync reopen");
+	ev_timer_init(&s->pace_timer, pace_timer, s, "sync pace");
+	ev_timer_init(&s->dump_timer, dump_timer, s, "sync dump");
 	sync_kernel_init(&s->kern, p);
 	p->state = s;
 	ev_timer_after(p->loop, &s->status, EV_NSEC_PER_SEC);
@@ -978,6 +1038,8 @@ sync_apply(struct proc *p, const struct config *conf, const struct config *old)
 	(void)old;
 	relay_close(s);
 	sync_tx_free(&s->tx);
+	sync_mac_free(s->mac);
+	s->mac = NULL;
 	s->relay = false;
 	if (!(cs != NULL && cs->mode == SYNC_MODE_RELAY))
 		table_forget(s);	/* the connections still go on, but nobody here hears of them */
@@ -992,6 +1054,12 @@ sync_apply(struct proc *p, const struct config *conf, const struct config *old)
 	s->cs = *cs;
 	s->relay = true;
 	s->secure = cs->framing == SYNC_FRAMING_SECURE;
+	if (s->secure && (s->mac = sync_mac_new(cs->auth_key, cs->auth_key_len)) == NULL) {
+		/* never fall back to frames without a MAC */
+		snprintf(s->error, sizeof(s->error), "cannot prepare the auth_key for HMAC-SHA256 (OpenSSL)");
+		log_warnx("relay not started: %s", s->error);
+		return 0;
+	}
 	/* the epoch now, the retransmit ring when this node first sends DATA (backups never do) */
 	s->tx = (struct sync_tx){ .epoch = realtime_ns(), .next_seq = 1 };
 	s->hello_nonce = random64();
@@ -1087,6 +1155,7 @@ sync_shutdown(struct proc *p)
 	sync_kernel_stop(&s->kern);
 	ev_timer_stop(p->loop, &s->status);
 	sync_tx_free(&s->tx);
+	sync_mac_free(s->mac);
 	free(s);
 	p->state = NULL;
 }

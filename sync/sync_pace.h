@@ -5,7 +5,7 @@
  * socket's buffer is full is dropped without a word to the sender: only that socket's drop counter in
  * /proc/net/udp moves. A resync burst (100,000 records at 200,000 a second) lost a tenth of its datagrams
  * that way in the lab. So what is to be injected waits here while the kernel's queue is more than half
- * full; the child looks at the queue in /proc/net/udp once per tick while there is something to pace.
+ * full; the child looks at the queue in /proc/net/udp every 2 ms while there is something to pace.
  * The queue (pure, unit-tested) keeps whole datagrams in arrival order.
  */
 #ifndef VIPD_SYNC_PACE_H

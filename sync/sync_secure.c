@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 static const uint8_t magic[4] = { 'v', 'p', 's', '1' };
 
@@ -44,17 +46,58 @@ sync_is_frame(const void *buf, size_t len)
 	return len >= sizeof(magic) && memcmp(buf, magic, sizeof(magic)) == 0;
 }
 
-static bool
-mac(const uint8_t *key, size_t keylen, const uint8_t *data, size_t n, uint8_t out[SYNC_MAC_LEN])
-{
-	unsigned int outlen = 0;
+struct sync_mac {
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx;	/* keyed once: each frame only restarts it */
+};
 
-	return HMAC(EVP_sha256(), key, (int)keylen, data, n, out, &outlen) != NULL && outlen == SYNC_MAC_LEN;
+struct sync_mac *
+sync_mac_new(const uint8_t *key, size_t keylen)
+{
+	struct sync_mac *m = calloc(1, sizeof(*m));
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+				OSSL_PARAM_construct_end() };
+
+	if (m == NULL || keylen == 0)
+		goto fail;
+	if ((m->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL || (m->ctx = EVP_MAC_CTX_new(m->mac)) == NULL ||
+	    !EVP_MAC_init(m->ctx, key, keylen, params))
+		goto fail;
+	return m;
+fail:
+	sync_mac_free(m);
+	return NULL;
 }
 
-size_t
-sync_frame_build(uint8_t *out, size_t cap, uint8_t type, uint64_t epoch, uint64_t seq, const void *payload,
-		 size_t plen, const uint8_t *key, size_t keylen)
+void
+sync_mac_free(struct sync_mac *m)
+{
+	if (m == NULL)
+		return;
+	EVP_MAC_CTX_free(m->ctx);
+	EVP_MAC_free(m->mac);
+	free(m);
+}
+
+/* A MAC with the prepared key, or with key itself (one-shot) when m is NULL. */
+static bool
+mac(struct sync_mac *m, const uint8_t *key, size_t keylen, const uint8_t *data, size_t n,
+    uint8_t out[SYNC_MAC_LEN])
+{
+	unsigned int outlen = 0;
+	size_t mlen = 0;
+
+	if (m == NULL)
+		return HMAC(EVP_sha256(), key, (int)keylen, data, n, out, &outlen) != NULL && outlen == SYNC_MAC_LEN;
+	/* a NULL key restarts the context with the key it holds */
+	return EVP_MAC_init(m->ctx, NULL, 0, NULL) && EVP_MAC_update(m->ctx, data, n) &&
+	       EVP_MAC_final(m->ctx, out, &mlen, SYNC_MAC_LEN) && mlen == SYNC_MAC_LEN;
+}
+
+static size_t
+frame_build(uint8_t *out, size_t cap, uint8_t type, uint64_t epoch, uint64_t seq, const void *payload, size_t plen,
+	    struct sync_mac *m, const uint8_t *key, size_t keylen)
 {
 	size_t len = SYNC_FRAME_HDR + plen + (keylen ? SYNC_MAC_LEN : 0);
 
@@ -69,13 +112,28 @@ sync_frame_build(uint8_t *out, size_t cap, uint8_t type, uint64_t epoch, uint64_
 	put64(out + 16, seq);
 	if (plen > 0)
 		memmove(out + SYNC_FRAME_HDR, payload, plen);
-	if (keylen > 0 && !mac(key, keylen, out, SYNC_FRAME_HDR + plen, out + SYNC_FRAME_HDR + plen))
+	if (keylen > 0 && !mac(m, key, keylen, out, SYNC_FRAME_HDR + plen, out + SYNC_FRAME_HDR + plen))
 		return 0;
 	return len;
 }
 
-enum sync_frame_err
-sync_frame_parse(const void *buf, size_t len, const uint8_t *key, size_t keylen, struct sync_frame *f)
+size_t
+sync_frame_build(uint8_t *out, size_t cap, uint8_t type, uint64_t epoch, uint64_t seq, const void *payload,
+		 size_t plen, const uint8_t *key, size_t keylen)
+{
+	return frame_build(out, cap, type, epoch, seq, payload, plen, NULL, key, keylen);
+}
+
+size_t
+sync_frame_build_mac(uint8_t *out, size_t cap, uint8_t type, uint64_t epoch, uint64_t seq, const void *payload,
+		     size_t plen, struct sync_mac *m)
+{
+	/* keylen only says whether a MAC goes on: m holds the key */
+	return frame_build(out, cap, type, epoch, seq, payload, plen, m, NULL, m ? SYNC_MAC_LEN : 0);
+}
+
+static enum sync_frame_err
+frame_parse(const void *buf, size_t len, struct sync_mac *m, const uint8_t *key, size_t keylen, struct sync_frame *f)
 {
 	const uint8_t *p = buf;
 	size_t tail = keylen ? SYNC_MAC_LEN : 0, plen;
@@ -89,7 +147,7 @@ sync_frame_parse(const void *buf, size_t len, const uint8_t *key, size_t keylen,
 	if (SYNC_FRAME_HDR + plen + tail != len)
 		return SYNC_F_LEN;
 	/* authenticate before believing anything else in it */
-	if (keylen > 0 && (!mac(key, keylen, p, SYNC_FRAME_HDR + plen, want) ||
+	if (keylen > 0 && (!mac(m, key, keylen, p, SYNC_FRAME_HDR + plen, want) ||
 			   CRYPTO_memcmp(want, p + SYNC_FRAME_HDR + plen, SYNC_MAC_LEN) != 0))
 		return SYNC_F_MAC;
 	f->type = p[4];
@@ -109,6 +167,19 @@ sync_frame_parse(const void *buf, size_t len, const uint8_t *key, size_t keylen,
 	default:
 		return SYNC_F_TYPE;
 	}
+}
+
+enum sync_frame_err
+sync_frame_parse(const void *buf, size_t len, const uint8_t *key, size_t keylen, struct sync_frame *f)
+{
+	return frame_parse(buf, len, NULL, key, keylen, f);
+}
+
+enum sync_frame_err
+sync_frame_parse_mac(const void *buf, size_t len, struct sync_mac *m, struct sync_frame *f)
+{
+	/* keylen only says whether a MAC is there: m holds the key */
+	return frame_parse(buf, len, m, NULL, m ? SYNC_MAC_LEN : 0, f);
 }
 
 void

@@ -5,7 +5,8 @@
  *   sync-conns client VIP PORT RATE SECONDS OUT
  *       opens RATE connections per second for SECONDS (non-blocking, paced every millisecond), sends a
  *       byte on each once it is established and keeps it open; then writes to OUT a first line
- *       "attempted established seconds" and a line "MONOTONIC_SECONDS LOCAL_PORT" per connection, creates
+ *       "attempted established seconds" and a line "MONOTONIC_SECONDS LOCAL_PORT SETUP_SECONDS" per connection
+ *       (SETUP_SECONDS: from connect() to established; 1 s or more means a SYN was sent again), creates
  *       OUT.done and sleeps until killed.
  */
 #define _GNU_SOURCE
@@ -80,7 +81,10 @@ server(const char *addr, int port)
 struct made {
 	double t;
 	int port;
+	double setup;
 };
+
+#define MAX_FD (1 << 20)
 
 static int
 client(const char *vip, int port, double rate, double seconds, const char *out)
@@ -89,12 +93,13 @@ client(const char *vip, int port, double rate, double seconds, const char *out)
 	int ep = epoll_create1(0);
 	size_t cap = (size_t)(rate * seconds) + 16, nmade = 0, attempted = 0, pending = 0;
 	struct made *made = calloc(cap, sizeof(*made));
+	double *connected_at = calloc(MAX_FD, sizeof(*connected_at));	/* by descriptor */
 	struct epoll_event evs[512];
 	double start = now(), end;
 	char path[4096];
 	FILE *f;
 
-	if (ep < 0 || made == NULL || inet_pton(AF_INET, vip, &sin.sin_addr) != 1)
+	if (ep < 0 || made == NULL || connected_at == NULL || inet_pton(AF_INET, vip, &sin.sin_addr) != 1)
 		return 1;
 	for (;;) {
 		double t = now() - start;
@@ -106,7 +111,12 @@ client(const char *vip, int port, double rate, double seconds, const char *out)
 
 			if (s < 0)
 				break;
+			if (s >= MAX_FD) {
+				close(s);
+				break;
+			}
 			attempted++;
+			connected_at[s] = now();
 			if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) < 0 && errno != EINPROGRESS) {
 				close(s);
 				continue;
@@ -133,6 +143,7 @@ client(const char *vip, int port, double rate, double seconds, const char *out)
 			}
 			made[nmade].t = now();
 			made[nmade].port = ntohs(local.sin_port);
+			made[nmade].setup = made[nmade].t - connected_at[s];
 			nmade++;
 		}
 	}
@@ -141,7 +152,7 @@ client(const char *vip, int port, double rate, double seconds, const char *out)
 		return 1;
 	fprintf(f, "%zu %zu %f\n", attempted, nmade, end);
 	for (size_t i = 0; i < nmade; i++)
-		fprintf(f, "%f %d\n", made[i].t, made[i].port);
+		fprintf(f, "%f %d %f\n", made[i].t, made[i].port, made[i].setup);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s.done", out);
 	if ((f = fopen(path, "w")) != NULL)

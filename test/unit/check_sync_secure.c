@@ -62,6 +62,41 @@ START_TEST(frame_roundtrip_and_tamper)
 }
 END_TEST
 
+/* The prepared key (the child's hot path) makes the frames the one-shot path makes, frame after frame. */
+START_TEST(frame_prepared_key)
+{
+	static const uint8_t other[16] = "another key 16 b";
+	struct sync_mac *m = sync_mac_new(key, sizeof(key)), *wrong = sync_mac_new(other, sizeof(other));
+	uint8_t a[256], b[256], payload[100];
+	struct sync_frame f;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(wrong);
+	ck_assert_ptr_null(sync_mac_new(key, 0));
+	for (unsigned i = 0; i < 50; i++) {
+		size_t plen = 1 + i % sizeof(payload), la, lb;
+
+		memset(payload, (int)i, plen);
+		la = sync_frame_build_mac(a, sizeof(a), SYNC_FT_DATA, 7, i + 1, payload, plen, m);
+		lb = sync_frame_build(b, sizeof(b), SYNC_FT_DATA, 7, i + 1, payload, plen, key, sizeof(key));
+		ck_assert_uint_eq(la, SYNC_FRAME_OVERHEAD + plen);
+		ck_assert_uint_eq(la, lb);
+		ck_assert_mem_eq(a, b, la);
+		ck_assert_int_eq(sync_frame_parse_mac(b, lb, m, &f), SYNC_F_OK);
+		ck_assert_uint_eq(f.seq, i + 1);
+		ck_assert_int_eq(sync_frame_parse_mac(a, la, wrong, &f), SYNC_F_MAC);
+		a[SYNC_FRAME_HDR + plen / 2] ^= 1;
+		ck_assert_int_eq(sync_frame_parse_mac(a, la, m, &f), SYNC_F_MAC);
+	}
+	/* without a key: no MAC at all, as with keylen 0 */
+	ck_assert_uint_eq(sync_frame_build_mac(a, sizeof(a), SYNC_FT_RESYNC, 7, 0, NULL, 0, NULL), SYNC_FRAME_HDR);
+	ck_assert_int_eq(sync_frame_parse_mac(a, SYNC_FRAME_HDR, NULL, &f), SYNC_F_OK);
+	sync_mac_free(m);
+	sync_mac_free(wrong);
+	sync_mac_free(NULL);
+}
+END_TEST
+
 START_TEST(frame_types)
 {
 	uint8_t buf[1024], p[SYNC_HELLO_LEN + 8] = { 0 };
@@ -235,6 +270,7 @@ secure_suite(void)
 	TCase *tc = tcase_create("secure");
 
 	tcase_add_test(tc, frame_roundtrip_and_tamper);
+	tcase_add_test(tc, frame_prepared_key);
 	tcase_add_test(tc, frame_types);
 	tcase_add_test(tc, rx_challenge_and_replay);
 	tcase_add_test(tc, rx_gaps_nack_give_up);
