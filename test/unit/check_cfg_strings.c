@@ -147,12 +147,12 @@ load(const char *text)
 }
 
 #define VS_HEAD "virtual_server 192.0.2.10 80 {\n  lb_algo rr\n"
-#define RS_A "  real_server 198.51.100.21 80 {\n    weight 3\n    notify_up \"/bin/up a\"\n    notify_down /bin/down a\n  }\n"
+#define RS_A "  real_server 198.51.100.21 80 {\n    weight 3\n    notify_up \"/bin/up a\"\n    notify_down \"/bin/down a\"\n  }\n"
 #define RS_B "  real_server 198.51.100.22 80 {\n    notify_up \"/bin/up a\"\n    MISC_CHECK {\n      misc_path /bin/chk\n    }\n  }\n"
 
 START_TEST(texts_of_objects)
 {
-	struct config *conf = load(VS_HEAD "  quorum_up /bin/q up\n" RS_A RS_B "}\n");
+	struct config *conf = load(VS_HEAD "  quorum_up \"/bin/q up\"\n" RS_A RS_B "}\n");
 	const struct cfg_real_server *a, *b;
 	const struct cfg_virtual_server *vs;
 
