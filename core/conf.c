@@ -11,12 +11,139 @@
 #include "vrrp/vrrp.h"
 
 #define MS(s) ((int64_t)(s) * 1000)
-#define G(field) CFG_FIELD(struct cfg_global, field)
 
+/*
+ * Keywords parsed into cfg_global for the parent or the checkers child to apply, which they do not yet: the
+ * user is told, rather than left to believe it works. (Wiring one: its plain handler in the table.)
+ */
+static int
+not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st)
+{
+	cfg_stmt_warning(ctx, st, "checked, but this version of vipd does not apply it yet");
+	return 0;
+}
+
+static int
+kw_command_not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_kw_command(ctx, st, kw, obj) == -1 ? -1 : not_yet(ctx, st);
+}
+
+static int
+kw_duration_not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_kw_duration(ctx, st, kw, obj) == -1 ? -1 : not_yet(ctx, st);
+}
+
+static int
+kw_int_not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_kw_int(ctx, st, kw, obj) == -1 ? -1 : not_yet(ctx, st);
+}
+
+/* umask NUMBER | BITS: octal, hex or decimal, or names like IWGRP|IWOTH. */
+static int
+kw_umask(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	static const struct { const char *name; unsigned bit; } bits[] = {
+		{ "IRUSR", 0400 }, { "IWUSR", 0200 }, { "IXUSR", 0100 }, { "IRGRP", 040 }, { "IWGRP", 020 },
+		{ "IXGRP", 010 }, { "IROTH", 04 }, { "IWOTH", 02 }, { "IXOTH", 01 },
+	};
+	struct cfg_global *g = obj;
+	char words[128], *save = NULL;
+	unsigned long v = 0;
+	char *end;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (st->argv[1][0] >= '0' && st->argv[1][0] <= '9') {
+		v = strtoul(st->argv[1], &end, 0);
+		if (*end != '\0' || v > 0777)
+			return cfg_stmt_error(ctx, st, "'%s' is not a umask (0 to 0777)", st->argv[1]);
+	} else {
+		snprintf(words, sizeof(words), "%s", st->argv[1]);
+		for (char *w = strtok_r(words, "|", &save); w != NULL; w = strtok_r(NULL, "|", &save)) {
+			size_t i;
+
+			for (i = 0; i < sizeof(bits) / sizeof(bits[0]) && strcmp(bits[i].name, w) != 0; i++)
+				;
+			if (i == sizeof(bits) / sizeof(bits[0]))
+				return cfg_stmt_error(ctx, st, "'%s' is not one of IRUSR ... IXOTH", w);
+			v |= bits[i].bit;
+		}
+	}
+	g->umask = (uint32_t)v;
+	g->umask_set = true;
+	return not_yet(ctx, st);
+}
+
+/* notify_fifo PATH [USER [GROUP]]: keepalived makes the fifo for that user; vipd writes to one that exists. */
+static int
+kw_fifo(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	char *dst = (char *)obj + kw->off;
+
+	if (cfg_nargs(ctx, st, 1, 3) == -1)
+		return -1;
+	if (strlen(st->argv[1]) >= kw->size)
+		return cfg_stmt_error(ctx, st, "'%s' is too long", st->argv[1]);
+	strcpy(dst, st->argv[1]);
+	if (st->argc > 2)
+		cfg_stmt_warning(ctx, st, "user and group ignored: vipd creates no fifo, it writes to one that exists");
+	return 0;
+}
+
+/* vrrp_cpu_affinity CPU...: the CPUs the vrrp child may run on. */
+static int
+kw_cpu_affinity(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	uint64_t mask = 0;
+	int64_t cpu;
+
+	if (cfg_nargs(ctx, st, 1, 64) == -1)
+		return -1;
+	for (int i = 1; i < st->argc; i++) {
+		if (cfg_parse_int(st->argv[i], 0, 63, &cpu) == -1)
+			return cfg_stmt_error(ctx, st, "'%s' is not a CPU number in 0..63", st->argv[i]);
+		mask |= UINT64_C(1) << cpu;
+	}
+	*(uint64_t *)((char *)obj + kw->off) = mask;
+	return 0;
+}
+
+/* lvs_flush_on_stop [VS]: keepalived 2.2's spelling of lvs_flush_onstop; VS (leave the real servers to
+ * the kernel) is what removing a virtual server does anyway. */
+static int
+kw_flush_on_stop(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (cfg_nargs(ctx, st, 0, 1) == -1)
+		return -1;
+	if (st->argc == 2 && strcmp(st->argv[1], "VS") != 0)
+		return cfg_stmt_error(ctx, st, "'%s': expected nothing or VS", st->argv[1]);
+	*(bool *)((char *)obj + kw->off) = true;
+	return 0;
+}
+
+#define G(field) CFG_FIELD(struct cfg_global, field)
+#define MAYBE CFG_KW_MAYBE_BLOCK
+#define IGNORE(name, why) { name, cfg_kw_ignore, 0, 0, 0, 0, why, MAYBE }
+#define BUILTIN(name) { name, vrrp_conf_builtin, 0, 0, 0, 0, NULL, 0 }
+#define NO_MAIL "vipd sends no mail; use notify scripts"
+#define NO_SNMP "vipd has no SNMP agent; vipctl status --json gives the same facts"
+#define NO_DBUS "vipd has no D-Bus interface; use vipctl"
+#define NO_NS "vipd runs in the namespace it is started in: start it with ip netns exec NAME"
+#define NO_FW "vipd configures no firewall: no_accept is not enforced and IGMP on macvlans is not filtered"
+#define OWN_NAMES "vipd's processes are named vipd: vrrp, vipd: ipvs ..."
+#define NO_NLBUF "vipd sizes its netlink sockets itself"
+#define NO_FIFO_SCRIPT "vipd starts no fifo reader; run it beside vipd"
+#define NO_RELOAD_FILE "reload with SIGHUP or vipctl reload"
 static const struct cfg_keyword global_keywords[] = {
 	{ "router_id", cfg_kw_string, G(router_id), 0, 0, NULL, 0 },
+	{ "lvs_id", cfg_kw_string, G(router_id), 0, 0, "router_id", CFG_KW_DEPRECATED },
 	{ "script_user", cfg_kw_command, G(script_user), 0, 0, NULL, 0 },
 	{ "enable_script_security", cfg_kw_flag, G(enable_script_security), 0, 0, NULL, 0 },
+	{ "script_security", cfg_kw_flag, G(enable_script_security), 0, 0, "enable_script_security",
+	  CFG_KW_DEPRECATED },
 	{ "vrrp_version", cfg_kw_uint, G(vrrp_version), 2, 3, NULL, 0 },
 	{ "vrrp_strict", cfg_kw_ignore, 0, 0, 0, 0,
 	  "vipd has no strict mode (its adverts follow RFC 9568; unicast and v2 authentication stay allowed)", 0 },
@@ -26,17 +153,95 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_garp_master_delay", cfg_kw_duration, G(vrrp_garp_master_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "vrrp_garp_master_repeat", cfg_kw_uint, G(vrrp_garp_master_repeat), 1, 255, NULL, 0 },
 	{ "vrrp_garp_master_refresh", cfg_kw_duration, G(vrrp_garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
-	{ "notify_fifo", cfg_kw_string, G(notify_fifo), 0, 0, NULL, 0 },
-	{ "vrrp_notify_fifo", cfg_kw_string, G(vrrp_notify_fifo), 0, 0, NULL, 0 },
+	{ "vrrp_garp_master_refresh_repeat", cfg_kw_uint, G(vrrp_garp_master_refresh_repeat), 1, 255, NULL, 0 },
+	{ "vrrp_garp_lower_prio_delay", cfg_kw_duration, G(vrrp_garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
+	{ "vrrp_garp_lower_prio_repeat", cfg_kw_uint, G(vrrp_garp_lower_prio_repeat), 1, 255, NULL, 0 },
+	{ "vrrp_garp_interval", vrrp_conf_usec, G(vrrp_garp_interval_us), 0, MS(1000) * 1000, NULL, 0 },
+	{ "vrrp_gna_interval", vrrp_conf_usec, G(vrrp_gna_interval_us), 0, MS(1000) * 1000, NULL, 0 },
+	{ "vrrp_min_garp", vrrp_conf_min_garp, G(vrrp_min_garp), 0, 0, NULL, 0 },
+	{ "vrrp_down_timer_adverts", cfg_kw_uint, G(vrrp_down_timer_adverts), 1, 100, NULL, 0 },
+	{ "vrrp_lower_prio_no_advert", cfg_kw_bool, G(vrrp_lower_prio_no_advert), 0, 0, NULL, 0 },
+	{ "vrrp_higher_prio_send_advert", cfg_kw_bool, G(vrrp_higher_prio_send_advert), 0, 0, NULL, 0 },
+	{ "vrrp_skip_check_adv_addr", cfg_kw_bool, G(vrrp_skip_check_adv_addr), 0, 0, NULL, 0 },
+	{ "vrrp_priority", cfg_kw_int, G(vrrp_priority), -20, 19, NULL, 0 },
+	{ "vrrp_rt_priority", cfg_kw_uint, G(vrrp_rt_priority), 1, 99, NULL, 0 },
+	{ "vrrp_cpu_affinity", kw_cpu_affinity, G(vrrp_cpu_affinity), 0, 0, NULL, 0 },
+	{ "checker_priority", kw_int_not_yet, G(checker_priority), -20, 19, NULL, 0 },
+	{ "default_interface", cfg_kw_string, G(default_interface), 0, 0, NULL, 0 },
+	{ "umask", kw_umask, 0, 0, 0, 0, NULL, 0 },
+	{ "startup_script", kw_command_not_yet, G(startup_script), 0, 0, NULL, 0 },
+	{ "startup_script_timeout", kw_duration_not_yet, G(startup_script_timeout_ms), MS(1), MS(1000), NULL, 0 },
+	{ "shutdown_script", kw_command_not_yet, G(shutdown_script), 0, 0, NULL, 0 },
+	{ "shutdown_script_timeout", kw_duration_not_yet, G(shutdown_script_timeout_ms), MS(1), MS(1000), NULL, 0 },
+	{ "notify_fifo", kw_fifo, G(notify_fifo), 0, 0, NULL, 0 },
+	{ "vrrp_notify_fifo", kw_fifo, G(vrrp_notify_fifo), 0, 0, NULL, 0 },
 	{ "lvs_notify_fifo", cfg_kw_string, G(lvs_notify_fifo), 0, 0, NULL, 0 },
 	{ "lvs_sync_daemon", sync_conf_lvs_sync_daemon, 0, 0, 0, 0, NULL, 0 },
 	{ "lvs_timeouts", ipvs_conf_lvs_timeouts, 0, 0, 0, 0, NULL, 0 },
 	{ "lvs_flush", cfg_kw_flag, G(lvs_flush), 0, 0, NULL, 0 },
 	{ "lvs_flush_onstop", cfg_kw_flag, G(lvs_flush_onstop), 0, 0, NULL, 0 },
-	{ "notification_email", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail", CFG_KW_MAYBE_BLOCK },
-	{ "notification_email_from", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail", 0 },
-	{ "smtp_server", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail", 0 },
-	{ "smtp_connect_timeout", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail", 0 },
+	/* what vipd does anyway */
+	BUILTIN("vrrp_check_unicast_src"),		/* a unicast instance takes adverts from its peers only */
+	BUILTIN("dynamic_interfaces"),			/* an instance waits in Fault for its interface */
+	BUILTIN("reload_check_config"),			/* a reload with errors keeps the running config */
+	/* accepted with a warning that says what vipd does instead */
+	IGNORE("notification_email", NO_MAIL), IGNORE("notification_email_from", NO_MAIL),
+	IGNORE("smtp_server", NO_MAIL), IGNORE("smtp_connect_timeout", NO_MAIL), IGNORE("smtp_helo_name", NO_MAIL),
+	IGNORE("smtp_alert", NO_MAIL), IGNORE("smtp_alert_vrrp", NO_MAIL), IGNORE("smtp_alert_checker", NO_MAIL),
+	IGNORE("no_email_faults", NO_MAIL), IGNORE("no_checker_emails", NO_MAIL),
+	IGNORE("snmp_socket", NO_SNMP), IGNORE("enable_snmp_vrrp", NO_SNMP), IGNORE("enable_snmp_keepalived", NO_SNMP),
+	IGNORE("enable_snmp_checker", NO_SNMP), IGNORE("enable_snmp_rfc", NO_SNMP), IGNORE("enable_snmp_rfcv2", NO_SNMP),
+	IGNORE("enable_snmp_rfcv3", NO_SNMP), IGNORE("enable_traps", NO_SNMP),
+	IGNORE("enable_dbus", NO_DBUS), IGNORE("dbus_service_name", NO_DBUS),
+	IGNORE("net_namespace", NO_NS), IGNORE("net_namespace_ipvs", NO_NS), IGNORE("namespace_with_ipsets", NO_NS),
+	IGNORE("instance", "run each vipd with its own -p PIDFILE and -s SOCKET"),
+	IGNORE("use_pid_dir", "the pid file is -p PIDFILE (default /run/vipd/vipd.pid)"),
+	IGNORE("nftables", NO_FW), IGNORE("nftables_priority", NO_FW), IGNORE("nftables_counters", NO_FW),
+	IGNORE("nftables_ifindex", NO_FW), IGNORE("nftables_ipvs", NO_FW), IGNORE("nftables_ipvs_priority", NO_FW),
+	IGNORE("nftables_ipvs_start_fwmark", NO_FW), IGNORE("vrrp_iptables", NO_FW), IGNORE("vrrp_ipsets", NO_FW),
+	IGNORE("disable_local_igmp", "set net.ipv4.igmp_link_local_mcast_reports=0 with sysctl"),
+	IGNORE("process_names", OWN_NAMES), IGNORE("process_name", OWN_NAMES), IGNORE("vrrp_process_name", OWN_NAMES),
+	IGNORE("checker_process_name", OWN_NAMES), IGNORE("bfd_process_name", OWN_NAMES),
+	IGNORE("max_auto_priority", "vipd does not raise its priority by itself; set vrrp_rt_priority"),
+	IGNORE("min_auto_priority_delay", "vipd does not raise its priority by itself; set vrrp_rt_priority"),
+	IGNORE("vrrp_no_swap", "lock the memory of the service with systemd's MemorySwapMax=0"),
+	IGNORE("checker_no_swap", "lock the memory of the service with systemd's MemorySwapMax=0"),
+	IGNORE("bfd_no_swap", "vipd has no BFD"), IGNORE("bfd_priority", "vipd has no BFD"),
+	IGNORE("bfd_rt_priority", "vipd has no BFD"), IGNORE("bfd_cpu_affinity", "vipd has no BFD"),
+	IGNORE("bfd_rlimit_rttime", "vipd has no BFD"),
+	IGNORE("checker_rt_priority", "only the vrrp child runs real-time (vrrp_rt_priority)"),
+	IGNORE("checker_cpu_affinity", "only the vrrp child is pinned (vrrp_cpu_affinity)"),
+	IGNORE("vrrp_rlimit_rttime", "the kernel's default RLIMIT_RTTIME applies"),
+	IGNORE("checker_rlimit_rttime", "the checkers child does not run real-time"),
+	IGNORE("vrrp_garp_extra_if",
+	       "vipd announces the addresses on their own interfaces at each transition and garp_master_refresh"),
+	IGNORE("vrrp_dont_send_garp", "vipd announces each address once at least; vrrp_min_garp is the least"),
+	IGNORE("vrrp_notify_priority_changes", "vipd writes state changes only to the fifos"),
+	IGNORE("notify_fifo_script", NO_FIFO_SCRIPT), IGNORE("vrrp_notify_fifo_script", NO_FIFO_SCRIPT),
+	IGNORE("lvs_notify_fifo_script", NO_FIFO_SCRIPT),
+	IGNORE("fifo_write_vrrp_states_on_reload", "a reload that changes no state writes nothing to the fifos"),
+	IGNORE("vrrp_netlink_cmd_rcv_bufs", NO_NLBUF), IGNORE("vrrp_netlink_cmd_rcv_bufs_force", NO_NLBUF),
+	IGNORE("vrrp_netlink_monitor_rcv_bufs", NO_NLBUF), IGNORE("vrrp_netlink_monitor_rcv_bufs_force", NO_NLBUF),
+	IGNORE("lvs_netlink_cmd_rcv_bufs", NO_NLBUF), IGNORE("lvs_netlink_cmd_rcv_bufs_force", NO_NLBUF),
+	IGNORE("lvs_netlink_monitor_rcv_bufs", NO_NLBUF), IGNORE("lvs_netlink_monitor_rcv_bufs_force", NO_NLBUF),
+	IGNORE("process_monitor_rcv_bufs", NO_NLBUF), IGNORE("process_monitor_rcv_bufs_force", NO_NLBUF),
+	IGNORE("vrrp_rx_bufs_policy", "each instance's kernel_rx_buf_size sets its socket's buffer"),
+	IGNORE("vrrp_rx_bufs_multiplier", "each instance's kernel_rx_buf_size sets its socket's buffer"),
+	IGNORE("checker_log_all_failures", "the checkers child logs each failed check with -D"),
+	IGNORE("rs_init_notifies", "notify_up runs when a real server first comes up"),
+	IGNORE("linkbeat_use_polling", "vipd follows the links through rtnetlink"),
+	IGNORE("log_unknown_vrids", "vipctl status counts adverts of unknown VRIDs per interface"),
+	IGNORE("vmac_prefix", "vipd names its macvlans vrrp.VRID unless use_vmac names one"),
+	IGNORE("vmac_addr_prefix", "vipd names its macvlans vrrp.VRID unless use_vmac names one"),
+	IGNORE("random_seed", "vipd has no ${_RANDOM}"),
+	IGNORE("include_check", "a missing include file is an error only when it names no pattern"),
+	IGNORE("reload_time_file", NO_RELOAD_FILE), IGNORE("reload_repeat", NO_RELOAD_FILE),
+	IGNORE("reload_file", NO_RELOAD_FILE),
+	IGNORE("tmp_config_directory", "vipd's parent reads the file once and sends the children its objects"),
+	IGNORE("config_save_dir", "vipd keeps no copies of its configuration"),
+	IGNORE("data_use_instance", "vipd writes no .data files; use vipctl status --json"),
+	IGNORE("child_wait_time", "vipd waits for its children in order at SIGTERM"),
+	{ "lvs_flush_on_stop", kw_flush_on_stop, G(lvs_flush_onstop), 0, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef G
@@ -52,6 +257,13 @@ kw_global_defs(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 	return cfg_walk(ctx, &global_block, st->block, ctx->conf->global) == 0 ? 0 : -1;
 }
 
+/* A keepalived block whose absence here would silently weaken the cluster. */
+static int
+top_refuse(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_stmt_error(ctx, st, "not supported: %s", (const char *)kw->data);
+}
+
 static const struct cfg_keyword top_keywords[] = {
 	{ "global_defs", kw_global_defs, 0, 0, 0, 0, NULL, CFG_KW_BLOCK },
 	{ "vrrp_script", cfg_kw_object, 0, 0, 0, 0, &vrrp_script_spec, CFG_KW_BLOCK },
@@ -61,6 +273,24 @@ static const struct cfg_keyword top_keywords[] = {
 	{ "virtual_server", cfg_kw_object, 0, 0, 0, 0, &virtual_server_spec, CFG_KW_BLOCK },
 	{ "connection_sync", cfg_kw_object, 0, 0, 0, 0, &conn_sync_spec, CFG_KW_BLOCK },
 	{ "SSL", cfg_kw_object, 0, 0, 0, 0, &check_ssl_conf_spec, CFG_KW_BLOCK },
+	{ "static_ipaddress", vrrp_conf_static, 0, 0, VRRP_STATIC_ADDR, 0, NULL, CFG_KW_BLOCK },
+	{ "static_routes", vrrp_conf_static, 0, 0, VRRP_STATIC_ROUTE, 0, NULL, CFG_KW_BLOCK },
+	{ "static_rules", vrrp_conf_static, 0, 0, VRRP_STATIC_RULE, 0, NULL, CFG_KW_BLOCK },
+	{ "track_file", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_file_spec, CFG_KW_BLOCK },
+	{ "vrrp_track_file", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_file_spec, CFG_KW_BLOCK | CFG_KW_DEPRECATED },
+	{ "vrrp_track_process", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_process_spec, CFG_KW_BLOCK },
+	{ "bfd_instance", top_refuse, 0, 0, 0, 0,
+	  "vipd has no BFD, and a session that fails would go unnoticed; use a vrrp_script", MAYBE },
+	/* keepalived reads these outside global_defs too */
+	IGNORE("net_namespace", NO_NS), IGNORE("net_namespace_ipvs", NO_NS), IGNORE("namespace_with_ipsets", NO_NS),
+	IGNORE("instance", "run each vipd with its own -p PIDFILE and -s SOCKET"),
+	IGNORE("use_pid_dir", "the pid file is -p PIDFILE (default /run/vipd/vipd.pid)"),
+	IGNORE("linkbeat_use_polling", "vipd follows the links through rtnetlink"),
+	IGNORE("child_wait_time", "vipd waits for its children in order at SIGTERM"),
+	IGNORE("linkbeat_interfaces", "vipd follows the links through rtnetlink"),
+	IGNORE("interface_up_down_delays", "an instance goes to Fault and back as soon as its link does"),
+	IGNORE("track_group", "vipd does not watch static addresses, routes and rules"),
+	IGNORE("garp_group", "vrrp_garp_interval and vrrp_gna_interval pace every interface alike"),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 
@@ -94,6 +324,11 @@ static const struct cfg_kind_info kinds[CFG_KIND_MAX] = {
 			    NAMED(struct cfg_conn_sync) },
 	[CFG_CHECK_URL] = { "url", sizeof(struct cfg_check_url), CHECK, &check_url_block, 0, 0 },
 	[CFG_SSL] = { "SSL", sizeof(struct cfg_ssl), CHECK, &check_ssl_block, 0, 0 },
+	[CFG_VRRP_STATIC] = { "static address, route or rule", sizeof(struct cfg_vrrp_static), VRRP, NULL, 0, 0 },
+	[CFG_VRRP_TRACK_FILE] = { "track_file", sizeof(struct cfg_vrrp_track_file), VRRP, &vrrp_track_file_block,
+				  NAMED(struct cfg_vrrp_track_file) },
+	[CFG_VRRP_TRACK_PROCESS] = { "vrrp_track_process", sizeof(struct cfg_vrrp_track_process), VRRP,
+				     &vrrp_track_process_block, NAMED(struct cfg_vrrp_track_process) },
 };
 
 const struct cfg_kind_info *
@@ -128,6 +363,8 @@ conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 	struct cfg_ctx ctx;
 
 	cfg_diag_init(diag, NULL);
+	if (conf != NULL)
+		vrrp_conf_global_defaults(conf->global);
 	if (conf == NULL || (conf->path = strdup(path)) == NULL) {
 		cfg_error_nopos(diag, "out of memory");
 		config_free(conf);

@@ -229,7 +229,8 @@ config_children_needed(const struct config *conf)
 {
 	unsigned need = 0;
 
-	if (conf->count[CFG_VRRP_INSTANCE] > 0)
+	/* static_ipaddress, _routes and _rules are set up by the vrrp child, instances or not */
+	if (conf->count[CFG_VRRP_INSTANCE] > 0 || conf->count[CFG_VRRP_STATIC] > 0)
 		need |= CHILD_BIT(CHILD_VRRP);
 	if (conf->count[CFG_VIRTUAL_SERVER] > 0)
 		need |= CHILD_BIT(CHILD_IPVS) | CHILD_BIT(CHILD_CHECKERS);

@@ -47,6 +47,9 @@ enum cfg_kind {
 	CFG_CONN_SYNC,
 	CFG_CHECK_URL,		/* checkers: a url { } block of HTTP_GET / SSL_GET */
 	CFG_SSL,		/* checkers: the top-level SSL { } block for SSL_GET */
+	CFG_VRRP_STATIC,	/* vrrp: a line of static_ipaddress, static_routes or static_rules */
+	CFG_VRRP_TRACK_FILE,	/* vrrp: a track_file block */
+	CFG_VRRP_TRACK_PROCESS,	/* vrrp: a vrrp_track_process block */
 	CFG_KIND_MAX
 };
 
@@ -101,6 +104,30 @@ struct cfg_global {
 	uint32_t lvs_timeout_tcp, lvs_timeout_tcpfin, lvs_timeout_udp;	/* seconds; 0 = unchanged */
 	bool lvs_flush;
 	bool lvs_flush_onstop;
+	/* VRRP defaults of every instance (keepalived's vrrp_ globals) */
+	bool vrrp_skip_check_adv_addr;
+	uint64_t vrrp_garp_interval_us;		/* between two gratuitous ARPs on one interface */
+	uint64_t vrrp_gna_interval_us;		/* between two unsolicited NAs on one interface */
+	uint64_t vrrp_garp_lower_prio_delay_ms;	/* UINT64_MAX: vrrp_garp_master_delay */
+	uint32_t vrrp_garp_lower_prio_repeat;	/* 0: vrrp_garp_master_repeat */
+	uint32_t vrrp_garp_master_refresh_repeat;
+	uint32_t vrrp_down_timer_adverts;
+	bool vrrp_lower_prio_no_advert;
+	bool vrrp_higher_prio_send_advert;
+	bool vrrp_min_garp;
+	/* the vrrp child's scheduling */
+	int32_t vrrp_priority;			/* nice value, -20..19 */
+	uint32_t vrrp_rt_priority;		/* SCHED_RR priority, 0 = not real-time */
+	uint64_t vrrp_cpu_affinity;		/* CPU bit mask, 0 = any */
+	char default_interface[CFG_IFNAME_MAX];	/* for static addresses and routes without dev */
+	/* parsed here, applied by the parent (core/parent.c) */
+	bool umask_set;
+	uint32_t umask;
+	char startup_script[CFG_CMD_MAX];
+	uint64_t startup_script_timeout_ms;
+	char shutdown_script[CFG_CMD_MAX];
+	uint64_t shutdown_script_timeout_ms;
+	int32_t checker_priority;		/* nice value of the checkers child */
 };
 
 struct cfg_vrrp_script {
@@ -110,6 +137,7 @@ struct cfg_vrrp_script {
 	uint64_t interval_ms;
 	uint64_t timeout_ms;
 	int32_t weight;
+	bool reverse;			/* weight applies while failing (and the opposite while well) */
 	uint32_t rise, fall;
 	char user[CFG_USER_MAX];
 	bool init_fail;
@@ -122,6 +150,7 @@ enum vrrp_auth_type { VRRP_AUTH_NONE = 0, VRRP_AUTH_PASS = 1, VRRP_AUTH_AH = 2 }
 #define CFG_VRRP_ROUTE_MAX 32
 #define CFG_VRRP_PEER_MAX 16
 #define CFG_VRRP_TRACK_MAX 16
+#define CFG_VRRP_RULE_MAX 16
 #define CFG_VRRP_AUTH_LEN 8
 
 /* One line of virtual_ipaddress or virtual_ipaddress_excluded: ADDR[/LEN] [dev D] [label L] [scope S] [brd B]. */
@@ -132,6 +161,9 @@ struct cfg_vrrp_vip {
 	char label[CFG_IFNAME_MAX];
 	int32_t scope;			/* RT_SCOPE_* */
 	bool excluded;			/* not carried in adverts */
+	struct cfg_addr peer;		/* point-to-point peer, family 0 = none */
+	uint32_t flags;			/* IFA_F_ (home, mngtmpaddr, noprefixroute, autojoin, nodad) */
+	int64_t preferred_lft;		/* seconds; -1 = forever (the kernel's default) */
 };
 
 /* One line of virtual_routes: DST/LEN [via GW] [src ADDR] [dev D] [metric N] [table N] [scope S] | blackhole DST. */
@@ -144,12 +176,35 @@ struct cfg_vrrp_route {
 	uint32_t table;			/* 0 = main */
 	int32_t scope;			/* RT_SCOPE_*, -1 = from the kernel's rules */
 	bool blackhole;
+	uint8_t type;			/* RTN_* of unreachable, prohibit, throw; 0 = unicast (or blackhole) */
+	uint8_t protocol;		/* RTPROT_*, 0 = static */
+	bool onlink;
+	uint32_t mtu;			/* 0 = none */
+	struct cfg_addr via_or;		/* `via A or B`: a second next hop (multipath), family 0 = none */
 };
 
-/* A line of track_interface or track_script: a name and its weight (0: failure means FAULT). */
+/* One line of virtual_rules or static_rules: [not] [from P] [to P] [iif D] [oif D] [fwmark N[/M]] [tos N]
+ * [preference N] table N | goto N | blackhole | unreachable | prohibit. */
+struct cfg_vrrp_rule {
+	uint8_t family;
+	uint8_t action;			/* FR_ACT_* */
+	bool invert;
+	uint8_t tos;
+	struct cfg_addr from, to;	/* family 0 = any */
+	char iif[CFG_IFNAME_MAX];
+	char oif[CFG_IFNAME_MAX];
+	uint32_t table;
+	uint32_t priority;		/* preference; 0 = none given */
+	uint32_t fwmark, fwmask;
+	uint32_t goto_priority;
+};
+
+/* A line of track_interface, track_script or track_file: a name and its weight (0: failure means FAULT). */
 struct cfg_vrrp_track {
 	char name[CFG_NAME_MAX];
 	int32_t weight;
+	bool weight_set;		/* track_script, track_file: else the script's or file's own weight */
+	bool reverse;
 };
 
 struct cfg_vrrp_instance {
@@ -188,6 +243,76 @@ struct cfg_vrrp_instance {
 	struct cfg_vrrp_track track_if[CFG_VRRP_TRACK_MAX];
 	uint32_t ntrack_script;
 	struct cfg_vrrp_track track_script[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_file;
+	struct cfg_vrrp_track track_file[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_process;
+	struct cfg_vrrp_track track_process[CFG_VRRP_TRACK_MAX];
+	uint32_t nrules;
+	struct cfg_vrrp_rule rules[CFG_VRRP_RULE_MAX];
+	uint8_t peer_min_ttl[CFG_VRRP_PEER_MAX];	/* unicast: the TTL range accepted from each peer */
+	uint8_t peer_max_ttl[CFG_VRRP_PEER_MAX];	/* (0, 0: 255 only, as for multicast) */
+	bool unicast_fault_no_peer;
+	uint32_t unicast_ttl;		/* 0 = 255 */
+	struct cfg_addr mcast_dst_ip;	/* family 0 = the global group */
+	int32_t skip_check_adv_addr;	/* -1 = vrrp_skip_check_adv_addr */
+	int32_t lower_prio_no_advert;	/* -1 = the global */
+	int32_t higher_prio_send_advert;	/* -1 = the global */
+	uint64_t garp_lower_prio_delay_ms;
+	uint32_t garp_lower_prio_repeat;
+	uint32_t garp_master_refresh_repeat;
+	uint32_t down_timer_adverts;	/* Master_Down_Interval = this many intervals + Skew_Time */
+	uint32_t kernel_rx_buf_size;	/* SO_RCVBUF of the instance's socket, 0 = the system's */
+	char notify_master_rx_lower_pri[CFG_CMD_MAX];
+	bool notify_deleted;		/* removed at a reload: notify DELETED, not FAULT */
+	char notify_deleted_cmd[CFG_CMD_MAX];
+	bool use_vmac;			/* the addresses go on a macvlan with the VRRP MAC */
+	char vmac_name[CFG_IFNAME_MAX];	/* "" = vrrp.VRID */
+	uint8_t vmac_mac[6];		/* use_vmac's own MAC; all zero = the VRRP MAC of the VRID */
+	bool vmac_short;		/* it was given with 5 octets: the VRID is the sixth */
+	bool vmac_xmit_base;		/* adverts on the base interface, not the macvlan */
+	bool promote_secondaries;	/* on the interface: removing one address keeps the others of its subnet */
+};
+
+/* A line of static_ipaddress, static_routes or static_rules: the vrrp child sets it up at start and removes
+ * it at stop, whatever the instances' states. */
+enum cfg_vrrp_static_type { VRRP_STATIC_ADDR, VRRP_STATIC_ROUTE, VRRP_STATIC_RULE };
+struct cfg_vrrp_static {
+	struct cfg_obj hdr;
+	int32_t type;			/* enum cfg_vrrp_static_type */
+	struct cfg_vrrp_vip addr;
+	struct cfg_vrrp_route route;
+	struct cfg_vrrp_rule rule;
+};
+
+/* track_file NAME { file PATH; weight N [reverse]; init_file [VALUE] [overwrite] } */
+struct cfg_vrrp_track_file {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+	char path[CFG_PATH_MAX];
+	int32_t weight;
+	bool reverse;
+	bool init_file;
+	bool overwrite;
+	int64_t init_value;
+};
+
+/* param_match: not given (parameters, if any, must all match), partial or initial */
+enum cfg_param_match { VRRP_PARAMS_UNSET = 0, VRRP_PARAMS_PARTIAL, VRRP_PARAMS_INITIAL };
+#define CFG_PROCESS_PARAMS_MAX 16
+
+/* vrrp_track_process NAME { process NAME [PARAM...]; param_match; weight; quorum; quorum_max; delays } */
+struct cfg_vrrp_track_process {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+	char process[CFG_PATH_MAX];	/* the command name (comm), or argv[0] when matching the command line */
+	uint32_t nparams;
+	char params[CFG_CMD_MAX];	/* nparams words, each ended by a NUL */
+	int32_t param_match;		/* enum cfg_param_match; given without parameters: none allowed */
+	bool full_command;		/* match /proc/PID/cmdline rather than the name */
+	int32_t weight;
+	bool reverse;
+	uint32_t quorum, quorum_max;	/* running processes for success: quorum to quorum_max */
+	uint64_t fork_delay_ms, terminate_delay_ms;
 };
 
 #define CFG_SYNC_GROUP_MAX 32
@@ -199,7 +324,17 @@ struct cfg_vrrp_sync_group {
 	char notify_master[CFG_CMD_MAX];
 	char notify_backup[CFG_CMD_MAX];
 	char notify_fault[CFG_CMD_MAX];
+	char notify_stop[CFG_CMD_MAX];
 	char notify[CFG_CMD_MAX];
+	/* tracking of the whole group: given to each member by vrrp_conf_check */
+	uint32_t ntrack_if;
+	struct cfg_vrrp_track track_if[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_script;
+	struct cfg_vrrp_track track_script[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_file;
+	struct cfg_vrrp_track track_file[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_process;
+	struct cfg_vrrp_track track_process[CFG_VRRP_TRACK_MAX];
 };
 
 struct cfg_vs_group {

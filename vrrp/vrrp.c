@@ -3,9 +3,12 @@
  * instances, status, shutdown. Packets and FSM timers are in vrrp_inst.c, links and scripts in
  * vrrp_track.c; the protocol itself is the pure vrrp_packet.c and vrrp_fsm.c.
  */
+#include <errno.h>
 #include <json-c/json.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "lib/log.h"
 #include "lib/script.h"
@@ -57,6 +60,32 @@ start_due(struct ev_timer *t)
 	proc_send_status(ctx->p);
 }
 
+/* vrrp_priority, vrrp_rt_priority, vrrp_cpu_affinity: a busy host must not delay the adverts. */
+static void
+vrrp_schedule(const struct cfg_global *g)
+{
+	struct sched_param sp = { .sched_priority = (int)g->vrrp_rt_priority };
+
+	errno = 0;
+	if (getpriority(PRIO_PROCESS, 0) != g->vrrp_priority || errno != 0)
+		if (setpriority(PRIO_PROCESS, 0, g->vrrp_priority) == -1)
+			log_warn("vrrp_priority %d", g->vrrp_priority);
+	/* back to normal only if we made it real-time: a policy set by whoever started vipd stays */
+	if ((g->vrrp_rt_priority || sched_getscheduler(0) == SCHED_RR) &&
+	    sched_setscheduler(0, g->vrrp_rt_priority ? SCHED_RR : SCHED_OTHER, &sp) == -1)
+		log_warn("vrrp_rt_priority %u", g->vrrp_rt_priority);
+	if (g->vrrp_cpu_affinity != 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		for (int cpu = 0; cpu < 64; cpu++)
+			if (g->vrrp_cpu_affinity & (UINT64_C(1) << cpu))
+				CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) == -1)
+			log_warn("vrrp_cpu_affinity");
+	}
+}
+
 static int
 vrrp_init(struct proc *p)
 {
@@ -72,6 +101,9 @@ vrrp_init(struct proc *p)
 	if ((ctx->nl = vrrp_nl_open()) == NULL)
 		log_warnx("no rtnetlink: virtual addresses cannot be managed");
 	vrrp_track_init(ctx);
+	vrrp_tfile_init(ctx);
+	if ((ctx->garp = vrrp_garp_new(ctx)) == NULL)
+		return -1;
 	ev_timer_init(&ctx->start_timer, start_due, ctx, "vrrp start");
 	ev_timer_init(&ctx->status_timer, status_due, ctx, "vrrp status");
 	ev_timer_after(p->loop, &ctx->status_timer, STATUS_EVERY_NS);
@@ -127,6 +159,10 @@ vrrp_apply(struct proc *p, const struct config *conf, const struct config *old)
 	if (next == NULL || taken == NULL || groups == NULL)
 		goto oom;
 	ctx->global = *conf->global;
+	/* strings parsed by handlers of their own, so not terminated on receipt by the generic code */
+	ctx->global.notify_fifo[sizeof(ctx->global.notify_fifo) - 1] = '\0';
+	ctx->global.vrrp_notify_fifo[sizeof(ctx->global.vrrp_notify_fifo) - 1] = '\0';
+	vrrp_schedule(&ctx->global);
 	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
 		struct vrrp_inst *in = NULL;
 
@@ -139,9 +175,14 @@ vrrp_apply(struct proc *p, const struct config *conf, const struct config *old)
 		next[k++] = in;
 	}
 	for (size_t i = 0; i < ctx->ninst; i++) {
+		bool named = false;
+
 		if (taken[i])
 			continue;
-		log_info("%s: removed or replaced by the new configuration", ctx->inst[i]->cfg.name);
+		CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
+			named |= strcmp(vi->name, ctx->inst[i]->cfg.name) == 0;
+		log_info("%s: %s by the new configuration", ctx->inst[i]->cfg.name, named ? "replaced" : "removed");
+		ctx->inst[i]->deleted = !named;
 		vrrp_inst_stop(ctx->inst[i]);
 		vrrp_inst_free(ctx->inst[i]);
 	}
@@ -156,6 +197,11 @@ vrrp_apply(struct proc *p, const struct config *conf, const struct config *old)
 	groups_apply(ctx, conf, groups);
 	if (vrrp_track_apply(ctx, conf) == -1)
 		log_warnx("out of memory setting up vrrp_script checks");
+	if (vrrp_tfile_apply(ctx, conf) == -1)
+		log_warnx("out of memory setting up track_file");
+	if (vrrp_tproc_apply(ctx, conf) == -1)
+		log_warnx("out of memory setting up vrrp_track_process");
+	vrrp_static_apply(ctx, conf);
 	if (old != NULL)
 		vrrp_track_eval(ctx);
 	ev_timer_after(p->loop, &ctx->start_timer, 0);
@@ -228,7 +274,11 @@ vrrp_shutdown(struct proc *p)
 		vrrp_inst_free(ctx->inst[i]);
 	free(ctx->inst);
 	free(ctx->groups);
+	vrrp_static_clear(ctx);
 	vrrp_track_free(ctx);
+	vrrp_tfile_free(ctx);
+	vrrp_tproc_free(ctx);
+	vrrp_garp_free(ctx->garp);
 	ev_timer_stop(p->loop, &ctx->start_timer);
 	ev_timer_stop(p->loop, &ctx->status_timer);
 	script_runner_free(ctx->runner);

@@ -4,8 +4,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <net/if.h>
 #include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <netinet/icmp6.h>
@@ -73,8 +76,9 @@ vrrp_addr_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_vr
 {
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
-	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*ifa)) + 4 * MNL_ATTR_HDRLEN + 3 * 16 +
-		      MNL_ALIGN(CFG_IFNAME_MAX) + 8;
+	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*ifa)) + 6 * MNL_ATTR_HDRLEN + 3 * 16 +
+		      MNL_ALIGN(CFG_IFNAME_MAX) + 4 + sizeof(struct ifa_cacheinfo) + 8;
+	uint32_t flags = vip->flags;
 
 	if (size < need)
 		return 0;
@@ -90,9 +94,18 @@ vrrp_addr_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_vr
 	ifa->ifa_index = (uint32_t)ifindex;
 	/* a VIP is usable at once: duplicate address detection would hold it back a second or more */
 	if (vip->addr.family == AF_INET6)
-		ifa->ifa_flags = IFA_F_NODAD;
+		flags |= IFA_F_NODAD;
+	ifa->ifa_flags = (uint8_t)flags;
 	mnl_attr_put(nlh, IFA_LOCAL, alen(vip->addr.family), vip->addr.addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen(vip->addr.family), vip->addr.addr);
+	/* on a point-to-point address, IFA_ADDRESS is the peer's */
+	mnl_attr_put(nlh, IFA_ADDRESS, alen(vip->addr.family), vip->peer.family ? vip->peer.addr : vip->addr.addr);
+	if (flags > 0xff)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
+	if (vip->preferred_lft >= 0 && add) {
+		struct ifa_cacheinfo ci = { .ifa_prefered = (uint32_t)vip->preferred_lft, .ifa_valid = UINT32_MAX };
+
+		mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
+	}
 	if (vip->brd.family == AF_INET)
 		mnl_attr_put(nlh, IFA_BROADCAST, 4, vip->brd.addr);
 	if (vip->label[0] != '\0' && vip->addr.family == AF_INET)
@@ -105,7 +118,8 @@ vrrp_route_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_v
 {
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*rtm)) + 6 * MNL_ATTR_HDRLEN + 3 * 16 + 3 * 4;
+	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*rtm)) + 12 * MNL_ATTR_HDRLEN + 3 * 16 + 4 * 4 +
+		      2 * (sizeof(struct rtnexthop) + MNL_ATTR_HDRLEN + 16);
 
 	if (size < need)
 		return 0;
@@ -118,24 +132,98 @@ vrrp_route_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_v
 	rtm->rtm_family = r->dst.family;
 	rtm->rtm_dst_len = r->dst.prefix;
 	rtm->rtm_table = r->table > 0 && r->table < 256 ? (uint8_t)r->table : RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_type = r->blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
+	rtm->rtm_protocol = r->protocol ? r->protocol : RTPROT_STATIC;
+	rtm->rtm_type = r->type ? r->type : r->blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
 	if (r->scope >= 0)
 		rtm->rtm_scope = (uint8_t)r->scope;
 	else
-		rtm->rtm_scope = r->via.family || r->blackhole ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+		rtm->rtm_scope = r->via.family || rtm->rtm_type != RTN_UNICAST ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	if (r->onlink)
+		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (r->dst.prefix > 0)
 		mnl_attr_put(nlh, RTA_DST, alen(r->dst.family), r->dst.addr);
-	if (r->via.family)
+	if (r->via.family && r->via_or.family) {
+		/* `via A or B`: one route with two next hops of equal weight */
+		struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+		const struct cfg_addr *hops[2] = { &r->via, &r->via_or };
+
+		for (int i = 0; i < 2; i++) {
+			struct rtnexthop *nh = (struct rtnexthop *)mnl_nlmsg_get_payload_tail(nlh);
+			size_t at = nlh->nlmsg_len;
+
+			memset(nh, 0, sizeof(*nh));
+			nh->rtnh_ifindex = ifindex > 0 ? ifindex : 0;
+			nh->rtnh_flags = r->onlink ? RTNH_F_ONLINK : 0;
+			nlh->nlmsg_len += MNL_ALIGN(sizeof(*nh));
+			mnl_attr_put(nlh, RTA_GATEWAY, alen(hops[i]->family), hops[i]->addr);
+			nh->rtnh_len = (unsigned short)(nlh->nlmsg_len - at);
+		}
+		mnl_attr_nest_end(nlh, mp);
+	} else if (r->via.family) {
 		mnl_attr_put(nlh, RTA_GATEWAY, alen(r->via.family), r->via.addr);
+	}
 	if (r->src.family)
 		mnl_attr_put(nlh, RTA_PREFSRC, alen(r->src.family), r->src.addr);
-	if (ifindex > 0 && !r->blackhole)
+	if (ifindex > 0 && rtm->rtm_type == RTN_UNICAST && !r->via_or.family)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	if (r->metric)
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, r->metric);
 	if (r->table >= 256)
 		mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
+	if (r->mtu) {
+		struct nlattr *mx = mnl_attr_nest_start(nlh, RTA_METRICS);
+
+		mnl_attr_put_u32(nlh, RTAX_MTU, r->mtu);
+		mnl_attr_nest_end(nlh, mx);
+	}
+	return nlh->nlmsg_len;
+}
+
+size_t
+vrrp_rule_msg(void *buf, size_t size, bool add, const struct cfg_vrrp_rule *r, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*frh)) + 9 * MNL_ATTR_HDRLEN + 2 * 16 + 5 * 4 +
+		      2 * MNL_ALIGN(CFG_IFNAME_MAX);
+
+	if (size < need)
+		return 0;
+	memset(buf, 0, need);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = add ? RTM_NEWRULE : RTM_DELRULE;
+	/* EXCL: the kernel would otherwise keep adding copies of a rule at each transition */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	nlh->nlmsg_seq = seq;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = r->family;
+	frh->action = r->action;
+	frh->tos = r->tos;
+	frh->table = r->table > 0 && r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
+	if (r->invert)
+		frh->flags |= FIB_RULE_INVERT;
+	if (r->from.family) {
+		frh->src_len = r->from.prefix;
+		mnl_attr_put(nlh, FRA_SRC, alen(r->from.family), r->from.addr);
+	}
+	if (r->to.family) {
+		frh->dst_len = r->to.prefix;
+		mnl_attr_put(nlh, FRA_DST, alen(r->to.family), r->to.addr);
+	}
+	if (r->iif[0] != '\0')
+		mnl_attr_put_strz(nlh, FRA_IIFNAME, r->iif);
+	if (r->oif[0] != '\0')
+		mnl_attr_put_strz(nlh, FRA_OIFNAME, r->oif);
+	if (r->priority)
+		mnl_attr_put_u32(nlh, FRA_PRIORITY, r->priority);
+	if (r->fwmark || r->fwmask != 0) {
+		mnl_attr_put_u32(nlh, FRA_FWMARK, r->fwmark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, r->fwmask);
+	}
+	if (r->table >= 256)
+		mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
+	if (r->action == FR_ACT_GOTO)
+		mnl_attr_put_u32(nlh, FRA_GOTO, r->goto_priority);
 	return nlh->nlmsg_len;
 }
 
@@ -185,12 +273,115 @@ vrrp_nl_addr(struct vrrp_nl *nl, bool add, int ifindex, const struct cfg_vrrp_vi
 }
 
 int
+vrrp_nl_rule(struct vrrp_nl *nl, bool add, const struct cfg_vrrp_rule *r)
+{
+	char buf[512];
+	uint32_t seq = ++nl->seq;
+
+	return nl_change(nl, buf, vrrp_rule_msg(buf, sizeof(buf), add, r, seq), seq, add, ENOENT);
+}
+
+int
 vrrp_nl_route(struct vrrp_nl *nl, bool add, int ifindex, const struct cfg_vrrp_route *r)
 {
 	char buf[512];
 	uint32_t seq = ++nl->seq;
 
 	return nl_change(nl, buf, vrrp_route_msg(buf, sizeof(buf), add, ifindex, r, seq), seq, add, ESRCH);
+}
+
+size_t
+vrrp_vmac_msg(void *buf, size_t size, bool add, int base_ifindex, int ifindex, const char *name,
+	      const uint8_t mac[6], uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct nlattr *info, *data;
+	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*ifi)) + 7 * MNL_ATTR_HDRLEN +
+		      MNL_ALIGN(CFG_IFNAME_MAX) + 8 + 3 * 8 + MNL_ALIGN(sizeof("macvlan"));
+
+	if (size < need)
+		return 0;
+	memset(buf, 0, need);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = add ? RTM_NEWLINK : RTM_DELLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	if (!add) {
+		ifi->ifi_index = ifindex;
+		return nlh->nlmsg_len;
+	}
+	/* created down: it is set up (vrrp_link_up_msg) once configured, so nothing leaves it before */
+	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)base_ifindex);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	/* private: frames between macvlans of one link stay apart, as between two routers */
+	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, MACVLAN_MODE_PRIVATE);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return nlh->nlmsg_len;
+}
+
+size_t
+vrrp_link_msg(void *buf, size_t size, int ifindex, bool up, bool no_ipv6, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*ifi)) + 3 * MNL_ATTR_HDRLEN + 4;
+
+	if (size < need)
+		return 0;
+	memset(buf, 0, need);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (up) {
+		ifi->ifi_flags = IFF_UP;
+		ifi->ifi_change = IFF_UP;
+	}
+	if (no_ipv6) {
+		/* no IPv6 address of its own, hence no DAD or MLD from one: a backup's macvlan would
+		 * otherwise send frames from the virtual MAC, and switches would send the master's traffic
+		 * its way */
+		struct nlattr *af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC), *in6 = mnl_attr_nest_start(nlh, AF_INET6);
+
+		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+		mnl_attr_nest_end(nlh, in6);
+		mnl_attr_nest_end(nlh, af);
+	}
+	return nlh->nlmsg_len;
+}
+
+int
+vrrp_nl_vmac(struct vrrp_nl *nl, bool add, int base_ifindex, int ifindex, const char *name, const uint8_t mac[6])
+{
+	char buf[512];
+	uint32_t seq = ++nl->seq;
+
+	return nl_change(nl, buf, vrrp_vmac_msg(buf, sizeof(buf), add, base_ifindex, ifindex, name, mac, seq), seq,
+			 add, ENODEV);
+}
+
+int
+vrrp_nl_link_up(struct vrrp_nl *nl, int ifindex, bool no_ipv6)
+{
+	char buf[256];
+	uint32_t seq = ++nl->seq;
+
+	/* the address mode first: the kernel sets a link up before it reads the rest of a request */
+	if (no_ipv6 && nl_change(nl, buf, vrrp_link_msg(buf, sizeof(buf), ifindex, false, true, seq), seq, true, 0) == -1)
+		return -1;
+	seq = ++nl->seq;
+	return nl_change(nl, buf, vrrp_link_msg(buf, sizeof(buf), ifindex, true, false, seq), seq, true, 0);
 }
 
 size_t

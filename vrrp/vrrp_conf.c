@@ -1,4 +1,8 @@
-/* Keywords of vrrp_instance, vrrp_script and vrrp_sync_group, and the checks between them. */
+/*
+ * Keywords of vrrp_instance, vrrp_script, vrrp_sync_group, track_file and vrrp_track_process, and the checks
+ * between them. Address, route and rule lines are vrrp_conf_ip.c's.
+ */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,71 +21,13 @@ static const struct cfg_enum vrrp_auth_types[] = {
 	{ "PASS", VRRP_AUTH_PASS }, { "AH", VRRP_AUTH_AH }, { NULL, 0 },
 };
 
-static const struct cfg_enum vrrp_scopes[] = {
-	{ "global", 0 }, { "site", 200 }, { "link", 253 }, { "host", 254 }, { "nowhere", 255 }, { NULL, 0 },
-};
-
 static int
-parse_scope(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *s, int32_t *scope)
+vip_add(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance *vi, bool excluded)
 {
-	int64_t v;
-
-	for (const struct cfg_enum *e = vrrp_scopes; e->name != NULL; e++) {
-		if (strcmp(e->name, s) == 0) {
-			*scope = e->value;
-			return 0;
-		}
-	}
-	if (cfg_parse_int(s, 0, 255, &v) == 0) {
-		*scope = (int32_t)v;
-		return 0;
-	}
-	return cfg_stmt_error(ctx, st, "'%s' is not a scope (global, site, link, host, nowhere or 0-255)", s);
-}
-
-static int
-copy_name(struct cfg_ctx *ctx, const struct cfg_stmt *st, char *dst, size_t size, const char *src)
-{
-	if (strlen(src) >= size)
-		return cfg_stmt_error(ctx, st, "'%s' is too long", src);
-	strcpy(dst, src);
-	return 0;
-}
-
-/* ADDR[/LEN] [dev D] [label L] [scope S] [brd B]; excluded tells which block it is in. */
-static int
-vip_line(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance *vi, bool excluded)
-{
-	struct cfg_vrrp_vip *v;
-
 	if (vi->nvips == CFG_VRRP_VIP_MAX)
 		return cfg_stmt_error(ctx, st, "more than %d virtual addresses", CFG_VRRP_VIP_MAX);
-	v = &vi->vips[vi->nvips];
-	memset(v, 0, sizeof(*v));
-	v->excluded = excluded;
-	if (cfg_parse_addr(st->argv[0], true, &v->addr) == -1)
-		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
-	for (int i = 1; i < st->argc; i += 2) {
-		const char *k = st->argv[i], *val = i + 1 < st->argc ? st->argv[i + 1] : NULL;
-
-		if (val == NULL)
-			return cfg_stmt_error(ctx, st, "'%s' needs a value", k);
-		if (strcmp(k, "dev") == 0) {
-			if (copy_name(ctx, st, v->dev, sizeof(v->dev), val) == -1)
-				return -1;
-		} else if (strcmp(k, "label") == 0) {
-			if (copy_name(ctx, st, v->label, sizeof(v->label), val) == -1)
-				return -1;
-		} else if (strcmp(k, "scope") == 0) {
-			if (parse_scope(ctx, st, val, &v->scope) == -1)
-				return -1;
-		} else if (strcmp(k, "brd") == 0 || strcmp(k, "broadcast") == 0) {
-			if (cfg_parse_addr(val, false, &v->brd) == -1 || v->brd.family != v->addr.family)
-				return cfg_stmt_error(ctx, st, "'%s' is not a broadcast address of the same family", val);
-		} else {
-			return cfg_stmt_error(ctx, st, "unknown option '%s' of a virtual address", k);
-		}
-	}
+	if (vrrp_conf_vip(ctx, st, &vi->vips[vi->nvips], excluded) == -1)
+		return -1;
 	vi->nvips++;
 	return 0;
 }
@@ -89,148 +35,269 @@ vip_line(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instanc
 static int
 vip_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	return vip_line(ctx, st, obj, false);
+	return vip_add(ctx, st, obj, false);
 }
 
 static int
 vip_excluded_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	return vip_line(ctx, st, obj, true);
+	return vip_add(ctx, st, obj, true);
 }
 
-/* DST[/LEN] [via|gw GW] [src A] [dev D] [metric N] [table N] [scope S], or blackhole DST[/LEN]. */
 static int
 route_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
 	struct cfg_vrrp_instance *vi = obj;
-	struct cfg_vrrp_route *r;
-	int i = 0;
-	int64_t n;
-	bool is_default = false;
 
 	if (vi->nroutes == CFG_VRRP_ROUTE_MAX)
 		return cfg_stmt_error(ctx, st, "more than %d virtual routes", CFG_VRRP_ROUTE_MAX);
-	r = &vi->routes[vi->nroutes];
-	memset(r, 0, sizeof(*r));
-	r->scope = -1;
-	if (strcmp(st->argv[0], "blackhole") == 0) {
-		r->blackhole = true;
-		if (++i >= st->argc)
-			return cfg_stmt_error(ctx, st, "blackhole needs a destination");
-	}
-	if (strcmp(st->argv[i], "src") == 0 && i + 2 < st->argc) {
-		/* keepalived's `src A DST ...` spelling */
-		if (cfg_parse_addr(st->argv[i + 1], false, &r->src) == -1)
-			return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[i + 1]);
-		i += 2;
-	}
-	if (strcmp(st->argv[i], "default") == 0)
-		is_default = true;	/* its family is the gateway's */
-	else if (cfg_parse_addr(st->argv[i], true, &r->dst) == -1) {
-		return cfg_stmt_error(ctx, st, "'%s' is not a destination", st->argv[i]);
-	}
-	for (i++; i < st->argc; i += 2) {
-		const char *k = st->argv[i], *val = i + 1 < st->argc ? st->argv[i + 1] : NULL;
-
-		if (val == NULL)
-			return cfg_stmt_error(ctx, st, "'%s' needs a value", k);
-		if (strcmp(k, "via") == 0 || strcmp(k, "gw") == 0) {
-			if (cfg_parse_addr(val, false, &r->via) == -1)
-				return cfg_stmt_error(ctx, st, "'%s' is not a gateway address", val);
-		} else if (strcmp(k, "src") == 0) {
-			if (cfg_parse_addr(val, false, &r->src) == -1)
-				return cfg_stmt_error(ctx, st, "'%s' is not a source address", val);
-		} else if (strcmp(k, "dev") == 0) {
-			if (copy_name(ctx, st, r->dev, sizeof(r->dev), val) == -1)
-				return -1;
-		} else if (strcmp(k, "metric") == 0 || strcmp(k, "preference") == 0) {
-			if (cfg_parse_int(val, 0, UINT32_MAX, &n) == -1)
-				return cfg_stmt_error(ctx, st, "'%s' is not a metric", val);
-			r->metric = (uint32_t)n;
-		} else if (strcmp(k, "table") == 0) {
-			if (cfg_parse_int(val, 1, UINT32_MAX, &n) == -1)
-				return cfg_stmt_error(ctx, st, "'%s' is not a table number", val);
-			r->table = (uint32_t)n;
-		} else if (strcmp(k, "scope") == 0) {
-			if (parse_scope(ctx, st, val, &r->scope) == -1)
-				return -1;
-		} else {
-			return cfg_stmt_error(ctx, st, "unknown option '%s' of a virtual route", k);
-		}
-	}
-	if (is_default) {
-		if (r->via.family == 0)
-			return cfg_stmt_error(ctx, st, "a default route needs a gateway (via)");
-		r->dst.family = r->via.family;
-		r->dst.prefix = 0;
-	}
-	if ((r->via.family && r->via.family != r->dst.family) || (r->src.family && r->src.family != r->dst.family))
-		return cfg_stmt_error(ctx, st, "addresses of different families in one route");
+	if (vrrp_conf_route(ctx, st, &vi->routes[vi->nroutes]) == -1)
+		return -1;
 	vi->nroutes++;
 	return 0;
 }
 
 static int
-peer_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+rule_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
 	struct cfg_vrrp_instance *vi = obj;
 
-	if (vi->npeers == CFG_VRRP_PEER_MAX)
+	if (vi->nrules == CFG_VRRP_RULE_MAX)
+		return cfg_stmt_error(ctx, st, "more than %d virtual rules", CFG_VRRP_RULE_MAX);
+	if (vrrp_conf_rule(ctx, st, &vi->rules[vi->nrules]) == -1)
+		return -1;
+	vi->nrules++;
+	return 0;
+}
+
+/* ADDR [min_ttl N] [max_ttl N] */
+static int
+peer_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+	uint32_t n = vi->npeers;
+	int64_t min = 0, max = 255;
+	bool ranged = false;
+
+	if (n == CFG_VRRP_PEER_MAX)
 		return cfg_stmt_error(ctx, st, "more than %d unicast peers", CFG_VRRP_PEER_MAX);
-	if (st->argc > 1 && strcmp(st->argv[1], "min_ttl") != 0 && strcmp(st->argv[1], "max_ttl") != 0)
-		return cfg_stmt_error(ctx, st, "a unicast peer is one address");
-	if (cfg_parse_addr(st->argv[0], false, &vi->peers[vi->npeers]) == -1)
+	if (cfg_parse_addr(st->argv[0], false, &vi->peers[n]) == -1)
 		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+	for (int i = 1; i < st->argc; i += 2) {
+		int64_t *v = strcmp(st->argv[i], "min_ttl") == 0 ? &min : strcmp(st->argv[i], "max_ttl") == 0 ? &max : NULL;
+
+		if (v == NULL)
+			return cfg_stmt_error(ctx, st, "a unicast peer is ADDR [min_ttl N] [max_ttl N]");
+		if (i + 1 >= st->argc || cfg_parse_int(st->argv[i + 1], 0, 255, v) == -1)
+			return cfg_stmt_error(ctx, st, "%s needs a TTL in 0..255", st->argv[i]);
+		ranged = true;
+	}
+	if (ranged && min > max)
+		return cfg_stmt_error(ctx, st, "min_ttl above max_ttl");
+	/* without a range a peer's adverts must come with TTL 255, as multicast ones */
+	vi->peer_min_ttl[n] = (uint8_t)(ranged ? min : 0);
+	vi->peer_max_ttl[n] = (uint8_t)(ranged ? max : 0);
 	vi->npeers++;
 	return 0;
 }
 
-/* NAME [weight N]: in track_interface and track_script. */
+/* NAME [weight N [reverse|noreverse]]: in track_interface, track_script and track_file. */
 static int
-track_line(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_track *list, uint32_t *n)
+track_line(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_track *list, uint32_t *n, int64_t limit)
 {
 	struct cfg_vrrp_track *t;
 	int64_t w = 0;
+	int i = 1;
 
 	if (*n == CFG_VRRP_TRACK_MAX)
 		return cfg_stmt_error(ctx, st, "more than %d tracked objects", CFG_VRRP_TRACK_MAX);
 	t = &list[*n];
 	memset(t, 0, sizeof(*t));
-	if (copy_name(ctx, st, t->name, sizeof(t->name), st->argv[0]) == -1)
+	if (vrrp_conf_name(ctx, st, t->name, sizeof(t->name), st->argv[0]) == -1)
 		return -1;
-	if (st->argc == 3 && strcmp(st->argv[1], "weight") == 0) {
-		if (cfg_parse_int(st->argv[2], -254, 254, &w) == -1)
-			return cfg_stmt_error(ctx, st, "weight '%s' is not in -254..254", st->argv[2]);
-	} else if (st->argc != 1) {
-		return cfg_stmt_error(ctx, st, "expected NAME [weight N]");
+	if (i + 1 < st->argc && strcmp(st->argv[i], "weight") == 0) {
+		if (cfg_parse_int(st->argv[i + 1], -limit, limit, &w) == -1)
+			return cfg_stmt_error(ctx, st, "weight '%s' is not in %lld..%lld", st->argv[i + 1],
+					      (long long)-limit, (long long)limit);
+		t->weight_set = true;
+		i += 2;
 	}
+	if (i < st->argc && strcmp(st->argv[i], "reverse") == 0)
+		t->reverse = true, i++;
+	else if (i < st->argc && (strcmp(st->argv[i], "noreverse") == 0 || strcmp(st->argv[i], "no_reverse") == 0))
+		i++;
+	if (i != st->argc)
+		return cfg_stmt_error(ctx, st, "expected NAME [weight N [reverse]]");
 	t->weight = (int32_t)w;
 	(*n)++;
 	return 0;
 }
 
+/* Tracking lines fill an instance's lists, or a sync group's (which vrrp_conf_check gives its members). */
+struct track_lists {
+	uint32_t *nif, *nscript, *nfile, *nprocess;
+	struct cfg_vrrp_track *tif, *tscript, *tfile, *tprocess;
+};
+
+static struct track_lists
+lists_of(const struct cfg_ctx *ctx, void *obj)
+{
+	struct cfg_obj *o = obj;
+
+	if (o->kind == CFG_VRRP_SYNC_GROUP) {
+		struct cfg_vrrp_sync_group *g = obj;
+
+		return (struct track_lists){ &g->ntrack_if, &g->ntrack_script, &g->ntrack_file, &g->ntrack_process,
+					     g->track_if, g->track_script, g->track_file, g->track_process };
+	}
+	struct cfg_vrrp_instance *vi = obj;
+
+	return (struct track_lists){ &vi->ntrack_if, &vi->ntrack_script, &vi->ntrack_file, &vi->ntrack_process,
+				     vi->track_if, vi->track_script, vi->track_file, vi->track_process };
+}
+
 static int
 track_if_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	struct cfg_vrrp_instance *vi = obj;
+	struct track_lists l = lists_of(ctx, obj);
 
-	return track_line(ctx, st, vi->track_if, &vi->ntrack_if);
+	return track_line(ctx, st, l.tif, l.nif, 253);
 }
 
 static int
 track_script_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
+	struct track_lists l = lists_of(ctx, obj);
+
+	return track_line(ctx, st, l.tscript, l.nscript, 253);
+}
+
+static int
+track_file_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct track_lists l = lists_of(ctx, obj);
+
+	return track_line(ctx, st, l.tfile, l.nfile, 254);
+}
+
+static int
+track_process_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct track_lists l = lists_of(ctx, obj);
+
+	return track_line(ctx, st, l.tprocess, l.nprocess, 254);
+}
+
+/* Silence that would break the cluster: an ignored tracked BFD session never fails here. */
+static int
+kw_refuse(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_stmt_error(ctx, st, "not supported: %s", (const char *)kw->data);
+}
+
+/* What vipd always does: accepted without a word ([on|off] or other arguments ignored). */
+int
+vrrp_conf_builtin(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return 0;
+}
+
+/* A MAC of 6 octets, or of 5 that the VRID completes (0 = to be filled by instance_finish). */
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	int n, used = 0;
+
+	memset(v, 0, sizeof(v));
+	n = sscanf(s, "%2x:%2x:%2x:%2x:%2x%n:%2x%n", &v[0], &v[1], &v[2], &v[3], &v[4], &used, &v[5], &used);
+	if (n < 5 || s[used] != '\0')
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return n;
+}
+
+/* use_vmac [NAME] [MAC]: the macvlan's name (default vrrp.VRID) and MAC (default the VRRP MAC, RFC 5798). */
+static int
+kw_use_vmac(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
 	struct cfg_vrrp_instance *vi = obj;
 
-	return track_line(ctx, st, vi->track_script, &vi->ntrack_script);
+	if (cfg_nargs(ctx, st, 0, 2) == -1)
+		return -1;
+	vi->use_vmac = true;
+	for (int i = 1; i < st->argc; i++) {
+		int n;
+
+		if (strchr(st->argv[i], ':') == NULL) {
+			if (vrrp_conf_name(ctx, st, vi->vmac_name, sizeof(vi->vmac_name), st->argv[i]) == -1)
+				return -1;
+			continue;
+		}
+		if ((n = parse_mac(st->argv[i], vi->vmac_mac)) == -1 || (vi->vmac_mac[0] & 1))
+			return cfg_stmt_error(ctx, st, "'%s' is not a unicast MAC address (5 or 6 octets)", st->argv[i]);
+		/* 5 octets: the VRID is the sixth, known once the block is read */
+		if (n == 5)
+			vi->vmac_mac[5] = 0, vi->vmac_short = true;
+	}
+	return 0;
+}
+
+/* notify_deleted [SCRIPT]: DELETED rather than STOP to the notify scripts when a reload removes it. */
+static int
+kw_notify_deleted(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	vi->notify_deleted = true;
+	if (st->argc > 1)
+		return cfg_kw_command(ctx, st, kw, obj);
+	return 0;
+}
+
+/* old_unicast_checksum [never]: never is vipd's default (the RFC's checksum, no guessing). */
+static int
+kw_old_checksum(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	if (cfg_nargs(ctx, st, 0, 1) == -1)
+		return -1;
+	if (st->argc == 2 && strcmp(st->argv[1], "never") != 0)
+		return cfg_stmt_error(ctx, st, "'%s': expected nothing or never", st->argv[1]);
+	vi->v3_checksum_as_v2 = st->argc == 1;
+	return 0;
+}
+
+/* weight N [reverse] of a vrrp_script or track_file; kw->min, max bound N. */
+static int
+kw_weight(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	int64_t w;
+	bool *reverse = (bool *)((char *)obj + (size_t)(uintptr_t)kw->data);
+
+	if (cfg_nargs(ctx, st, 1, 2) == -1)
+		return -1;
+	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &w) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not in %lld..%lld", st->argv[1], (long long)kw->min,
+				      (long long)kw->max);
+	if (st->argc == 3 && strcmp(st->argv[2], "reverse") != 0 && strcmp(st->argv[2], "noreverse") != 0)
+		return cfg_stmt_error(ctx, st, "'%s': expected reverse", st->argv[2]);
+	*(int32_t *)((char *)obj + kw->off) = (int32_t)w;
+	*reverse = st->argc == 3 && strcmp(st->argv[2], "reverse") == 0;
+	return 0;
 }
 
 static const struct cfg_block vip_block = { "virtual_ipaddress", NULL, vip_item };
 static const struct cfg_block vip_excluded_block = { "virtual_ipaddress_excluded", NULL, vip_excluded_item };
 static const struct cfg_block route_block = { "virtual_routes", NULL, route_item };
+static const struct cfg_block rule_block = { "virtual_rules", NULL, rule_item };
 static const struct cfg_block peer_block = { "unicast_peer", NULL, peer_item };
 static const struct cfg_block track_if_block = { "track_interface", NULL, track_if_item };
 static const struct cfg_block track_script_block = { "track_script", NULL, track_script_item };
+static const struct cfg_block track_file_block = { "track_file", NULL, track_file_item };
+static const struct cfg_block track_process_block = { "track_process", NULL, track_process_item };
 
 #define A(field) CFG_FIELD(struct cfg_vrrp_instance, field)
 static const struct cfg_keyword auth_keywords[] = {
@@ -241,6 +308,8 @@ static const struct cfg_keyword auth_keywords[] = {
 #undef A
 static const struct cfg_block auth_block = { "authentication", auth_keywords, NULL };
 
+#define NO_BFD "vipd has no BFD, and a session that fails would go unnoticed; use a vrrp_script"
+#define MAYBE CFG_KW_MAYBE_BLOCK
 #define I(field) CFG_FIELD(struct cfg_vrrp_instance, field)
 static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "state", cfg_kw_enum, I(state), 0, 0, vrrp_states, 0 },
@@ -251,31 +320,69 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "advert_int", cfg_kw_duration, I(advert_int_ms), 10, MS(255), NULL, 0 },
 	{ "version", cfg_kw_uint, I(version), 2, 3, NULL, 0 },
 	{ "nopreempt", cfg_kw_flag, I(nopreempt), 0, 0, NULL, 0 },
+	{ "no_preempt", cfg_kw_flag, I(nopreempt), 0, 0, NULL, 0 },
 	{ "preempt", cfg_kw_unflag, I(nopreempt), 0, 0, NULL, 0 },
 	{ "preempt_delay", cfg_kw_duration, I(preempt_delay_ms), 0, MS(1000), NULL, 0 },
 	{ "accept", cfg_kw_flag, I(accept), 0, 0, NULL, 0 },
 	{ "no_accept", cfg_kw_unflag, I(accept), 0, 0, NULL, 0 },
 	{ "mcast_src_ip", cfg_kw_addr, I(mcast_src_ip), 0, 0, NULL, 0 },
 	{ "unicast_src_ip", cfg_kw_addr, I(unicast_src_ip), 0, 0, NULL, 0 },
+	{ "mcast_dst_ip", cfg_kw_addr, I(mcast_dst_ip), 0, 0, NULL, 0 },
+	{ "unicast_ttl", cfg_kw_uint, I(unicast_ttl), 1, 255, NULL, 0 },
+	{ "unicast_fault_no_peer", cfg_kw_flag, I(unicast_fault_no_peer), 0, 0, NULL, 0 },
+	{ "check_unicast_src", vrrp_conf_builtin, 0, 0, 0, 0, NULL, 0 },	/* always */
 	{ "garp_master_delay", cfg_kw_duration, I(garp_master_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "garp_master_repeat", cfg_kw_uint, I(garp_master_repeat), 1, 255, NULL, 0 },
 	{ "garp_master_refresh", cfg_kw_duration, I(garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
+	{ "garp_master_refresh_repeat", cfg_kw_uint, I(garp_master_refresh_repeat), 1, 255, NULL, 0 },
+	{ "garp_lower_prio_delay", cfg_kw_duration, I(garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
+	{ "garp_lower_prio_repeat", cfg_kw_uint, I(garp_lower_prio_repeat), 1, 255, NULL, 0 },
+	{ "garp_extra_if", cfg_kw_ignore, 0, 0, 0, 0,
+	  "vipd announces the addresses on their own interfaces at each transition and garp_master_refresh", 0 },
+	{ "garp_extra_if_vmac", cfg_kw_ignore, 0, 0, 0, 0,
+	  "vipd announces the addresses on their own interfaces at each transition and garp_master_refresh", 0 },
+	{ "down_timer_adverts", cfg_kw_uint, I(down_timer_adverts), 1, 100, NULL, 0 },
+	{ "lower_prio_no_advert", cfg_kw_bool, I(lower_prio_no_advert), 0, 0, NULL, 0 },
+	{ "higher_prio_send_advert", cfg_kw_bool, I(higher_prio_send_advert), 0, 0, NULL, 0 },
+	{ "skip_check_adv_addr", cfg_kw_bool, I(skip_check_adv_addr), 0, 0, NULL, 0 },
+	{ "kernel_rx_buf_size", cfg_kw_uint, I(kernel_rx_buf_size), 1024, 1 << 30, NULL, 0 },
 	{ "dont_track_primary", cfg_kw_flag, I(dont_track_primary), 0, 0, NULL, 0 },
+	{ "use_vmac", kw_use_vmac, 0, 0, 0, 0, NULL, 0 },
+	{ "vmac_xmit_base", cfg_kw_flag, I(vmac_xmit_base), 0, 0, NULL, 0 },
+	{ "use_vmac_addr", cfg_kw_ignore, 0, 0, 0, 0,
+	  "addresses on other interfaces keep those interfaces' MAC addresses", 0 },
+	{ "use_ipvlan", cfg_kw_ignore, 0, 0, 0, 0, "the addresses go on the interface itself", 0 },
+	{ "vrf", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends on the instance's interface, whatever its VRF", 0 },
+	{ "native_ipv6", cfg_kw_ignore, 0, 0, 0, 0, "the addresses decide the family (keepalived deprecated it)", 0 },
+	{ "track_src_ip", cfg_kw_ignore, 0, 0, 0, 0,
+	  "with the source address gone, vipd sends from the interface's primary address", 0 },
+	{ "promote_secondaries", cfg_kw_flag, I(promote_secondaries), 0, 0, NULL, 0 },
+	{ "linkbeat_use_polling", cfg_kw_ignore, 0, 0, 0, 0, "vipd follows the links through rtnetlink", 0 },
+	{ "strict_mode", cfg_kw_ignore, 0, 0, 0, 0,
+	  "vipd has no strict mode (its adverts follow RFC 9568; unicast and v2 authentication stay allowed)", 0 },
+	{ "debug", cfg_kw_ignore, 0, 0, 0, 0, "run vipd with -D", 0 },
 	{ "notify_master", cfg_kw_command, I(notify_master), 0, 0, NULL, 0 },
 	{ "notify_backup", cfg_kw_command, I(notify_backup), 0, 0, NULL, 0 },
 	{ "notify_fault", cfg_kw_command, I(notify_fault), 0, 0, NULL, 0 },
 	{ "notify_stop", cfg_kw_command, I(notify_stop), 0, 0, NULL, 0 },
 	{ "notify", cfg_kw_command, I(notify), 0, 0, NULL, 0 },
-	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify scripts", CFG_KW_MAYBE_BLOCK },
+	{ "notify_master_rx_lower_pri", cfg_kw_command, I(notify_master_rx_lower_pri), 0, 0, NULL, 0 },
+	{ "notify_deleted", kw_notify_deleted, I(notify_deleted_cmd), 0, 0, NULL, 0 },
+	{ "notify_priority_changes", cfg_kw_ignore, 0, 0, 0, 0, "vipd writes state changes only to the fifos", 0 },
+	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify scripts", MAYBE },
 	{ "authentication", cfg_kw_subblock, 0, 0, 0, 0, &auth_block, CFG_KW_BLOCK },
 	{ "v3_checksum_as_v2", cfg_kw_flag, I(v3_checksum_as_v2), 0, 0, NULL, 0 },
-	{ "old_unicast_checksum", cfg_kw_flag, I(v3_checksum_as_v2), 0, 0, NULL, CFG_KW_MAYBE_BLOCK },
+	{ "old_unicast_checksum", kw_old_checksum, 0, 0, 0, 0, NULL, MAYBE },
 	{ "virtual_ipaddress", cfg_kw_subblock, 0, 0, 0, 0, &vip_block, CFG_KW_BLOCK },
 	{ "virtual_ipaddress_excluded", cfg_kw_subblock, 0, 0, 0, 0, &vip_excluded_block, CFG_KW_BLOCK },
 	{ "virtual_routes", cfg_kw_subblock, 0, 0, 0, 0, &route_block, CFG_KW_BLOCK },
+	{ "virtual_rules", cfg_kw_subblock, 0, 0, 0, 0, &rule_block, CFG_KW_BLOCK },
 	{ "unicast_peer", cfg_kw_subblock, 0, 0, 0, 0, &peer_block, CFG_KW_BLOCK },
 	{ "track_interface", cfg_kw_subblock, 0, 0, 0, 0, &track_if_block, CFG_KW_BLOCK },
 	{ "track_script", cfg_kw_subblock, 0, 0, 0, 0, &track_script_block, CFG_KW_BLOCK },
+	{ "track_file", cfg_kw_subblock, 0, 0, 0, 0, &track_file_block, CFG_KW_BLOCK },
+	{ "track_process", cfg_kw_subblock, 0, 0, 0, 0, &track_process_block, CFG_KW_BLOCK },
+	{ "track_bfd", kw_refuse, 0, 0, 0, 0, NO_BFD, MAYBE },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef I
@@ -287,7 +394,7 @@ static const struct cfg_keyword vrrp_script_keywords[] = {
 	{ "script", cfg_kw_command, S(script), 0, 0, NULL, 0 },
 	{ "interval", cfg_kw_duration, S(interval_ms), 10, MS(86400), NULL, 0 },
 	{ "timeout", cfg_kw_duration, S(timeout_ms), 10, MS(86400), NULL, 0 },
-	{ "weight", cfg_kw_int, S(weight), -253, 253, NULL, 0 },
+	{ "weight", kw_weight, S(weight), -253, 253, (const void *)offsetof(struct cfg_vrrp_script, reverse), 0 },
 	{ "rise", cfg_kw_uint, S(rise), 1, 1000000, NULL, 0 },
 	{ "fall", cfg_kw_uint, S(fall), 1, 1000000, NULL, 0 },
 	{ "user", cfg_kw_command, S(user), 0, 0, NULL, 0 },
@@ -297,6 +404,96 @@ static const struct cfg_keyword vrrp_script_keywords[] = {
 #undef S
 
 const struct cfg_block vrrp_script_block = { "vrrp_script", vrrp_script_keywords, NULL };
+
+/* init_file [VALUE] [overwrite] */
+static int
+kw_init_file(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_track_file *tf = obj;
+
+	if (cfg_nargs(ctx, st, 0, 2) == -1)
+		return -1;
+	tf->init_file = true;
+	for (int i = 1; i < st->argc; i++) {
+		if (strcmp(st->argv[i], "overwrite") == 0)
+			tf->overwrite = true;
+		else if (cfg_parse_int(st->argv[i], INT32_MIN, INT32_MAX, &tf->init_value) == -1)
+			return cfg_stmt_error(ctx, st, "'%s' is not a number or overwrite", st->argv[i]);
+	}
+	return 0;
+}
+
+#define F(field) CFG_FIELD(struct cfg_vrrp_track_file, field)
+static const struct cfg_keyword track_file_keywords[] = {
+	{ "file", cfg_kw_string, F(path), 0, 0, NULL, 0 },
+	{ "weight", kw_weight, F(weight), -254, 254, (const void *)offsetof(struct cfg_vrrp_track_file, reverse), 0 },
+	{ "init_file", kw_init_file, 0, 0, 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+#undef F
+
+const struct cfg_block vrrp_track_file_block = { "track_file", track_file_keywords, NULL };
+
+/* delay SECONDS: fork_delay and terminate_delay at once */
+static int
+kw_both_delays(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_track_process *tp = obj;
+	uint64_t ms;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (cfg_parse_duration_ms(st->argv[1], &ms) == -1 || (int64_t)ms > kw->max)
+		return cfg_stmt_error(ctx, st, "'%s' is not seconds from 0 to 3600", st->argv[1]);
+	tp->fork_delay_ms = tp->terminate_delay_ms = ms;
+	return 0;
+}
+
+/* process NAME [PARAM...]: the name, and the parameters NUL-separated */
+static int
+kw_process(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_track_process *tp = obj;
+	size_t used = 0;
+
+	if (cfg_nargs(ctx, st, 1, CFG_PROCESS_PARAMS_MAX + 1) == -1)
+		return -1;
+	if (vrrp_conf_name(ctx, st, tp->process, sizeof(tp->process), st->argv[1]) == -1)
+		return -1;
+	tp->nparams = 0;
+	for (int i = 2; i < st->argc; i++) {
+		size_t len = strlen(st->argv[i]) + 1;
+
+		if (used + len > sizeof(tp->params))
+			return cfg_stmt_error(ctx, st, "parameters too long");
+		memcpy(tp->params + used, st->argv[i], len);
+		used += len;
+		tp->nparams++;
+	}
+	return 0;
+}
+
+static const struct cfg_enum param_matches[] = {
+	{ "partial", VRRP_PARAMS_PARTIAL }, { "initial", VRRP_PARAMS_INITIAL }, { NULL, 0 },
+};
+
+#define P(field) CFG_FIELD(struct cfg_vrrp_track_process, field)
+static const struct cfg_keyword track_process_keywords[] = {
+	{ "process", kw_process, 0, 0, 0, 0, NULL, 0 },
+	{ "param_match", cfg_kw_enum, P(param_match), 0, 0, param_matches, 0 },
+	{ "full_command", cfg_kw_flag, P(full_command), 0, 0, NULL, 0 },
+	{ "weight", kw_weight, P(weight), -254, 254,
+	  (const void *)offsetof(struct cfg_vrrp_track_process, reverse), 0 },
+	{ "quorum", cfg_kw_uint, P(quorum), 0, 65535, NULL, 0 },
+	{ "quorum_max", cfg_kw_uint, P(quorum_max), 0, 65535, NULL, 0 },
+	{ "fork_delay", cfg_kw_duration, P(fork_delay_ms), 0, MS(3600), NULL, 0 },
+	{ "terminate_delay", cfg_kw_duration, P(terminate_delay_ms), 0, MS(3600), NULL, 0 },
+	{ "delay", kw_both_delays, 0, 0, 0, MS(3600), NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+#undef P
+
+const struct cfg_block vrrp_track_process_block = { "vrrp_track_process", track_process_keywords, NULL };
 
 #define G(field) CFG_FIELD(struct cfg_vrrp_sync_group, field)
 /* `group { VI_1 VI_2 }`: every word of every line in the block is an instance name. */
@@ -315,6 +512,13 @@ sync_group_member(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 	return 0;
 }
 
+/* A bare word in the group's own block: keepalived 1.x's spelling, which 2.x refuses as well. */
+static int
+sync_group_stray(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_stmt_error(ctx, st, "unknown keyword in vrrp_sync_group (instances go inside group { })");
+}
+
 static const struct cfg_block sync_group_members = { "group", NULL, sync_group_member };
 
 static const struct cfg_keyword vrrp_sync_group_keywords[] = {
@@ -322,13 +526,25 @@ static const struct cfg_keyword vrrp_sync_group_keywords[] = {
 	{ "notify_master", cfg_kw_command, G(notify_master), 0, 0, NULL, 0 },
 	{ "notify_backup", cfg_kw_command, G(notify_backup), 0, 0, NULL, 0 },
 	{ "notify_fault", cfg_kw_command, G(notify_fault), 0, 0, NULL, 0 },
+	{ "notify_stop", cfg_kw_command, G(notify_stop), 0, 0, NULL, 0 },
 	{ "notify", cfg_kw_command, G(notify), 0, 0, NULL, 0 },
-	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify scripts", CFG_KW_MAYBE_BLOCK },
+	{ "notify_deleted", cfg_kw_ignore, 0, 0, 0, 0, "a group is never deleted alone; see its instances'", 0 },
+	{ "notify_priority_changes", cfg_kw_ignore, 0, 0, 0, 0, "vipd writes state changes only to the fifos", 0 },
+	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify scripts", MAYBE },
+	{ "track_interface", cfg_kw_subblock, 0, 0, 0, 0, &track_if_block, CFG_KW_BLOCK },
+	{ "track_script", cfg_kw_subblock, 0, 0, 0, 0, &track_script_block, CFG_KW_BLOCK },
+	{ "track_file", cfg_kw_subblock, 0, 0, 0, 0, &track_file_block, CFG_KW_BLOCK },
+	{ "track_process", cfg_kw_subblock, 0, 0, 0, 0, &track_process_block, CFG_KW_BLOCK },
+	{ "track_bfd", kw_refuse, 0, 0, 0, 0, NO_BFD, MAYBE },
+	{ "global_tracking", cfg_kw_ignore, 0, 0, 0, 0,
+	  "deprecated in keepalived; each member's own tracking applies, as does the group's", 0 },
+	{ "sync_group_tracking_weight", cfg_kw_ignore, 0, 0, 0, 0,
+	  "vipd always applies the weights of the members' tracking as written", 0 },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef G
 
-const struct cfg_block vrrp_sync_group_block = { "vrrp_sync_group", vrrp_sync_group_keywords, NULL };
+const struct cfg_block vrrp_sync_group_block = { "vrrp_sync_group", vrrp_sync_group_keywords, sync_group_stray };
 
 /* no instance-level garp_master_delay / _refresh was given */
 #define GARP_UNSET UINT64_MAX
@@ -347,6 +563,10 @@ instance_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 	vi->garp_master_repeat = 0;
 	vi->garp_master_delay_ms = GARP_UNSET;
 	vi->garp_master_refresh_ms = GARP_UNSET;
+	vi->garp_lower_prio_delay_ms = GARP_UNSET;
+	vi->skip_check_adv_addr = -1;
+	vi->lower_prio_no_advert = -1;
+	vi->higher_prio_send_advert = -1;
 	return 0;
 }
 
@@ -367,11 +587,19 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 	if (version == 3 && vi->advert_int_ms % 10 != 0)
 		cfg_stmt_error(ctx, st, "%s: advert_int is in centiseconds with VRRP version 3", vi->name);
 	if (vi->auth_type == VRRP_AUTH_AH)
-		cfg_stmt_error(ctx, st, "%s: auth_type AH is not supported (RFC 3768 removed it)", vi->name);
+		cfg_stmt_error(ctx, st, "%s: auth_type AH is not supported: vipd and keepalived peers using AH would "
+			       "refuse each other's adverts and both become master (use PASS or none)", vi->name);
 	if (vi->auth_type == VRRP_AUTH_PASS && vi->auth_pass[0] == '\0')
 		cfg_stmt_error(ctx, st, "%s: auth_type PASS needs an auth_pass", vi->name);
 	if (vi->auth_type != VRRP_AUTH_NONE && version == 3)
 		cfg_stmt_warning(ctx, st, "%s: VRRP version 3 has no authentication; ignored", vi->name);
+	if (vi->vmac_short)
+		vi->vmac_mac[5] = (uint8_t)vi->vrid;
+	if (vi->use_vmac && vi->npeers > 0 && !vi->vmac_xmit_base)
+		cfg_stmt_error(ctx, st, "%s: use_vmac with unicast peers needs vmac_xmit_base", vi->name);
+	if (vi->unicast_ttl != 0 && vi->npeers == 0)
+		cfg_stmt_warning(ctx, st, "%s: unicast_ttl without unicast_peer: multicast adverts keep TTL 255",
+				 vi->name);
 	/* the advert carries one family: the first non-excluded address's; the others must be excluded */
 	{
 		int family = 0;
@@ -387,6 +615,12 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 		}
 		if (family == AF_INET6 && version == 2)
 			cfg_stmt_error(ctx, st, "%s: IPv6 needs VRRP version 3", vi->name);
+		if (vi->mcast_dst_ip.family != 0 &&
+		    ((family != 0 && vi->mcast_dst_ip.family != family) ||
+		     (vi->mcast_dst_ip.family == AF_INET && (vi->mcast_dst_ip.addr[0] & 0xf0) != 0xe0) ||
+		     (vi->mcast_dst_ip.family == AF_INET6 && vi->mcast_dst_ip.addr[0] != 0xff)))
+			cfg_stmt_error(ctx, st, "%s: mcast_dst_ip must be a multicast group of the addresses' family",
+				       vi->name);
 		for (uint32_t i = 0; i < vi->npeers; i++)
 			if (family != 0 && vi->peers[i].family != family)
 				cfg_stmt_error(ctx, st, "%s: unicast_peer of another family than the addresses",
@@ -429,10 +663,229 @@ const struct cfg_object_spec vrrp_sync_group_spec = {
 	CFG_VRRP_SYNC_GROUP, &vrrp_sync_group_block, 1, 1, NULL, NULL,
 };
 
+static int
+track_file_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_track_file *tf = obj;
+
+	if (strlen(st->argv[1]) >= sizeof(tf->name))
+		return cfg_stmt_error(ctx, st, "name too long");
+	strcpy(tf->name, st->argv[1]);
+	tf->weight = 1;
+	return 0;
+}
+
+static int
+track_file_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	const struct cfg_vrrp_track_file *tf = obj;
+
+	if (tf->path[0] != '/')
+		cfg_stmt_error(ctx, st, "%s: needs a file, an absolute path", tf->name);
+	return 0;
+}
+
+const struct cfg_object_spec vrrp_track_file_spec = {
+	CFG_VRRP_TRACK_FILE, &vrrp_track_file_block, 1, 1, track_file_defaults, track_file_finish,
+};
+
+static int
+track_process_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_track_process *tp = obj;
+
+	if (strlen(st->argv[1]) >= sizeof(tp->name))
+		return cfg_stmt_error(ctx, st, "name too long");
+	strcpy(tp->name, st->argv[1]);
+	tp->weight = 1;
+	tp->quorum = 1;
+	tp->quorum_max = UINT32_MAX;
+	return 0;
+}
+
+static int
+track_process_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_track_process *tp = obj;
+
+	if (tp->process[0] == '\0')
+		cfg_stmt_error(ctx, st, "%s: needs a process", tp->name);
+	/* quorum_max 0: success is none running (keepalived) */
+	if (tp->quorum_max == 0)
+		tp->quorum = 0;
+	else if (tp->quorum_max < tp->quorum)
+		cfg_stmt_error(ctx, st, "%s: quorum_max below quorum", tp->name);
+	return 0;
+}
+
+const struct cfg_object_spec vrrp_track_process_spec = {
+	CFG_VRRP_TRACK_PROCESS, &vrrp_track_process_block, 1, 1, track_process_defaults, track_process_finish,
+};
+
+void
+vrrp_conf_global_defaults(struct cfg_global *g)
+{
+	g->vrrp_garp_lower_prio_delay_ms = GARP_UNSET;
+	g->startup_script_timeout_ms = 10000;
+	g->shutdown_script_timeout_ms = 10000;
+}
+
+/* vrrp_min_garp [BOOL]: one gratuitous ARP / NA per address at a transition, and no second burst. */
+int
+vrrp_conf_min_garp(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_global *g = obj;
+
+	if (cfg_kw_bool(ctx, st, kw, obj) == -1)
+		return -1;
+	if (g->vrrp_min_garp) {
+		g->vrrp_garp_master_repeat = 1;
+		g->vrrp_garp_master_delay_ms = 0;
+	}
+	return 0;
+}
+
+/* Seconds with up to six decimals ("0.001", "0.000001") to microseconds, at most kw->max. */
+int
+vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	const char *s;
+	uint64_t whole = 0, frac = 0, scale = 1000000;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	s = st->argv[1];
+	if (*s < '0' || *s > '9')
+		return cfg_stmt_error(ctx, st, "'%s' is not seconds (like 0.001)", st->argv[1]);
+	for (; *s >= '0' && *s <= '9' && whole < 1000000; s++)
+		whole = whole * 10 + (uint64_t)(*s - '0');
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9' && scale > 1; s++)
+			scale /= 10, frac += (uint64_t)(*s - '0') * scale;
+	if (*s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max)
+		return cfg_stmt_error(ctx, st, "'%s' is not seconds from 0 to %lld with at most 6 decimals",
+				      st->argv[1], (long long)kw->max / 1000000);
+	*(uint64_t *)((char *)obj + kw->off) = whole * 1000000 + frac;
+	return 0;
+}
+
 static void
 obj_error(struct cfg_ctx *ctx, const struct cfg_obj *o, const char *what, const char *name, const char *msg)
 {
 	cfg_error(ctx->diag, o->pos, "%s %s: %s", what, name, msg);
+}
+
+/* What an instance left unset takes from global_defs, read by now wherever it was in the file. */
+static void
+resolve_defaults(const struct cfg_global *g, struct cfg_vrrp_instance *vi)
+{
+	if (vi->skip_check_adv_addr == -1)
+		vi->skip_check_adv_addr = g->vrrp_skip_check_adv_addr;
+	if (vi->lower_prio_no_advert == -1)
+		vi->lower_prio_no_advert = g->vrrp_lower_prio_no_advert;
+	if (vi->higher_prio_send_advert == -1)
+		vi->higher_prio_send_advert = g->vrrp_higher_prio_send_advert;
+	if (vi->garp_lower_prio_delay_ms == GARP_UNSET)
+		vi->garp_lower_prio_delay_ms = g->vrrp_garp_lower_prio_delay_ms != GARP_UNSET ?
+					       g->vrrp_garp_lower_prio_delay_ms : vi->garp_master_delay_ms;
+	if (vi->garp_lower_prio_repeat == 0)
+		vi->garp_lower_prio_repeat = g->vrrp_garp_lower_prio_repeat ? g->vrrp_garp_lower_prio_repeat :
+					     vi->garp_master_repeat;
+	if (vi->garp_master_refresh_repeat == 0)
+		vi->garp_master_refresh_repeat = g->vrrp_garp_master_refresh_repeat ?
+						 g->vrrp_garp_master_refresh_repeat : 1;
+	if (vi->down_timer_adverts == 0)
+		vi->down_timer_adverts = g->vrrp_down_timer_adverts ? g->vrrp_down_timer_adverts : 3;
+}
+
+static void
+append_tracks(struct cfg_ctx *ctx, const struct cfg_vrrp_sync_group *g, struct cfg_vrrp_instance *vi,
+	      struct cfg_vrrp_track *dst, uint32_t *n, const struct cfg_vrrp_track *src, uint32_t nsrc)
+{
+	for (uint32_t i = 0; i < nsrc; i++) {
+		if (*n == CFG_VRRP_TRACK_MAX) {
+			cfg_error(ctx->diag, g->hdr.pos, "vrrp_sync_group %s: vrrp_instance %s would track more than "
+				  "%d objects of a kind", g->name, vi->name, CFG_VRRP_TRACK_MAX);
+			return;
+		}
+		dst[(*n)++] = src[i];
+	}
+}
+
+/* A sync group's tracking is its members'. */
+static void
+group_tracking(struct cfg_ctx *ctx, const struct cfg_vrrp_sync_group *g)
+{
+	struct cfg_vrrp_instance *vi;
+
+	CONFIG_FOREACH(ctx->conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
+		for (uint32_t m = 0; m < g->nmembers; m++) {
+			if (strcmp(vi->name, g->members[m]) != 0)
+				continue;
+			append_tracks(ctx, g, vi, vi->track_if, &vi->ntrack_if, g->track_if, g->ntrack_if);
+			append_tracks(ctx, g, vi, vi->track_script, &vi->ntrack_script, g->track_script,
+				      g->ntrack_script);
+			append_tracks(ctx, g, vi, vi->track_file, &vi->ntrack_file, g->track_file, g->ntrack_file);
+			append_tracks(ctx, g, vi, vi->track_process, &vi->ntrack_process, g->track_process,
+				      g->ntrack_process);
+		}
+	}
+}
+
+static void
+check_track_files(struct cfg_ctx *ctx)
+{
+	const struct config *conf = ctx->conf;
+	struct cfg_vrrp_track_file *tf, *other;
+	struct cfg_vrrp_instance *vi;
+
+	CONFIG_FOREACH(conf, CFG_VRRP_TRACK_FILE, struct cfg_vrrp_track_file, tf) {
+		CONFIG_FOREACH(conf, CFG_VRRP_TRACK_FILE, struct cfg_vrrp_track_file, other) {
+			if (other == tf)
+				break;
+			if (strcmp(other->name, tf->name) == 0)
+				obj_error(ctx, &tf->hdr, "track_file", tf->name, "defined twice");
+		}
+	}
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
+		for (uint32_t t = 0; t < vi->ntrack_file; t++) {
+			bool found = false;
+
+			CONFIG_FOREACH(conf, CFG_VRRP_TRACK_FILE, struct cfg_vrrp_track_file, tf)
+				found |= strcmp(tf->name, vi->track_file[t].name) == 0;
+			if (!found)
+				cfg_error(ctx->diag, vi->hdr.pos, "vrrp_instance %s: track_file: unknown track_file '%s'",
+					  vi->name, vi->track_file[t].name);
+		}
+	}
+}
+
+static void
+check_track_processes(struct cfg_ctx *ctx)
+{
+	const struct config *conf = ctx->conf;
+	struct cfg_vrrp_track_process *tp, *other;
+	struct cfg_vrrp_instance *vi;
+
+	CONFIG_FOREACH(conf, CFG_VRRP_TRACK_PROCESS, struct cfg_vrrp_track_process, tp) {
+		CONFIG_FOREACH(conf, CFG_VRRP_TRACK_PROCESS, struct cfg_vrrp_track_process, other) {
+			if (other == tp)
+				break;
+			if (strcmp(other->name, tp->name) == 0)
+				obj_error(ctx, &tp->hdr, "vrrp_track_process", tp->name, "defined twice");
+		}
+	}
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
+		for (uint32_t t = 0; t < vi->ntrack_process; t++) {
+			bool found = false;
+
+			CONFIG_FOREACH(conf, CFG_VRRP_TRACK_PROCESS, struct cfg_vrrp_track_process, tp)
+				found |= strcmp(tp->name, vi->track_process[t].name) == 0;
+			if (!found)
+				cfg_error(ctx->diag, vi->hdr.pos, "vrrp_instance %s: track_process: unknown "
+					  "vrrp_track_process '%s'", vi->name, vi->track_process[t].name);
+		}
+	}
 }
 
 /* Names must be unique; a sync group's members must exist and belong to one group only. */
@@ -451,6 +904,7 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 			vi->garp_master_delay_ms = conf->global->vrrp_garp_master_delay_ms;
 		if (vi->garp_master_refresh_ms == GARP_UNSET)
 			vi->garp_master_refresh_ms = conf->global->vrrp_garp_master_refresh_ms;
+		resolve_defaults(conf->global, vi);
 	}
 	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
 		CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, other) {
@@ -465,6 +919,10 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 					  "same virtual_router_id and interface as another instance");
 		}
 	}
+	CONFIG_FOREACH(conf, CFG_VRRP_SYNC_GROUP, struct cfg_vrrp_sync_group, g)
+		group_tracking(ctx, g);
+	check_track_files(ctx);
+	check_track_processes(ctx);
 	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
 		for (uint32_t t = 0; t < vi->ntrack_script; t++) {
 			struct cfg_vrrp_script *sc;

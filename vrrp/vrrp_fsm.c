@@ -35,6 +35,7 @@ vrrp_fsm_init(struct vrrp_fsm *f, int version, uint8_t priority, uint64_t adv_in
 	f->preempt = preempt;
 	f->preempt_delay_ns = preempt_delay_ns;
 	f->master_adv_ns = adv_int_ns;
+	f->down_adverts = 3;
 	f->state = VRRP_STATE_INIT;
 }
 
@@ -50,7 +51,7 @@ vrrp_fsm_skew(const struct vrrp_fsm *f)
 uint64_t
 vrrp_fsm_down_interval(const struct vrrp_fsm *f)
 {
-	return 3 * f->master_adv_ns + vrrp_fsm_skew(f);
+	return (f->down_adverts ? f->down_adverts : 3) * f->master_adv_ns + vrrp_fsm_skew(f);
 }
 
 static unsigned
@@ -140,17 +141,30 @@ backup_advert(struct vrrp_fsm *f, uint64_t now, uint8_t priority, uint16_t inter
 static unsigned
 master_advert(struct vrrp_fsm *f, uint64_t now, uint8_t priority, uint16_t interval_cs, bool sender_higher)
 {
+	unsigned act = 0;
+
 	/* [6.4.3] a resigning peer: advertise at once so backups do not take over */
-	if (priority == 0 || priority < f->priority || (priority == f->priority && !sender_higher)) {
-		/* RFC 9568: also at once when we beat another master, so it yields sooner */
+	if (priority == 0) {
 		f->adver_at = now + f->adv_int_ns;
 		return VRRP_ACT_SEND_ADVERT;
 	}
+	if (priority < f->priority || (priority == f->priority && !sender_higher)) {
+		/* RFC 9568: also at once when we beat another master, so it yields sooner (keepalived's
+		 * lower_prio_no_advert keeps RFC 3768's silence instead) */
+		if (f->lower_prio_no_advert)
+			return VRRP_ACT_RX_LOWER;
+		f->adver_at = now + f->adv_int_ns;
+		return VRRP_ACT_SEND_ADVERT | VRRP_ACT_RX_LOWER;
+	}
+	/* a last advert of ours, so that a peer that has been master beside us announces its addresses
+	 * again (its garp_lower_prio_repeat): the switches last heard of them from us */
+	if (f->higher_prio_send_advert)
+		act = VRRP_ACT_SEND_ADVERT;
 	if (f->version == 3 && interval_cs != 0)
 		f->master_adv_ns = interval_cs * NS_PER_CS;
 	f->master_priority = priority;
 	/* to_backup resets the preempt delay, which is what a yielding master wants */
-	return to_backup(f, now);
+	return act | to_backup(f, now);
 }
 
 unsigned

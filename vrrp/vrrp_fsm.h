@@ -18,6 +18,7 @@ enum vrrp_fsm_action {
 	VRRP_ACT_BECOME_MASTER = 1 << 2,	/* add the addresses and routes, announce them (GARP/NA) */
 	VRRP_ACT_LEAVE_MASTER = 1 << 3,	/* remove the addresses and routes */
 	VRRP_ACT_STATE = 1 << 4,	/* the state changed: report and notify */
+	VRRP_ACT_RX_LOWER = 1 << 5,	/* Master heard a lower priority master: announce again, notify */
 };
 
 struct vrrp_fsm {
@@ -27,6 +28,9 @@ struct vrrp_fsm {
 	uint64_t adv_int_ns;		/* our own advert interval */
 	bool preempt;
 	uint64_t preempt_delay_ns;
+	unsigned down_adverts;		/* Master_Down_Interval in adverts (RFC: 3), plus Skew_Time */
+	bool lower_prio_no_advert;	/* Master: no advert in answer to a lower priority one (keepalived) */
+	bool higher_prio_send_advert;	/* Master: one last advert before yielding to a higher one */
 
 	enum vrrp_state state;
 	uint64_t master_adv_ns;		/* Master_Adver_Interval: a v3 backup adopts the master's */

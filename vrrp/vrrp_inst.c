@@ -25,8 +25,8 @@ alen(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-static uint64_t
-realtime_ms(void)
+uint64_t
+vrrp_realtime_ms(void)
 {
 	struct timespec ts;
 
@@ -143,6 +143,15 @@ build_addrs(struct vrrp_inst *in)
 	}
 }
 
+/* keepalived's deviations from the RFC, each off unless configured */
+static void
+fsm_options(struct vrrp_inst *in)
+{
+	in->fsm.down_adverts = in->cfg.down_timer_adverts ? in->cfg.down_timer_adverts : 3;
+	in->fsm.lower_prio_no_advert = in->cfg.lower_prio_no_advert > 0;
+	in->fsm.higher_prio_send_advert = in->cfg.higher_prio_send_advert > 0;
+}
+
 static int
 cfg_family(const struct cfg_vrrp_instance *c)
 {
@@ -178,10 +187,24 @@ sanitize(struct cfg_vrrp_instance *c)
 	}
 	for (uint32_t i = 0; i < CFG_VRRP_ROUTE_MAX; i++)
 		c->routes[i].dev[CFG_IFNAME_MAX - 1] = '\0';
+	if (c->ntrack_file > CFG_VRRP_TRACK_MAX)
+		c->ntrack_file = CFG_VRRP_TRACK_MAX;
+	if (c->ntrack_process > CFG_VRRP_TRACK_MAX)
+		c->ntrack_process = CFG_VRRP_TRACK_MAX;
+	if (c->nrules > CFG_VRRP_RULE_MAX)
+		c->nrules = CFG_VRRP_RULE_MAX;
 	for (uint32_t i = 0; i < CFG_VRRP_TRACK_MAX; i++) {
 		c->track_if[i].name[CFG_NAME_MAX - 1] = '\0';
 		c->track_script[i].name[CFG_NAME_MAX - 1] = '\0';
+		c->track_file[i].name[CFG_NAME_MAX - 1] = '\0';
+		c->track_process[i].name[CFG_NAME_MAX - 1] = '\0';
 	}
+	for (uint32_t i = 0; i < CFG_VRRP_RULE_MAX; i++) {
+		c->rules[i].iif[CFG_IFNAME_MAX - 1] = '\0';
+		c->rules[i].oif[CFG_IFNAME_MAX - 1] = '\0';
+	}
+	c->notify_deleted_cmd[CFG_CMD_MAX - 1] = '\0';
+	c->vmac_name[CFG_IFNAME_MAX - 1] = '\0';
 	c->auth_pass[CFG_VRRP_AUTH_LEN] = '\0';
 	if (c->advert_int_ms == 0)
 		c->advert_int_ms = 1000;
@@ -199,18 +222,44 @@ vrrp_inst_attach(struct vrrp_inst *in)
 		return;
 	if ((idx = (int)if_nametoindex(in->cfg.interface)) == 0)
 		return;		/* not there (yet): Fault until it appears */
+	if (in->cfg.use_vmac && vrrp_vmac_ensure(in) == 0)
+		return;		/* Fault until its macvlan is there */
+	if (in->cfg.promote_secondaries)
+		vrrp_sysctl(in->cfg.interface, "promote_secondaries", "1");
 	in->ifindex = idx;
 	if (vrrp_if_mac(in->cfg.interface, in->mac) == -1)
 		memset(in->mac, 0, sizeof(in->mac));
-	if ((in->sock = sock_get(ctx, in->cfg.interface, idx, in->family)) == NULL) {
+	if (in->cfg.use_vmac && !in->cfg.vmac_xmit_base) {
+		/* adverts from the macvlan carry the virtual MAC, which the switches then learn */
+		char vname[IF_NAMESIZE];
+
+		if (if_indextoname((unsigned)in->vmac_ifindex, vname) == NULL)
+			return;
+		in->sock = sock_get(ctx, vname, in->vmac_ifindex, in->family);
+		in->ifindex = in->vmac_ifindex;
+	} else {
+		in->sock = sock_get(ctx, in->cfg.interface, idx, in->family);
+	}
+	if (in->sock == NULL) {
 		log_warnx("%s: no VRRP socket on %s", in->cfg.name, in->cfg.interface);
 		return;
 	}
-	if (is_multicast(in) && !in->sock->joined) {
-		if (vrrp_sock_join(in->sock->fd, in->family, idx, in->group, true) == -1)
-			log_warn("%s: joining the VRRP group on %s", in->cfg.name, in->cfg.interface);
+	if (in->cfg.kernel_rx_buf_size > (uint32_t)in->sock->rcvbuf) {
+		int size = (int)in->cfg.kernel_rx_buf_size;
+
+		if (setsockopt(in->sock->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) == -1)
+			log_warn("%s: kernel_rx_buf_size %d", in->cfg.name, size);
 		else
+			in->sock->rcvbuf = size;
+	}
+	/* each instance's group: mcast_dst_ip may differ between the instances of one socket */
+	if (is_multicast(in) && (!in->sock->joined || memcmp(in->sock->group, in->group, sizeof(in->group)) != 0)) {
+		if (vrrp_sock_join(in->sock->fd, in->family, in->ifindex, in->group, true) == -1 && errno != EADDRINUSE) {
+			log_warn("%s: joining the VRRP group on %s", in->cfg.name, in->cfg.interface);
+		} else {
 			in->sock->joined = true;
+			memcpy(in->sock->group, in->group, sizeof(in->group));
+		}
 	}
 }
 
@@ -229,7 +278,9 @@ vrrp_inst_new(struct vrrp_ctx *ctx, const struct cfg_vrrp_instance *cfg)
 	in->family = cfg_family(&in->cfg);
 	if (in->family == AF_INET6)
 		in->version = 3;
-	if (in->family == AF_INET)
+	if (in->cfg.mcast_dst_ip.family == in->family)
+		memcpy(in->group, in->cfg.mcast_dst_ip.addr, alen(in->family));
+	else if (in->family == AF_INET)
 		memcpy(in->group, ctx->global.vrrp_mcast_group4.family == AF_INET ?
 		       ctx->global.vrrp_mcast_group4.addr : mcast4, 4);
 	else
@@ -238,6 +289,7 @@ vrrp_inst_new(struct vrrp_ctx *ctx, const struct cfg_vrrp_instance *cfg)
 	build_addrs(in);
 	vrrp_fsm_init(&in->fsm, in->version, (uint8_t)in->cfg.priority, in->cfg.advert_int_ms * NS_PER_MS,
 		      !in->cfg.nopreempt, in->cfg.preempt_delay_ms * NS_PER_MS);
+	fsm_options(in);
 	ev_timer_init(&in->timer, NULL, in, "vrrp instance");
 	ev_timer_init(&in->garp_timer, NULL, in, "vrrp garp");
 	return in;
@@ -250,7 +302,9 @@ vrrp_inst_free(struct vrrp_inst *in)
 		return;
 	ev_timer_stop(in->ctx->p->loop, &in->timer);
 	ev_timer_stop(in->ctx->p->loop, &in->garp_timer);
+	vrrp_garp_cancel(in->ctx->garp, in);
 	vrrp_sock_put(in->ctx, in->sock);
+	vrrp_vmac_remove(in);
 	free(in);
 }
 
@@ -270,7 +324,11 @@ vrrp_inst_same_router(const struct vrrp_inst *in, const struct cfg_vrrp_instance
 	       in->cfg.npeers == cfg->npeers &&
 	       memcmp(in->cfg.peers, cfg->peers, sizeof(cfg->peers)) == 0 &&
 	       memcmp(&in->cfg.unicast_src_ip, &cfg->unicast_src_ip, sizeof(cfg->unicast_src_ip)) == 0 &&
-	       memcmp(&in->cfg.mcast_src_ip, &cfg->mcast_src_ip, sizeof(cfg->mcast_src_ip)) == 0;
+	       memcmp(&in->cfg.mcast_src_ip, &cfg->mcast_src_ip, sizeof(cfg->mcast_src_ip)) == 0 &&
+	       memcmp(&in->cfg.mcast_dst_ip, &cfg->mcast_dst_ip, sizeof(cfg->mcast_dst_ip)) == 0 &&
+	       in->cfg.use_vmac == cfg->use_vmac && in->cfg.vmac_xmit_base == cfg->vmac_xmit_base &&
+	       strcmp(in->cfg.vmac_name, cfg->vmac_name) == 0 &&
+	       memcmp(in->cfg.vmac_mac, cfg->vmac_mac, sizeof(cfg->vmac_mac)) == 0;
 }
 
 /* ---- addresses ---- */
@@ -278,7 +336,10 @@ vrrp_inst_same_router(const struct vrrp_inst *in, const struct cfg_vrrp_instance
 static int
 vip_ifindex(const struct vrrp_inst *in, const char *dev)
 {
-	return dev[0] != '\0' ? (int)if_nametoindex(dev) : in->ifindex;
+	if (dev[0] != '\0')
+		return (int)if_nametoindex(dev);
+	/* use_vmac: the addresses without a dev of their own go on the macvlan */
+	return in->cfg.use_vmac && in->vmac_ifindex > 0 ? in->vmac_ifindex : in->ifindex;
 }
 
 static void
@@ -304,19 +365,31 @@ set_route(struct vrrp_inst *in, const struct cfg_vrrp_route *r, bool add)
 }
 
 static void
+set_rules(struct vrrp_inst *in, const struct cfg_vrrp_instance *c, bool add)
+{
+	for (uint32_t i = 0; i < c->nrules; i++)
+		if (vrrp_nl_rule(in->ctx->nl, add, &c->rules[i]) == -1)
+			log_warn("%s: %s a virtual rule", in->cfg.name, add ? "adding" : "removing");
+}
+
+static void
 set_addresses(struct vrrp_inst *in, bool add)
 {
 	if (in->ctx->nl == NULL)
 		return;
-	/* routes may depend on the addresses: added after them, removed before */
-	if (!add)
+	/* routes may depend on the addresses, and rules on the routes: added after them, removed before */
+	if (!add) {
+		set_rules(in, &in->cfg, false);
 		for (uint32_t i = 0; i < in->cfg.nroutes; i++)
 			set_route(in, &in->cfg.routes[i], false);
+	}
 	for (uint32_t i = 0; i < in->cfg.nvips; i++)
 		set_vip(in, &in->cfg.vips[i], add);
-	if (add)
+	if (add) {
 		for (uint32_t i = 0; i < in->cfg.nroutes; i++)
 			set_route(in, &in->cfg.routes[i], true);
+		set_rules(in, &in->cfg, true);
+	}
 	in->vips_on = add;
 }
 
@@ -344,36 +417,41 @@ remove_stale(struct vrrp_inst *in)
 			any = true;
 		}
 	}
-	if (any)
+	if (any) {
+		set_rules(in, &in->cfg, false);
 		for (uint32_t i = 0; i < in->cfg.nroutes; i++)
 			set_route(in, &in->cfg.routes[i], false);
+	}
 }
 
+/* repeat gratuitous ARPs / NAs for each address, paced per interface */
 static void
-announce(struct vrrp_inst *in)
+announce(struct vrrp_inst *in, uint32_t repeat)
 {
-	uint32_t repeat = in->cfg.garp_master_repeat ? in->cfg.garp_master_repeat : 1;
-
-	if (in->ctx->nl == NULL)
+	if (in->ctx->nl == NULL || in->ctx->garp == NULL)
 		return;
-	for (uint32_t i = 0; i < in->cfg.nvips; i++) {
-		const struct cfg_vrrp_vip *v = &in->cfg.vips[i];
-		int idx = vip_ifindex(in, v->dev);
-		uint8_t mac[6];
-		char ifname[IF_NAMESIZE];
+	for (uint32_t k = 0; k < repeat; k++) {
+		for (uint32_t i = 0; i < in->cfg.nvips; i++) {
+			const struct cfg_vrrp_vip *v = &in->cfg.vips[i];
+			int idx = vip_ifindex(in, v->dev);
+			uint8_t mac[6];
+			char ifname[IF_NAMESIZE];
 
-		if (idx == 0 || if_indextoname((unsigned)idx, ifname) == NULL || vrrp_if_mac(ifname, mac) == -1)
-			continue;
-		for (uint32_t k = 0; k < repeat; k++) {
-			int r = v->addr.family == AF_INET ? vrrp_send_garp(in->ctx->nl, idx, mac, v->addr.addr) :
-				vrrp_send_na(in->ctx->nl, idx, mac, v->addr.addr);
-
-			if (r == -1) {
-				log_debug("%s: announcing a virtual address: %s", in->cfg.name, strerror(errno));
-				break;
-			}
+			if (idx == 0 || if_indextoname((unsigned)idx, ifname) == NULL || vrrp_if_mac(ifname, mac) == -1)
+				continue;
+			vrrp_garp_queue(in->ctx->garp, in, idx, v->addr.family, v->addr.addr, mac);
 		}
 	}
+	vrrp_garp_pump(in->ctx->garp);
+}
+
+enum garp_phase { GARP_DELAYED = 1, GARP_REFRESH, GARP_LOWER_PRIO };
+
+static void
+garp_at(struct vrrp_inst *in, enum garp_phase phase, uint64_t ms)
+{
+	in->garp_phase = phase;
+	ev_timer_after(in->ctx->p->loop, &in->garp_timer, ms * NS_PER_MS);
 }
 
 static void
@@ -383,9 +461,32 @@ garp_due(struct ev_timer *t)
 
 	if (in->fsm.state != VRRP_STATE_MASTER)
 		return;
-	announce(in);
+	switch (in->garp_phase) {
+	case GARP_DELAYED:
+		announce(in, in->cfg.garp_master_repeat ? in->cfg.garp_master_repeat : 1);
+		break;
+	case GARP_LOWER_PRIO:
+		announce(in, in->cfg.garp_lower_prio_repeat);
+		break;
+	default:
+		announce(in, in->cfg.garp_master_refresh_repeat ? in->cfg.garp_master_refresh_repeat : 1);
+		break;
+	}
 	if (in->cfg.garp_master_refresh_ms > 0)
-		ev_timer_after(in->ctx->p->loop, &in->garp_timer, in->cfg.garp_master_refresh_ms * NS_PER_MS);
+		garp_at(in, GARP_REFRESH, in->cfg.garp_master_refresh_ms);
+}
+
+/* A lower priority master is out there: its gratuitous ARPs may have pulled the traffic its way. */
+static void
+rx_lower(struct vrrp_inst *in)
+{
+	in->lower_rx++;
+	if (in->cfg.garp_lower_prio_repeat > 0) {
+		announce(in, in->cfg.garp_lower_prio_repeat);
+		if (in->cfg.garp_lower_prio_delay_ms > 0)
+			garp_at(in, GARP_LOWER_PRIO, in->cfg.garp_lower_prio_delay_ms);
+	}
+	vrrp_notify_rx_lower(in);
 }
 
 /* ---- sending ---- */
@@ -432,14 +533,15 @@ send_advert(struct vrrp_inst *in, uint8_t priority)
 	if (is_multicast(in)) {
 		size_t n = vrrp_pkt_encode(&adv, in->src, in->group, flags, buf, sizeof(buf));
 
-		ok = n > 0 && vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, in->group, buf, n) == 0;
+		ok = n > 0 && vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, in->group, buf, n, 0) == 0;
 	} else {
 		ok = true;
 		for (uint32_t i = 0; i < in->cfg.npeers; i++) {
 			const uint8_t *dst = in->cfg.peers[i].addr;
 			size_t n = vrrp_pkt_encode(&adv, in->src, dst, flags, buf, sizeof(buf));
 
-			if (n == 0 || vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, dst, buf, n) == -1)
+			if (n == 0 || vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, dst, buf, n,
+						     (int)in->cfg.unicast_ttl) == -1)
 				ok = false;
 		}
 	}
@@ -496,6 +598,7 @@ vrrp_inst_act(struct vrrp_inst *in, unsigned act)
 		send_advert(in, 0);
 	if (act & VRRP_ACT_LEAVE_MASTER) {
 		ev_timer_stop(loop, &in->garp_timer);
+		vrrp_garp_cancel(in->ctx->garp, in);
 		set_addresses(in, false);
 	}
 	if (act & VRRP_ACT_SEND_ADVERT)
@@ -504,15 +607,18 @@ vrrp_inst_act(struct vrrp_inst *in, unsigned act)
 		set_addresses(in, true);
 		memcpy(in->master_addr, in->src, sizeof(in->src));
 		in->have_master = in->have_src;
-		announce(in);
+		in->announced_first_ms = in->announced_last_ms = 0;
+		announce(in, in->cfg.garp_master_repeat ? in->cfg.garp_master_repeat : 1);
 		in->garp_timer.cb = garp_due;
 		if (in->cfg.garp_master_delay_ms > 0)
-			ev_timer_after(loop, &in->garp_timer, in->cfg.garp_master_delay_ms * NS_PER_MS);
+			garp_at(in, GARP_DELAYED, in->cfg.garp_master_delay_ms);
 		else if (in->cfg.garp_master_refresh_ms > 0)
-			ev_timer_after(loop, &in->garp_timer, in->cfg.garp_master_refresh_ms * NS_PER_MS);
+			garp_at(in, GARP_REFRESH, in->cfg.garp_master_refresh_ms);
 	}
+	if (act & VRRP_ACT_RX_LOWER)
+		rx_lower(in);
 	if (act & VRRP_ACT_STATE) {
-		in->since_ms = realtime_ms();
+		in->since_ms = vrrp_realtime_ms();
 		log_info("%s: %s (priority %u)", in->cfg.name, vrrp_state_name(in->fsm.state), in->fsm.priority);
 		if (in->fsm.state != VRRP_STATE_MASTER && in->fsm.state != VRRP_STATE_BACKUP)
 			in->have_master = false;
@@ -612,6 +718,7 @@ vrrp_inst_update(struct vrrp_inst *in, const struct cfg_vrrp_instance *cfg)
 	}
 	/* a master drops the addresses it no longer has and adds the new ones; nothing flaps */
 	if (master && in->ctx->nl != NULL) {
+		set_rules(in, &old, false);
 		for (uint32_t i = 0; i < old.nroutes; i++)
 			set_route(in, &old.routes[i], false);
 		for (uint32_t i = 0; i < old.nvips; i++) {
@@ -631,6 +738,7 @@ vrrp_inst_update(struct vrrp_inst *in, const struct cfg_vrrp_instance *cfg)
 	in->fsm.adv_int_ns = in->cfg.advert_int_ms * NS_PER_MS;
 	in->fsm.preempt = !in->cfg.nopreempt;
 	in->fsm.preempt_delay_ns = in->cfg.preempt_delay_ms * NS_PER_MS;
+	fsm_options(in);
 	in->have_src = false;
 	refresh_src(in);
 	/* the priority goes through tracking, which adds the weights to the new base */
@@ -645,6 +753,17 @@ from_peer(const struct vrrp_inst *in, const uint8_t *src)
 	for (uint32_t i = 0; i < in->cfg.npeers; i++)
 		if (memcmp(in->cfg.peers[i].addr, src, alen(in->family)) == 0)
 			return true;
+	return false;
+}
+
+/* A unicast peer given a TTL range (a routed path) may send with less than 255. */
+static bool
+peer_ttl_ok(const struct vrrp_inst *in, const struct vrrp_rx_meta *meta)
+{
+	for (uint32_t i = 0; i < in->cfg.npeers; i++)
+		if (memcmp(in->cfg.peers[i].addr, meta->src, alen(in->family)) == 0)
+			return in->cfg.peer_max_ttl[i] != 0 && meta->ttl >= in->cfg.peer_min_ttl[i] &&
+			       meta->ttl <= in->cfg.peer_max_ttl[i];
 	return false;
 }
 
@@ -709,6 +828,11 @@ vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const stru
 	}
 	if (in->have_src && memcmp(meta.src, in->src, alen(in->family)) == 0)
 		return;		/* our own, looped back by a bridge or a unicast peer list naming us */
+	if (why == VRRP_DROP_TTL && !is_multicast(in) && peer_ttl_ok(in, &meta)) {
+		flags |= VRRP_PKT_ANY_TTL;
+		why = s->family == AF_INET ? vrrp_pkt_decode_ip4(buf, len, flags, &meta, &pkt) :
+		      vrrp_pkt_decode(buf, len, &meta, flags, &pkt);
+	}
 	if (why != VRRP_OK) {
 		drop(in, why, &meta);
 		return;
@@ -723,6 +847,9 @@ vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const stru
 	}
 	exp.addrs = in->addrs;
 	exp.naddr = in->naddr;
+	/* skip_check_adv_addr: the same sender as last time said the same, most likely */
+	exp.skip_addrs = in->cfg.skip_check_adv_addr > 0 && in->have_last_src &&
+			 memcmp(in->last_src, meta.src, alen(in->family)) == 0;
 	if ((why = vrrp_pkt_check(&pkt, &exp)) != VRRP_OK) {
 		drop(in, why, &meta);
 		return;
@@ -732,6 +859,8 @@ vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const stru
 		return;
 	}
 	in->addr_err_logged = false;
+	memcpy(in->last_src, meta.src, sizeof(in->last_src));
+	in->have_last_src = true;
 	in->adverts_rx++;
 	if (pkt.priority == 0)
 		in->prio0_rx++;

@@ -23,6 +23,7 @@ struct vrrp_sock {
 	unsigned refs;
 	bool joined;
 	uint8_t group[16];
+	int rcvbuf;			/* the largest kernel_rx_buf_size of its instances, 0 = the system's */
 	struct ev_io io;
 	/* packets that reached no instance: the VRID is not ours, or too broken to tell */
 	uint64_t drops[VRRP_DROP_MAX];
@@ -69,7 +70,36 @@ struct vrrp_inst {
 	bool have_master;
 	uint64_t since_ms;		/* CLOCK_REALTIME of the last transition */
 	uint64_t adverts_rx, adverts_tx, prio0_rx, prio0_tx, send_errors;
+	uint64_t lower_rx;		/* adverts of a lower priority master heard as master */
+	uint64_t announced;		/* gratuitous ARPs and NAs sent */
+	uint64_t announced_first_ms, announced_last_ms;	/* CLOCK_REALTIME, since it last became master */
 	uint64_t drops[VRRP_DROP_MAX];
+	uint8_t last_src[16];		/* the sender of the last advert accepted (skip_check_adv_addr) */
+	bool have_last_src;
+	bool deleted;			/* removed by a reload: its last notify says DELETED */
+	bool vmac_made;			/* we created its macvlan (and remove it) */
+	int vmac_ifindex;		/* use_vmac: the macvlan, 0 while it is not there */
+};
+
+/* A track_file's running state. */
+struct vrrp_tfile {
+	struct cfg_vrrp_track_file cfg;
+	int64_t value;			/* the number in the file; 0 while it is missing or not a number */
+};
+
+/* A vrrp_track_process's running state. */
+struct vrrp_tproc {
+	struct cfg_vrrp_track_process cfg;
+	uint32_t count;			/* matching processes at the last scan */
+	bool ok;			/* the verdict, once its delay has passed */
+	bool known;			/* kept from before a reload */
+	uint64_t change_at;		/* monotonic ns: the verdict changes then, unless the count goes back */
+};
+
+/* A static address, route or rule, and whether it is in place. */
+struct vrrp_static {
+	struct cfg_vrrp_static cfg;
+	bool on;
 };
 
 struct vrrp_group {
@@ -94,11 +124,22 @@ struct vrrp_ctx {
 	struct ev_io link_io;
 	struct ev_timer start_timer;
 	struct ev_timer status_timer;
+	struct vrrp_garp *garp;
+	struct vrrp_tfile *tfiles;
+	size_t ntfiles;
+	int inotify_fd;			/* -1 when no track_file is used */
+	struct ev_io inotify_io;
+	struct vrrp_static *statics;
+	size_t nstatics;
+	struct vrrp_tproc *tprocs;
+	size_t ntprocs;
+	struct ev_timer tproc_timer;
 	bool syncing;			/* propagating a sync group's move: do not recurse */
 	bool startup_done;		/* vrrp_startup_delay applies once, to the first start */
 };
 
 /* vrrp_inst.c: an instance's life and what its FSM actions mean */
+uint64_t vrrp_realtime_ms(void);
 struct vrrp_inst *vrrp_inst_new(struct vrrp_ctx *ctx, const struct cfg_vrrp_instance *cfg);
 void vrrp_inst_free(struct vrrp_inst *in);
 /* Same router (interface, VRID, version, family, peers): a reload may adapt it in place. */
@@ -121,8 +162,45 @@ int vrrp_track_apply(struct vrrp_ctx *ctx, const struct config *conf);
 /* Recomputes every instance's effective priority and fault, and tells the FSMs. */
 void vrrp_track_eval(struct vrrp_ctx *ctx);
 
+/* vrrp_track_file.c: track_file blocks, read again whenever their directory changes */
+void vrrp_tfile_init(struct vrrp_ctx *ctx);
+int vrrp_tfile_apply(struct vrrp_ctx *ctx, const struct config *conf);
+void vrrp_tfile_free(struct vrrp_ctx *ctx);
+/* The track_file of this name, or NULL. */
+const struct vrrp_tfile *vrrp_tfile_find(const struct vrrp_ctx *ctx, const char *name);
+
+/* vrrp_track_process.c: vrrp_track_process blocks, counted in /proc */
+int vrrp_tproc_apply(struct vrrp_ctx *ctx, const struct config *conf);
+void vrrp_tproc_free(struct vrrp_ctx *ctx);
+const struct vrrp_tproc *vrrp_tproc_find(const struct vrrp_ctx *ctx, const char *name);
+
+/* vrrp_static.c: static_ipaddress, static_routes, static_rules; and an instance's macvlan (use_vmac) */
+void vrrp_static_apply(struct vrrp_ctx *ctx, const struct config *conf);
+/* Puts in place what is not yet (an interface came up). */
+void vrrp_static_retry(struct vrrp_ctx *ctx);
+void vrrp_static_clear(struct vrrp_ctx *ctx);
+/* The macvlan of a use_vmac instance: made if missing, its ifindex (0 if it cannot be made yet). */
+int vrrp_vmac_ensure(struct vrrp_inst *in);
+/* Writes net.ipv4.conf.IFNAME.NAME (logged on failure). */
+void vrrp_sysctl(const char *ifname, const char *name, const char *value);
+void vrrp_vmac_remove(struct vrrp_inst *in);
+
+/* vrrp_garp.c: announcements paced per interface (vrrp_garp_interval, vrrp_gna_interval) */
+struct vrrp_garp;
+struct vrrp_garp *vrrp_garp_new(struct vrrp_ctx *ctx);
+void vrrp_garp_free(struct vrrp_garp *g);
+/* One gratuitous ARP (IPv4) or NA (IPv6) for addr out of ifindex, at once or when its turn comes. */
+void vrrp_garp_queue(struct vrrp_garp *g, struct vrrp_inst *owner, int ifindex, int family, const uint8_t *addr,
+		     const uint8_t mac[6]);
+/* Sends what may go now and sets the timer for the rest. */
+void vrrp_garp_pump(struct vrrp_garp *g);
+/* Drops what is still queued for this instance. */
+void vrrp_garp_cancel(struct vrrp_garp *g, const struct vrrp_inst *owner);
+
 /* vrrp_notify.c */
 void vrrp_notify_inst(struct vrrp_inst *in);
+/* notify_master_rx_lower_pri, and MASTER_RX_LOWER_PRI on the fifos */
+void vrrp_notify_rx_lower(struct vrrp_inst *in);
 void vrrp_notify_group(struct vrrp_ctx *ctx, struct vrrp_group *g);
 
 /* vrrp_status.c */

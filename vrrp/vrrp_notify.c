@@ -74,10 +74,41 @@ notify(struct vrrp_ctx *ctx, const char *kind, const char *name, enum vrrp_state
 		fifo_write(ctx->global.vrrp_notify_fifo, line);
 }
 
+/* An event that is not a state: DELETED (notify_deleted) or MASTER_RX_LOWER_PRI. */
+static void
+notify_event(struct vrrp_inst *in, const char *event, const char *cmd)
+{
+	struct vrrp_ctx *ctx = in->ctx;
+	char prio_s[16], line[CFG_NAME_MAX + 64];
+	const char *args[] = { "INSTANCE", in->cfg.name, event, prio_s, NULL };
+
+	snprintf(prio_s, sizeof(prio_s), "%u", in->fsm.priority);
+	run(ctx, cmd, NULL);
+	/* keepalived gives the generic script DELETED, and MASTER_RX_LOWER_PRI to the fifos only */
+	if (strcmp(event, "DELETED") == 0)
+		run(ctx, in->cfg.notify, args);
+	snprintf(line, sizeof(line), "INSTANCE \"%s\" %s %u\n", in->cfg.name, event, in->fsm.priority);
+	fifo_write(ctx->global.notify_fifo, line);
+	if (strcmp(ctx->global.vrrp_notify_fifo, ctx->global.notify_fifo) != 0)
+		fifo_write(ctx->global.vrrp_notify_fifo, line);
+}
+
+void
+vrrp_notify_rx_lower(struct vrrp_inst *in)
+{
+	notify_event(in, "MASTER_RX_LOWER_PRI", in->cfg.notify_master_rx_lower_pri);
+}
+
 void
 vrrp_notify_inst(struct vrrp_inst *in)
 {
 	const struct cfg_vrrp_instance *c = &in->cfg;
+
+	/* removed by a reload, with notify_deleted: DELETED rather than STOP */
+	if (in->deleted && c->notify_deleted && in->fsm.state == VRRP_STATE_STOP) {
+		notify_event(in, "DELETED", c->notify_deleted_cmd);
+		return;
+	}
 
 	notify(in->ctx, "INSTANCE", c->name, in->fsm.state, in->fsm.priority, c->notify_master, c->notify_backup,
 	       c->notify_fault, c->notify_stop, c->notify);
@@ -88,6 +119,6 @@ vrrp_notify_group(struct vrrp_ctx *ctx, struct vrrp_group *g)
 {
 	const struct cfg_vrrp_sync_group *c = &g->cfg;
 
-	notify(ctx, "GROUP", c->name, g->state, 0, c->notify_master, c->notify_backup, c->notify_fault, "",
-	       c->notify);
+	notify(ctx, "GROUP", c->name, g->state, 0, c->notify_master, c->notify_backup, c->notify_fault,
+	       c->notify_stop, c->notify);
 }

@@ -109,7 +109,7 @@ vrrp_pkt_decode(const uint8_t *buf, size_t len, const struct vrrp_rx_meta *meta,
 	out->family = meta->family;
 	if (len >= 2)
 		out->vrid = buf[1];
-	if (meta->ttl != VRRP_TTL)
+	if (meta->ttl != VRRP_TTL && !(flags & VRRP_PKT_ANY_TTL))
 		return VRRP_DROP_TTL;
 	if (len < VRRP_HDR_LEN)
 		return VRRP_DROP_LENGTH;
@@ -193,7 +193,7 @@ vrrp_pkt_check(const struct vrrp_pkt *pkt, const struct vrrp_expect *exp)
 	if (pkt->version == 3 && pkt->interval_cs == 0)
 		return VRRP_DROP_INTERVAL;
 	/* the owner may advertise what it likes (RFC 3768 7.1); others must match our list, in any order */
-	if (pkt->priority != 255) {
+	if (pkt->priority != 255 && !exp->skip_addrs) {
 		if (pkt->naddr != exp->naddr)
 			return VRRP_DROP_ADDR_LIST;
 		for (size_t i = 0; i < exp->naddr; i++) {

@@ -63,6 +63,7 @@ struct vrrp_rx_meta {
 
 /* Flags for checksums. */
 #define VRRP_CSUM_V3_AS_V2 0x1		/* v3 over IPv4 without the pseudo-header (send; also accepted) */
+#define VRRP_PKT_ANY_TTL 0x2		/* decoding: a unicast peer's TTL was checked against its range */
 
 /* Internet checksum of a buffer continuing from sum (pass 0 first); folded and complemented. */
 uint16_t vrrp_csum(const void *buf, size_t len, uint32_t sum);
@@ -95,6 +96,7 @@ struct vrrp_expect {
 	uint8_t auth[VRRP_AUTH_LEN];	/* v2 PASS, zero padded */
 	const uint8_t *addrs;		/* the instance's advertised addresses, naddr x 4 or 16 */
 	uint8_t naddr;
+	bool skip_addrs;		/* skip_check_adv_addr, same sender as before: the list is not compared */
 };
 enum vrrp_drop vrrp_pkt_check(const struct vrrp_pkt *pkt, const struct vrrp_expect *exp);
 

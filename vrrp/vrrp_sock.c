@@ -108,10 +108,11 @@ vrrp_sock_recv(int fd, int family, uint8_t *buf, size_t size, struct vrrp_rx_met
 }
 
 int
-vrrp_sock_send(int fd, int family, int ifindex, const uint8_t *src, const uint8_t *dst, const void *msg, size_t len)
+vrrp_sock_send(int fd, int family, int ifindex, const uint8_t *src, const uint8_t *dst, const void *msg, size_t len,
+	       int ttl)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} cbuf;
 	struct sockaddr_storage to;
@@ -150,6 +151,15 @@ vrrp_sock_send(int fd, int family, int ifindex, const uint8_t *src, const uint8_
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+	if (ttl > 0) {
+		/* unicast_ttl: for this packet only, the socket is shared */
+		c = (struct cmsghdr *)(cbuf.buf + mh.msg_controllen);
+		c->cmsg_level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+		c->cmsg_type = family == AF_INET ? IP_TTL : IPV6_HOPLIMIT;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &ttl, sizeof(int));
+		mh.msg_controllen += CMSG_SPACE(sizeof(int));
 	}
 	return sendmsg(fd, &mh, MSG_DONTWAIT) == (ssize_t)len ? 0 : -1;
 }

@@ -22,9 +22,10 @@ int vrrp_sock_join(int fd, int family, int ifindex, const uint8_t *group, bool j
  * for vrrp_pkt_decode_ip4; IPv6 only the message, meta filled from ancillary data.
  */
 ssize_t vrrp_sock_recv(int fd, int family, uint8_t *buf, size_t size, struct vrrp_rx_meta *meta);
-/* Sends a message from src (0.0.0.0/:: lets the kernel choose) to dst out of ifindex. */
+/* Sends a message from src (0.0.0.0/:: lets the kernel choose) to dst out of ifindex, with TTL / hop limit
+ * ttl (0: the socket's 255). */
 int vrrp_sock_send(int fd, int family, int ifindex, const uint8_t *src, const uint8_t *dst, const void *msg,
-		   size_t len);
+		   size_t len, int ttl);
 
 /* The interface's MAC address (6 bytes); -1 if it has none. */
 int vrrp_if_mac(const char *ifname, uint8_t mac[6]);

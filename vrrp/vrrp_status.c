@@ -58,6 +58,20 @@ inst_json(const struct vrrp_inst *in)
 	add_int(o, "transitions", (int64_t)in->fsm.transitions);
 	add_int(o, "became_master", (int64_t)in->fsm.became_master);
 	add_int(o, "since_ms", (int64_t)in->since_ms);
+	add_int(o, "announcements", (int64_t)in->announced);
+	/* the first and last of them since it last became master: how the pacing spread them */
+	add_int(o, "announced_first_ms", (int64_t)in->announced_first_ms);
+	add_int(o, "announced_last_ms", (int64_t)in->announced_last_ms);
+	add_int(o, "lower_priority_masters_heard", (int64_t)in->lower_rx);
+	if (in->sock != NULL) {
+		int size = 0;
+		socklen_t len = sizeof(size);
+
+		if (getsockopt(in->sock->fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0)
+			add_int(o, "socket_rcvbuf", size);
+	}
+	if (in->cfg.use_vmac)
+		add_int(o, "vmac_ifindex", in->vmac_ifindex);
 	json_object_object_add(o, "drops", drops_json(in->drops));
 	return o;
 }
@@ -91,10 +105,32 @@ vrrp_status_json(struct vrrp_ctx *ctx, struct json_object *out)
 		json_object_array_add(scripts, o);
 	}
 	json_object_object_add(out, "scripts", scripts);
+	if ((list = json_object_new_array()) != NULL) {
+		for (size_t i = 0; i < ctx->ntprocs; i++) {
+			const struct vrrp_tproc *t = &ctx->tprocs[i];
+			struct json_object *o = json_object_new_object();
+
+			if (o == NULL)
+				continue;
+			json_object_object_add(o, "name", json_object_new_string(t->cfg.name));
+			add_int(o, "running", t->count);
+			json_object_object_add(o, "ok", json_object_new_boolean(t->ok));
+			json_object_array_add(list, o);
+		}
+		json_object_object_add(out, "processes", list);
+	}
 	/* packets no instance claimed, by reason (mostly "vrid": another router's traffic) */
 	for (size_t i = 0; i < ctx->nsocks; i++)
 		for (int k = 0; k < VRRP_DROP_MAX; k++)
 			unmatched[k] += ctx->socks[i]->drops[k];
 	json_object_object_add(out, "unmatched_drops", drops_json(unmatched));
+	{
+		size_t on = 0;
+
+		for (size_t i = 0; i < ctx->nstatics; i++)
+			on += ctx->statics[i].on;
+		add_int(out, "statics", (int64_t)ctx->nstatics);
+		add_int(out, "statics_installed", (int64_t)on);
+	}
 	add_int(out, "scripts_running", ctx->runner != NULL ? script_runner_count(ctx->runner) : 0);
 }

@@ -5,6 +5,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -37,6 +38,7 @@ link_readable(struct ev_io *io, uint32_t revents)
 		if (ctx->inst[i]->started)
 			vrrp_inst_attach(ctx->inst[i]);
 	}
+	vrrp_static_retry(ctx);
 	vrrp_track_eval(ctx);
 }
 
@@ -232,6 +234,41 @@ check_find(struct vrrp_ctx *ctx, const char *name)
 
 /* ---- evaluation ---- */
 
+/* keepalived's weights: 0, a failure means Fault; above 0, added while up; below 0, added while down;
+ * reverse swaps up and down. */
+static void
+weigh(int w, bool ok, bool reverse, int *p, bool *fault)
+{
+	bool up = ok != reverse;
+
+	if (w == 0 && !up)
+		*fault = true;
+	else if ((w > 0 && up) || (w < 0 && !up))
+		*p += w;
+}
+
+/* A track_file's value times its weight (0: non-zero is a failure; below -253, a failure too). */
+static void
+weigh_file(const struct cfg_vrrp_track *t, const struct vrrp_tfile *tf, int *p, bool *fault)
+{
+	int64_t w = t->weight_set ? t->weight : tf->cfg.weight;
+	bool reverse = t->weight_set ? t->reverse : tf->cfg.reverse;
+	int64_t v = tf->value;
+
+	if (w == 0) {
+		if ((v != 0) != reverse)
+			*fault = true;
+		return;
+	}
+	if (v > INT32_MAX || v < -INT32_MAX)
+		v = v > 0 ? INT32_MAX : -INT32_MAX;
+	v *= reverse ? -w : w;
+	if (v < -253)
+		*fault = true;
+	else
+		*p += (int)(v > 253 ? 253 : v);
+}
+
 static void
 eval_one(struct vrrp_ctx *ctx, struct vrrp_inst *in, int *prio, bool *fault)
 {
@@ -242,27 +279,35 @@ eval_one(struct vrrp_ctx *ctx, struct vrrp_inst *in, int *prio, bool *fault)
 		f = true;
 	if (in->sock == NULL)
 		f = true;
+	/* unicast_fault_no_peer: an instance meant for unicast does not fall back to multicast */
+	if (in->cfg.unicast_fault_no_peer && in->cfg.npeers == 0)
+		f = true;
 	for (uint32_t i = 0; i < in->cfg.ntrack_if; i++) {
 		const struct cfg_vrrp_track *t = &in->cfg.track_if[i];
-		bool up = vrrp_if_running(t->name);
 
-		if (t->weight == 0 && !up)
-			f = true;
-		else if ((t->weight > 0 && up) || (t->weight < 0 && !up))
-			p += t->weight;
+		weigh(t->weight, vrrp_if_running(t->name), t->reverse, &p, &f);
 	}
 	for (uint32_t i = 0; i < in->cfg.ntrack_script; i++) {
 		const struct cfg_vrrp_track *t = &in->cfg.track_script[i];
 		struct vrrp_check *c = check_find(ctx, t->name);
-		int w;
 
-		if (c == NULL)
-			continue;
-		w = t->weight != 0 ? t->weight : c->cfg.weight;
-		if (w == 0 && !c->ok)
-			f = true;
-		else if ((w > 0 && c->ok) || (w < 0 && !c->ok))
-			p += w;
+		if (c != NULL)
+			weigh(t->weight_set ? t->weight : c->cfg.weight, c->ok,
+			      t->weight_set ? t->reverse : c->cfg.reverse, &p, &f);
+	}
+	for (uint32_t i = 0; i < in->cfg.ntrack_process; i++) {
+		const struct cfg_vrrp_track *t = &in->cfg.track_process[i];
+		const struct vrrp_tproc *tp = vrrp_tproc_find(ctx, t->name);
+
+		if (tp != NULL)
+			weigh(t->weight_set ? t->weight : tp->cfg.weight, tp->ok,
+			      t->weight_set ? t->reverse : tp->cfg.reverse, &p, &f);
+	}
+	for (uint32_t i = 0; i < in->cfg.ntrack_file; i++) {
+		const struct vrrp_tfile *tf = vrrp_tfile_find(ctx, in->cfg.track_file[i].name);
+
+		if (tf != NULL)
+			weigh_file(&in->cfg.track_file[i], tf, &p, &f);
 	}
 	/* the owner keeps 255: its addresses are its own */
 	if (in->cfg.priority == 255)

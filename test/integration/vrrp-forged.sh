@@ -35,6 +35,37 @@ vrrp_instance F6 {
 		2001:db8::63/64
 	}
 }
+vrrp_instance F4 {
+	interface eth0
+	virtual_router_id 64
+	version 3
+	priority 100
+	advert_int 0.1
+	skip_check_adv_addr
+	garp_master_repeat 1
+	garp_master_delay 0
+	garp_lower_prio_repeat 2
+	notify_master_rx_lower_pri "/bin/sh -c 'echo heard >>$T/rx_lower'"
+	virtual_ipaddress {
+		192.0.2.64/24
+	}
+}
+vrrp_instance F5 {
+	interface eth0
+	virtual_router_id 65
+	version 3
+	priority 100
+	advert_int 0.1
+	garp_master_repeat 1
+	garp_master_delay 0
+	garp_master_refresh 5
+	garp_master_refresh_repeat 3
+	garp_lower_prio_repeat 1
+	garp_lower_prio_delay 2
+	virtual_ipaddress {
+		192.0.2.65/24
+	}
+}
 vrrp_instance F3 {
 	interface eth0
 	virtual_router_id 62
@@ -119,6 +150,13 @@ elif case == "v3_checksum":
     msg = v3(pseudo=False)
 elif case == "vrid":
     msg = v2(vrid=99)
+elif case == "low5":
+    msg = v3(vrid=65, prio=50, addrs=[socket.inet_aton("192.0.2.65")])
+elif case in ("low4", "low4_list", "low4_list_other_src"):
+    # a lower priority master of F4, with F4's addresses or another list, from 192.0.2.2 or .3
+    if case == "low4_list_other_src":
+        SRC = socket.inet_aton("192.0.2.3")
+    msg = v3(vrid=64, prio=50, addrs=[socket.inet_aton("192.0.2.64" if case == "low4" else "192.0.2.99")])
 elif case == "valid2":
     msg = v2()
 elif case == "valid3":
@@ -170,6 +208,35 @@ check "F2 never left master" [ "$(inst a F2 transitions)" = 2 ]
 check "F3 never left master" [ "$(inst a F3 transitions)" = 2 ]
 check "F2 received no valid advert" [ "$(inst a F2 adverts_received)" = 0 ]
 check "vrrp child never restarted" vfield_is a .restarts 0
+
+# F4 (skip_check_adv_addr, garp_lower_prio_repeat 2, notify_master_rx_lower_pri): a lower priority master
+wait_for "a master of F4" 3 state_is a F4 MASTER
+wait_for "F4 announced its address once" 3 field_is a F4 announcements 1
+inject low4_list
+wait_for "F4: a list from a sender never heard is checked, and dropped" 3 field_is a F4 drops.addr_list 1
+check "F4: so nothing was heard" [ "$(inst a F4 lower_priority_masters_heard)" = 0 ]
+inject low4
+wait_for "F4 heard a lower priority master" 3 field_is a F4 lower_priority_masters_heard 1
+wait_for "F4 announced its address twice more (garp_lower_prio_repeat)" 3 field_is a F4 announcements 3
+wait_for "notify_master_rx_lower_pri ran" 3 test -s "$T/rx_lower"
+inject low4_list
+wait_for "F4: the same sender's list is not compared again (skip_check_adv_addr)" 3 \
+	field_is a F4 lower_priority_masters_heard 2
+check "F4: no new addr_list drop" [ "$(inst a F4 drops.addr_list)" = 1 ]
+inject low4_list_other_src
+wait_for "F4: another sender's list is compared, and dropped" 3 field_is a F4 drops.addr_list 2
+check "F4 stayed master" state_is a F4 MASTER
+check "notify_master_rx_lower_pri ran for each lower advert" [ "$(wc -l <"$T/rx_lower")" -eq 2 ]
+
+# F5: garp_master_refresh 5 with garp_master_refresh_repeat 3, then a lower priority master: one announcement
+# at once and one more after garp_lower_prio_delay 2 (which then postpones the refresh)
+wait_for "a master of F5" 3 state_is a F5 MASTER
+c0=$(inst a F5 announcements)
+check "F5: 1 on becoming master, then 3 at each refresh so far ($c0)" [ $(((c0 - 1) % 3)) = 0 ]
+wait_for "F5: 3 more at the next refresh" 7 field_is a F5 announcements $((c0 + 3))
+inject low5
+wait_for "F5: one at once for the lower master" 2 field_is a F5 announcements $((c0 + 4))
+wait_for "F5: one more after garp_lower_prio_delay" 4 field_is a F5 announcements $((c0 + 5))
 
 # the valid forms are accepted: a yields to priority 254 (and takes over again once the forger is silent)
 inject valid2

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Interop with keepalived (Debian's 2.2.7) as the peer, both ways at once: on some VRIDs keepalived has the
 # higher priority, on others vipd; v2 (with PASS authentication) and v3, IPv4 and IPv6. One master per
-# VRID; takeover when either dies; the higher one takes its role back when it returns.
+# VRID; takeover when either dies; the higher one takes its role back when it returns. Unicast with
+# unicast_ttl 64 both ways, each side accepting the other's TTL through its peer's min_ttl / max_ttl.
 . "${top_srcdir:-.}/test/integration/lib.sh"
 . "${top_srcdir:-.}/test/integration/vrrp-lib.sh"
 
@@ -44,16 +45,46 @@ vrrp_instance $name {
 }
 CONF
 	done
+	# unicast, TTL 64 from the master's side, a TTL range at the other's; vipd is 192.0.2.1, keepalived .2
+	for name in UTK UTV; do
+		if [ "$name" = UTK ]; then vrid=27; high=keepalived; else vrid=28; high=vipd; fi
+		if [ "$1" = vipd ]; then peer=192.0.2.2; else peer=192.0.2.1; fi
+		prio=100 ttl="" range="min_ttl 60 max_ttl 64"
+		if [ "$1" = "$high" ]; then prio=150 ttl="unicast_ttl 64" range=""; fi
+		cat <<CONF
+vrrp_instance $name {
+	state BACKUP
+	interface eth0
+	virtual_router_id $vrid
+	version 3
+	priority $prio
+	advert_int 0.1
+	$ttl
+	unicast_peer {
+		$peer $range
+	}
+	virtual_ipaddress {
+		192.0.2.$vrid/24
+	}
+}
+CONF
+	done
 }
 conf vipd >"$T/v.conf"
 conf keepalived >"$T/k.conf"
 
-KA_NAMES="V3K V6K V2K"
-VIPD_NAMES="V3V V6V V2V"
+KA_NAMES="V3K V6K V2K UTK"
+VIPD_NAMES="V3V V6V V2V UTV"
 ALL="$KA_NAMES $VIPD_NAMES"
 
 # vip_of NAME: its address without the length
-vip_of() { echo "$INSTANCES" | awk -v n="$1" '$1 == n { sub("/.*", "", $4); print $4 }'; }
+vip_of() {
+	case $1 in
+	UTK) echo 192.0.2.27 ;;
+	UTV) echo 192.0.2.28 ;;
+	*) echo "$INSTANCES" | awk -v n="$1" '$1 == n { sub("/.*", "", $4); print $4 }' ;;
+	esac
+}
 
 start_director v "$T/v.conf"
 start_keepalived k "$T/k.conf"
@@ -109,4 +140,8 @@ for n in $VIPD_NAMES; do wait_for "keepalived yields $n" 5 no_addr k "$(vip_of $
 for n in $KA_NAMES; do wait_for "vipd backup of $n" 5 state_is v $n BACKUP; done
 check "keepalived logged no checksum or auth complaints" \
 	sh -c "! grep -Eiq 'checksum|auth.*(mismatch|fail)|received an invalid' '$T/k.ka.log'"
+check "keepalived logged no TTL complaints (vipd's unicast_ttl 64 is in its range)" \
+	sh -c "! grep -Eiq 'ttl' '$T/k.ka.log'"
+check "vipd dropped nothing for TTL (keepalived's unicast_ttl 64 is in its range)" \
+	[ "$(vstatus v | jq '[.instances[].drops.ttl] | add')" = 0 ]
 vt_finish

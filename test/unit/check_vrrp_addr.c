@@ -5,7 +5,10 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <net/if.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +129,136 @@ START_TEST(test_route_msg)
 }
 END_TEST
 
+/* `via A or B`: one route, two next hops in RTA_MULTIPATH, each with its gateway; mtu in RTA_METRICS */
+START_TEST(test_multipath_route_msg)
+{
+	char buf[512];
+	struct cfg_vrrp_route r;
+	struct attrs at;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const struct rtmsg *rtm;
+	const struct rtnexthop *nh;
+	const uint8_t *p, *end;
+	uint8_t gw[2][4];
+	int hops = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.scope = -1;
+	ck_assert_int_eq(cfg_parse_addr("198.51.100.0/24", true, &r.dst), 0);
+	ck_assert_int_eq(cfg_parse_addr("192.0.2.1", false, &r.via), 0);
+	ck_assert_int_eq(cfg_parse_addr("192.0.2.2", false, &r.via_or), 0);
+	r.mtu = 1400;
+	ck_assert_uint_gt(vrrp_route_msg(buf, sizeof(buf), true, 9, &r, 5), 0);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at), 0);
+	ck_assert_ptr_null(at.tb[RTA_GATEWAY]);
+	ck_assert_ptr_null(at.tb[RTA_OIF]);
+	ck_assert_ptr_nonnull(at.tb[RTA_MULTIPATH]);
+	ck_assert_ptr_nonnull(at.tb[RTA_METRICS]);
+	p = mnl_attr_get_payload(at.tb[RTA_MULTIPATH]);
+	end = p + mnl_attr_get_payload_len(at.tb[RTA_MULTIPATH]);
+	while (p + sizeof(*nh) <= end) {
+		const struct nlattr *a;
+
+		nh = (const struct rtnexthop *)p;
+		ck_assert_uint_ge(nh->rtnh_len, sizeof(*nh) + MNL_ATTR_HDRLEN + 4);
+		ck_assert_int_eq(nh->rtnh_ifindex, 9);
+		a = (const struct nlattr *)(p + MNL_ALIGN(sizeof(*nh)));
+		ck_assert_uint_eq(mnl_attr_get_type(a), RTA_GATEWAY);
+		ck_assert_int_lt(hops, 2);
+		memcpy(gw[hops++], mnl_attr_get_payload(a), 4);
+		p += MNL_ALIGN(nh->rtnh_len);
+	}
+	ck_assert_int_eq(hops, 2);
+	ck_assert_mem_eq(gw[0], r.via.addr, 4);
+	ck_assert_mem_eq(gw[1], r.via_or.addr, 4);
+}
+END_TEST
+
+START_TEST(test_rule_msg)
+{
+	char buf[512];
+	struct cfg_vrrp_rule r;
+	struct attrs at;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const struct fib_rule_hdr *frh;
+
+	memset(&r, 0, sizeof(r));
+	r.family = AF_INET;
+	r.action = FR_ACT_TO_TBL;
+	r.table = 1000;
+	r.priority = 50;
+	r.invert = true;
+	r.fwmark = 0x10;
+	r.fwmask = 0xff;
+	strcpy(r.iif, "eth1");
+	ck_assert_int_eq(cfg_parse_addr("192.0.2.0/24", true, &r.from), 0);
+	ck_assert_uint_gt(vrrp_rule_msg(buf, sizeof(buf), true, &r, 3), 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWRULE);
+	/* EXCL: a rule added twice would be there twice */
+	ck_assert(nlh->nlmsg_flags & NLM_F_EXCL);
+	frh = mnl_nlmsg_get_payload(nlh);
+	ck_assert_uint_eq(frh->family, AF_INET);
+	ck_assert_uint_eq(frh->src_len, 24);
+	ck_assert_uint_eq(frh->dst_len, 0);
+	ck_assert_uint_eq(frh->action, FR_ACT_TO_TBL);
+	ck_assert(frh->flags & FIB_RULE_INVERT);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*frh), attr_cb, &at), 0);
+	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[FRA_SRC]), r.from.addr, 4);
+	ck_assert_ptr_null(at.tb[FRA_DST]);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_TABLE]), 1000);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_PRIORITY]), 50);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_FWMARK]), 0x10);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_FWMASK]), 0xff);
+	ck_assert_str_eq(mnl_attr_get_str(at.tb[FRA_IIFNAME]), "eth1");
+	ck_assert_uint_eq(vrrp_rule_msg(buf, sizeof(buf), false, &r, 4), nlh->nlmsg_len);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELRULE);
+	ck_assert_uint_eq(vrrp_rule_msg(buf, 16, true, &r, 1), 0);
+}
+END_TEST
+
+START_TEST(test_vmac_msg)
+{
+	char buf[512];
+	const uint8_t mac[6] = { 0, 0, 0x5e, 0, 1, 51 };
+	struct attrs at, info, data;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const struct ifinfomsg *ifi;
+
+	ck_assert_uint_gt(vrrp_vmac_msg(buf, sizeof(buf), true, 4, 0, "vrrp.51", mac, 8), 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_NEWLINK);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	/* created down, to be configured before anything leaves it */
+	ck_assert(!(ifi->ifi_flags & IFF_UP));
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, &at), 0);
+	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[IFLA_LINK]), 4);
+	ck_assert_str_eq(mnl_attr_get_str(at.tb[IFLA_IFNAME]), "vrrp.51");
+	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[IFLA_ADDRESS]), mac, 6);
+	memset(&info, 0, sizeof(info));
+	ck_assert_int_ge(mnl_attr_parse_nested(at.tb[IFLA_LINKINFO], attr_cb, &info), 0);
+	ck_assert_str_eq(mnl_attr_get_str(info.tb[IFLA_INFO_KIND]), "macvlan");
+	memset(&data, 0, sizeof(data));
+	ck_assert_int_ge(mnl_attr_parse_nested(info.tb[IFLA_INFO_DATA], attr_cb, &data), 0);
+	ck_assert_uint_eq(mnl_attr_get_u32(data.tb[IFLA_MACVLAN_MODE]), MACVLAN_MODE_PRIVATE);
+	/* then up; an IPv4 instance's macvlan without IPv6 link-local */
+	ck_assert_uint_gt(vrrp_link_msg(buf, sizeof(buf), 12, true, true, 10), 0);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	ck_assert_int_eq(ifi->ifi_index, 12);
+	ck_assert(ifi->ifi_flags & IFF_UP);
+	ck_assert(ifi->ifi_change & IFF_UP);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, &at), 0);
+	ck_assert_ptr_nonnull(at.tb[IFLA_AF_SPEC]);
+	/* removal names the index only */
+	ck_assert_uint_gt(vrrp_vmac_msg(buf, sizeof(buf), false, 0, 12, "vrrp.51", NULL, 9), 0);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELLINK);
+	ck_assert_int_eq(((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_index, 12);
+}
+END_TEST
+
 START_TEST(test_garp_na)
 {
 	const uint8_t mac[6] = { 0x02, 0, 0x5e, 1, 2, 3 }, a4[4] = { 192, 0, 2, 10 };
@@ -161,6 +294,9 @@ main(void)
 
 	tcase_add_test(tc, test_addr_msg);
 	tcase_add_test(tc, test_route_msg);
+	tcase_add_test(tc, test_multipath_route_msg);
+	tcase_add_test(tc, test_rule_msg);
+	tcase_add_test(tc, test_vmac_msg);
 	tcase_add_test(tc, test_garp_na);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

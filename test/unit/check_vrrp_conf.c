@@ -139,6 +139,201 @@ START_TEST(test_lists)
 }
 END_TEST
 
+/* Every keyword of keepalived 2.2's lists that vipd acts on or accepts: no errors, the values where they go. */
+START_TEST(test_keepalived_keywords)
+{
+	struct cfg_diag d;
+	struct config *conf = load(
+		"global_defs {\n vrrp_skip_check_adv_addr\n vrrp_garp_interval 0.001\n vrrp_gna_interval 0.000001\n"
+		" vrrp_iptables\n vrrp_check_unicast_src\n max_auto_priority 10\n lvs_id LVS1\n dynamic_interfaces\n"
+		" script_security\n vrrp_no_swap\n checker_no_swap\n enable_traps\n vrrp_higher_prio_send_advert\n"
+		" vrrp_lower_prio_no_advert true\n vrrp_garp_lower_prio_delay 2\n vrrp_garp_lower_prio_repeat 4\n"
+		" vrrp_priority -5\n checker_priority 3\n enable_snmp_vrrp\n enable_snmp_checker\n nftables\n"
+		" default_interface eth9\n process_names\n umask IWGRP|IWOTH\n vrrp_rx_bufs_policy MTU\n"
+		" notify_fifo_script /bin/true\n vrrp_notify_fifo_script /bin/true\n lvs_notify_fifo_script /bin/true\n"
+		" linkbeat_use_polling\n net_namespace blue\n instance one\n startup_script \"/bin/echo up\"\n"
+		" shutdown_script /bin/true\n vrrp_min_garp\n checker_log_all_failures true\n snmp_socket udp:1.2.3.4:705\n"
+		" smtp_alert\n no_email_faults\n vrrp_garp_master_refresh_repeat 2\n vrrp_dont_send_garp\n"
+		" vrrp_down_timer_adverts 4\n vrrp_rt_priority 10\n vrrp_cpu_affinity 0 1\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n use_vmac vrrp1\n vmac_xmit_base\n native_ipv6\n"
+		" skip_check_adv_addr off\n lower_prio_no_advert off\n higher_prio_send_advert\n garp_lower_prio_delay 3\n"
+		" garp_lower_prio_repeat 2\n debug 2\n strict_mode off\n notify_master_rx_lower_pri /bin/true\n"
+		" kernel_rx_buf_size 65536\n unicast_ttl 64\n notify_deleted \"/bin/echo gone\"\n down_timer_adverts 5\n"
+		" track_file {\n  f1 weight -10 reverse\n }\n unicast_peer {\n  192.0.2.2 min_ttl 60 max_ttl 64\n }\n"
+		" mcast_dst_ip 224.0.0.19\n unicast_fault_no_peer\n old_unicast_checksum never\n"
+		" virtual_rules {\n  from 192.0.2.0/24 table 100 preference 50\n  not to 10.0.0.0/8 fwmark 0x10/0xff goto 60\n }\n"
+		"}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n use_vmac 02:00:5e:00:01\n promote_secondaries\n}\n"
+		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n use_vmac 02:aa:bb:cc:dd:ee vm3\n}\n"
+		"track_file f1 {\n file /run/f1\n weight 3\n init_file 7 overwrite\n}\n"
+		"vrrp_track_process p1 {\n process haproxy -f \"/etc/h a.cfg\"\n param_match initial\n weight -20 reverse\n"
+		" quorum 2\n quorum_max 4\n delay 1.5\n fork_delay 0.5\n full_command\n}\n"
+		"vrrp_track_process p2 {\n process nginx\n quorum_max 0\n}\n", &d);
+	const struct cfg_global *g;
+	struct cfg_vrrp_instance *a, *b;
+	struct cfg_vrrp_track_file *tf;
+	struct cfg_vrrp_track_process *tp;
+
+	ck_assert_msg(conf != NULL, "%s", first_error(&d));
+	/* the ones vipd does not know of are warnings, never errors */
+	ck_assert_uint_eq(d.nerrors, 0);
+	g = conf->global;
+	ck_assert(g->vrrp_skip_check_adv_addr);
+	ck_assert_uint_eq(g->vrrp_garp_interval_us, 1000);
+	ck_assert_uint_eq(g->vrrp_gna_interval_us, 1);
+	ck_assert_int_eq(g->vrrp_priority, -5);
+	ck_assert_int_eq(g->checker_priority, 3);
+	ck_assert_uint_eq(g->vrrp_rt_priority, 10);
+	ck_assert_uint_eq(g->vrrp_cpu_affinity, 3);
+	ck_assert_str_eq(g->default_interface, "eth9");
+	ck_assert(g->umask_set);
+	ck_assert_uint_eq(g->umask, 022);
+	ck_assert_str_eq(g->startup_script, "/bin/echo up");
+	ck_assert_uint_eq(g->startup_script_timeout_ms, 10000);
+	/* vrrp_min_garp: one announcement, no second burst */
+	ck_assert_uint_eq(g->vrrp_garp_master_repeat, 1);
+	ck_assert_uint_eq(g->vrrp_garp_master_delay_ms, 0);
+	a = config_get(conf, CFG_VRRP_INSTANCE, 0);
+	b = config_get(conf, CFG_VRRP_INSTANCE, 1);
+	ck_assert(a->use_vmac);
+	ck_assert_str_eq(a->vmac_name, "vrrp1");
+	ck_assert(a->vmac_xmit_base);
+	ck_assert_mem_eq(a->vmac_mac, "\0\0\0\0\0\0", 6);
+	/* 5 octets: the VRID completes the MAC */
+	ck_assert_mem_eq(b->vmac_mac, "\x02\x00\x5e\x00\x01\x02", 6);
+	ck_assert(b->promote_secondaries);
+	ck_assert_mem_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 2))->vmac_mac,
+			 "\x02\xaa\xbb\xcc\xdd\xee", 6);
+	ck_assert_str_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 2))->vmac_name, "vm3");
+	/* the instance's own word wins over the global; B takes the globals */
+	ck_assert_int_eq(a->skip_check_adv_addr, 0);
+	ck_assert_int_eq(b->skip_check_adv_addr, 1);
+	ck_assert_int_eq(a->lower_prio_no_advert, 0);
+	ck_assert_int_eq(b->lower_prio_no_advert, 1);
+	ck_assert_int_eq(a->higher_prio_send_advert, 1);
+	ck_assert_int_eq(b->higher_prio_send_advert, 1);
+	ck_assert_uint_eq(a->garp_lower_prio_delay_ms, 3000);
+	ck_assert_uint_eq(b->garp_lower_prio_delay_ms, 2000);
+	ck_assert_uint_eq(a->garp_lower_prio_repeat, 2);
+	ck_assert_uint_eq(b->garp_lower_prio_repeat, 4);
+	ck_assert_uint_eq(b->garp_master_refresh_repeat, 2);
+	ck_assert_uint_eq(a->down_timer_adverts, 5);
+	ck_assert_uint_eq(b->down_timer_adverts, 4);
+	ck_assert_str_eq(a->notify_master_rx_lower_pri, "/bin/true");
+	ck_assert_uint_eq(a->kernel_rx_buf_size, 65536);
+	ck_assert_uint_eq(a->unicast_ttl, 64);
+	ck_assert(a->notify_deleted);
+	ck_assert_str_eq(a->notify_deleted_cmd, "/bin/echo gone");
+	ck_assert(a->unicast_fault_no_peer);
+	ck_assert(!a->v3_checksum_as_v2);
+	addr_is(&a->mcast_dst_ip, "224.0.0.19", 32);
+	ck_assert_uint_eq(a->peer_min_ttl[0], 60);
+	ck_assert_uint_eq(a->peer_max_ttl[0], 64);
+	ck_assert_uint_eq(a->ntrack_file, 1);
+	ck_assert_int_eq(a->track_file[0].weight, -10);
+	ck_assert(a->track_file[0].weight_set);
+	ck_assert(a->track_file[0].reverse);
+	ck_assert_uint_eq(a->nrules, 2);
+	addr_is(&a->rules[0].from, "192.0.2.0", 24);
+	ck_assert_uint_eq(a->rules[0].table, 100);
+	ck_assert_uint_eq(a->rules[0].priority, 50);
+	ck_assert(a->rules[1].invert);
+	ck_assert_uint_eq(a->rules[1].fwmark, 0x10);
+	ck_assert_uint_eq(a->rules[1].fwmask, 0xff);
+	ck_assert_uint_eq(a->rules[1].goto_priority, 60);
+	tf = config_get(conf, CFG_VRRP_TRACK_FILE, 0);
+	ck_assert_str_eq(tf->name, "f1");
+	ck_assert_str_eq(tf->path, "/run/f1");
+	ck_assert_int_eq(tf->weight, 3);
+	ck_assert(tf->init_file && tf->overwrite);
+	ck_assert_int_eq(tf->init_value, 7);
+	tp = config_get(conf, CFG_VRRP_TRACK_PROCESS, 0);
+	ck_assert_str_eq(tp->process, "haproxy");
+	ck_assert_uint_eq(tp->nparams, 2);
+	ck_assert_mem_eq(tp->params, "-f\0/etc/h a.cfg\0", 17);
+	ck_assert_int_eq(tp->param_match, VRRP_PARAMS_INITIAL);
+	ck_assert_int_eq(tp->weight, -20);
+	ck_assert(tp->reverse);
+	ck_assert_uint_eq(tp->quorum, 2);
+	ck_assert_uint_eq(tp->quorum_max, 4);
+	ck_assert_uint_eq(tp->fork_delay_ms, 500);
+	ck_assert_uint_eq(tp->terminate_delay_ms, 1500);
+	ck_assert(tp->full_command);
+	/* quorum_max 0: none may run */
+	tp = config_get(conf, CFG_VRRP_TRACK_PROCESS, 1);
+	ck_assert_uint_eq(tp->quorum, 0);
+	ck_assert_uint_eq(tp->quorum_max, 0);
+	ck_assert_int_eq(tp->weight, 1);
+	config_free(conf);
+	cfg_diag_free(&d);
+}
+END_TEST
+
+/* static_*, multipath routes, address options, and a sync group's tracking given to its members. */
+START_TEST(test_static_and_group_tracking)
+{
+	struct cfg_diag d;
+	struct config *conf = load(
+		"static_ipaddress {\n 192.0.2.5/24 dev eth1 scope link noprefixroute\n 10.0.0.1 peer 10.0.0.2/32 dev eth2\n}\n"
+		"static_routes {\n src 192.0.2.5 to 198.51.100.0/24 via 192.0.2.1 or 192.0.2.2 dev eth1 mtu 1400 onlink\n"
+		" unreachable 203.0.113.0/24\n}\n"
+		"static_rules {\n from 192.0.2.0/24 table 7\n to 2001:db8::/64 prohibit\n}\n"
+		"vrrp_script s {\n script /bin/true\n weight 5 reverse\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n"
+		"  192.0.2.10/24 home preferred_lft 0 no_track -nodad\n }\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n track_interface {\n  eth3\n }\n}\n"
+		"vrrp_sync_group G {\n group {\n  A B\n }\n track_interface {\n  eth4 weight 10\n }\n"
+		" track_script {\n  s\n }\n notify_stop /bin/true\n}\n", &d);
+	struct cfg_vrrp_static *st;
+	struct cfg_vrrp_instance *a, *b;
+	struct cfg_vrrp_script *sc;
+
+	ck_assert_msg(conf != NULL, "%s", first_error(&d));
+	ck_assert_uint_eq(conf->count[CFG_VRRP_STATIC], 6);
+	st = config_get(conf, CFG_VRRP_STATIC, 0);
+	ck_assert_int_eq(st->type, VRRP_STATIC_ADDR);
+	addr_is(&st->addr.addr, "192.0.2.5", 24);
+	ck_assert_str_eq(st->addr.dev, "eth1");
+	ck_assert_uint_eq(st->addr.flags, 0x200);	/* IFA_F_NOPREFIXROUTE */
+	st = config_get(conf, CFG_VRRP_STATIC, 1);
+	addr_is(&st->addr.peer, "10.0.0.2", 32);
+	st = config_get(conf, CFG_VRRP_STATIC, 2);
+	ck_assert_int_eq(st->type, VRRP_STATIC_ROUTE);
+	addr_is(&st->route.src, "192.0.2.5", 32);
+	addr_is(&st->route.dst, "198.51.100.0", 24);
+	addr_is(&st->route.via, "192.0.2.1", 32);
+	addr_is(&st->route.via_or, "192.0.2.2", 32);
+	ck_assert_uint_eq(st->route.mtu, 1400);
+	ck_assert(st->route.onlink);
+	st = config_get(conf, CFG_VRRP_STATIC, 3);
+	ck_assert_uint_eq(st->route.type, 7);	/* RTN_UNREACHABLE */
+	st = config_get(conf, CFG_VRRP_STATIC, 4);
+	ck_assert_int_eq(st->type, VRRP_STATIC_RULE);
+	ck_assert_uint_eq(st->rule.family, AF_INET);
+	ck_assert_uint_eq(st->rule.table, 7);
+	st = config_get(conf, CFG_VRRP_STATIC, 5);
+	ck_assert_uint_eq(st->rule.family, AF_INET6);
+	ck_assert_uint_eq(st->rule.action, 8);	/* FR_ACT_PROHIBIT */
+	a = config_get(conf, CFG_VRRP_INSTANCE, 0);
+	b = config_get(conf, CFG_VRRP_INSTANCE, 1);
+	ck_assert_uint_eq(a->vips[0].flags, 0x10 | 0x02);	/* IFA_F_HOMEADDRESS | IFA_F_NODAD */
+	ck_assert_int_eq(a->vips[0].preferred_lft, 0);
+	/* the group's tracking, after each member's own */
+	ck_assert_uint_eq(a->ntrack_if, 1);
+	ck_assert_str_eq(a->track_if[0].name, "eth4");
+	ck_assert_int_eq(a->track_if[0].weight, 10);
+	ck_assert_uint_eq(a->ntrack_script, 1);
+	ck_assert_uint_eq(b->ntrack_if, 2);
+	ck_assert_str_eq(b->track_if[0].name, "eth3");
+	ck_assert_str_eq(b->track_if[1].name, "eth4");
+	sc = config_get(conf, CFG_VRRP_SCRIPT, 0);
+	ck_assert_int_eq(sc->weight, 5);
+	ck_assert(sc->reverse);
+	config_free(conf);
+	cfg_diag_free(&d);
+}
+END_TEST
+
 /* Each text must fail with an error containing the fragment. */
 static const struct {
 	const char *text;
@@ -163,13 +358,33 @@ static const struct {
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_script {\n  nosuch\n }\n}\n",
 	  "unknown vrrp_script 'nosuch'" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_interface {\n  eth1 weight 300\n }\n}\n",
-	  "not in -254..254" },
+	  "not in -253..253" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_routes {\n  default\n }\n}\n",
 	  "needs a gateway" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_routes {\n  192.0.2.0/24 via 2001:db8::1\n }\n}\n",
 	  "different families" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n unicast_peer {\n  192.0.2.2 192.0.2.3\n }\n}\n",
-	  "one address" },
+	  "a unicast peer is ADDR [min_ttl N] [max_ttl N]" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_process {\n  haproxy\n }\n}\n",
+	  "unknown vrrp_track_process 'haproxy'" },
+	{ "vrrp_track_process p {\n weight 2\n}\n", "needs a process" },
+	{ "vrrp_track_process p {\n process x\n quorum 3\n quorum_max 2\n}\n", "quorum_max below quorum" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_bfd {\n  b\n }\n}\n", "vipd has no BFD" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_file {\n  nosuch\n }\n}\n",
+	  "unknown track_file 'nosuch'" },
+	{ "track_file f {\n weight 2\n}\n", "needs a file" },
+	{ "global_defs {\n vrrp_garp_interval 0.0000001\n}\n", "at most 6 decimals" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n mcast_dst_ip 192.0.2.1\n}\n",
+	  "mcast_dst_ip must be a multicast group" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n use_vmac vrrp1 01:00:5e:00:01:09\n}\n",
+	  "is not a unicast MAC address" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n use_vmac 02:00:5e:00\n}\n",
+	  "is not a unicast MAC address" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n use_vmac\n unicast_peer {\n  192.0.2.2\n }\n}\n",
+	  "needs vmac_xmit_base" },
+	{ "static_rules {\n from 192.0.2.0/24\n}\n", "a rule needs an action" },
+	{ "static_routes {\n 192.0.2.0/24 nexthop via 192.0.2.1\n}\n", "write via A or B" },
+	{ "vrrp_sync_group G {\n VI_1\n}\n", "instances go inside group" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n unicast_peer {\n  2001:db8::2\n }\n"
 	  " virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
 	  "unicast_peer of another family" },
@@ -198,6 +413,8 @@ main(void)
 
 	tcase_add_test(tc, test_lists);
 	tcase_add_test(tc, test_garp_from_global_defs_anywhere);
+	tcase_add_test(tc, test_keepalived_keywords);
+	tcase_add_test(tc, test_static_and_group_tracking);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

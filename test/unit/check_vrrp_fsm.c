@@ -200,17 +200,17 @@ START_TEST(test_master_yields_and_answers)
 	vrrp_fsm_init(&f, 3, 100, 1 * S, true, 0);
 	vrrp_fsm_start(&f, now, false, true);
 	ck_assert_int_eq(f.state, VRRP_STATE_MASTER);
-	/* a lower master: answer at once */
+	/* a lower master: answer at once (and announce the addresses again, see RX_LOWER) */
 	now += 300 * MS;
 	a = vrrp_fsm_advert(&f, now, 50, 100, true);
-	ck_assert_uint_eq(a, VRRP_ACT_SEND_ADVERT);
+	ck_assert_uint_eq(a, VRRP_ACT_SEND_ADVERT | VRRP_ACT_RX_LOWER);
 	ck_assert_uint_eq(vrrp_fsm_next(&f), now + 1 * S);
 	/* a resigning one: answer at once too */
 	a = vrrp_fsm_advert(&f, now, 0, 100, true);
 	ck_assert_uint_eq(a, VRRP_ACT_SEND_ADVERT);
 	/* equal priority, lower address: we win */
 	a = vrrp_fsm_advert(&f, now, 100, 100, false);
-	ck_assert_uint_eq(a, VRRP_ACT_SEND_ADVERT);
+	ck_assert_uint_eq(a, VRRP_ACT_SEND_ADVERT | VRRP_ACT_RX_LOWER);
 	ck_assert_int_eq(f.state, VRRP_STATE_MASTER);
 	/* equal priority, higher address: we yield */
 	a = vrrp_fsm_advert(&f, now, 100, 50, true);
@@ -377,9 +377,46 @@ START_TEST(test_tie_break)
 	a0 = vrrp_fsm_advert(&r[0], now, 100, 10, true);
 	a1 = vrrp_fsm_advert(&r[1], now, 100, 10, false);
 	ck_assert_uint_eq(a0, VRRP_ACT_STATE | VRRP_ACT_LEAVE_MASTER);
-	ck_assert_uint_eq(a1, VRRP_ACT_SEND_ADVERT);
+	ck_assert_uint_eq(a1, VRRP_ACT_SEND_ADVERT | VRRP_ACT_RX_LOWER);
 	ck_assert_int_eq(r[0].state, VRRP_STATE_BACKUP);
 	ck_assert_int_eq(r[1].state, VRRP_STATE_MASTER);
+}
+END_TEST
+
+/* keepalived's lower_prio_no_advert and higher_prio_send_advert, and down_timer_adverts */
+START_TEST(test_keepalived_options)
+{
+	struct vrrp_fsm f;
+	uint64_t now = 0;
+	unsigned a;
+
+	vrrp_fsm_init(&f, 3, 100, 1 * S, true, 0);
+	f.lower_prio_no_advert = true;
+	vrrp_fsm_start(&f, now, false, true);
+	now += 300 * MS;
+	/* silent to a lower master, but it still says one is there */
+	a = vrrp_fsm_advert(&f, now, 50, 100, true);
+	ck_assert_uint_eq(a, VRRP_ACT_RX_LOWER);
+	ck_assert_uint_eq(vrrp_fsm_next(&f), 1 * S);
+	/* a resigning one is always answered */
+	ck_assert_uint_eq(vrrp_fsm_advert(&f, now, 0, 100, true), VRRP_ACT_SEND_ADVERT);
+	/* yielding to a higher one: one last advert with it */
+	f.higher_prio_send_advert = true;
+	a = vrrp_fsm_advert(&f, now, 150, 100, true);
+	ck_assert_uint_eq(a, VRRP_ACT_SEND_ADVERT | VRRP_ACT_LEAVE_MASTER | VRRP_ACT_STATE);
+	ck_assert_int_eq(f.state, VRRP_STATE_BACKUP);
+	/* without it, no advert */
+	vrrp_fsm_init(&f, 3, 100, 1 * S, true, 0);
+	vrrp_fsm_start(&f, 0, false, true);
+	a = vrrp_fsm_advert(&f, now, 150, 100, true);
+	ck_assert_uint_eq(a, VRRP_ACT_LEAVE_MASTER | VRRP_ACT_STATE);
+	/* down_timer_adverts: Master_Down_Interval is that many intervals plus Skew_Time */
+	vrrp_fsm_init(&f, 3, 128, 1 * S, true, 0);
+	ck_assert_uint_eq(vrrp_fsm_down_interval(&f), 3 * S + 500 * MS);
+	f.down_adverts = 5;
+	ck_assert_uint_eq(vrrp_fsm_down_interval(&f), 5 * S + 500 * MS);
+	vrrp_fsm_start(&f, 0, false, false);
+	ck_assert_uint_eq(vrrp_fsm_next(&f), 5 * S + 500 * MS);
 }
 END_TEST
 
@@ -407,6 +444,7 @@ main(void)
 	tcase_add_test(tc, test_sync_force);
 	tcase_add_test(tc, test_two_routers);
 	tcase_add_test(tc, test_tie_break);
+	tcase_add_test(tc, test_keepalived_options);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

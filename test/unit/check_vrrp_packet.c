@@ -193,6 +193,8 @@ START_TEST(test_malformed)
 	ck_assert_uint_eq(p.vrid, 51);
 	bad.ttl = 1;
 	ck_assert_int_eq(vrrp_pkt_decode(good, n, &bad, 0, &p), VRRP_DROP_TTL);
+	/* a unicast peer whose TTL range the caller checked */
+	ck_assert_int_eq(vrrp_pkt_decode(good, n, &bad, VRRP_PKT_ANY_TTL, &p), VRRP_OK);
 	/* every truncation */
 	for (size_t len = 0; len < n; len++)
 		ck_assert_int_eq(vrrp_pkt_decode(good, len, &m, 0, &p), VRRP_DROP_LENGTH);
@@ -306,6 +308,10 @@ START_TEST(test_check)
 	e.naddr = 1;
 	e.addrs = mine + 4;
 	ck_assert_int_eq(vrrp_pkt_check(&p, &e), VRRP_DROP_ADDR_LIST);
+	/* skip_check_adv_addr: the caller knows the sender said the same before */
+	e.skip_addrs = true;
+	ck_assert_int_eq(vrrp_pkt_check(&p, &e), VRRP_OK);
+	e.skip_addrs = false;
 	/* the owner may advertise another list */
 	p.priority = 255;
 	ck_assert_int_eq(vrrp_pkt_check(&p, &e), VRRP_OK);

@@ -1,0 +1,79 @@
+#!/bin/sh
+# keepalived users migrate unchanged: `vipd -t -f` accepts every sample configuration keepalived 2.2 ships
+# (warnings allowed), except the few listed below, whose errors are keepalived's own sample mistakes or
+# refusals justified in vipd.conf(5). An error outside that list fails the test.
+. "${top_srcdir:-.}/test/integration/lib.sh"
+
+SAMPLES=/usr/share/doc/keepalived/samples
+if [ ! -d "$SAMPLES" ]; then
+	echo "SKIP: $SAMPLES is missing (apt-get install keepalived)"
+	exit 77
+fi
+
+# expected_errors SAMPLE: an extended regex every error line of that sample must match ("" = none allowed)
+expected_errors() {
+	case $1 in
+	# auth_type AH: vipd does not implement RFC 2402 AH, and running without it would make vipd and its
+	# keepalived peers refuse each other's adverts (two masters); refused, as the message explains
+	keepalived.conf.SSL_GET) echo 'auth_type AH is not supported' ;;
+	# the sample lists sync group members outside group { } (keepalived 2.2 refuses them too: "Unknown
+	# keyword 'VI_2'"); lvs_sync_daemon_interface belongs to sync/sync_conf.c, which does not have it yet
+	keepalived.conf.vrrp.lvs_syncd)
+		echo "^[^:]*:[45]: VI_[23]: unknown keyword in vrrp_sync_group|lvs_sync_daemon_interface: unknown keyword" ;;
+	# `to 192.168.100./24` is not an address (keepalived: "Invalid rule to address", and skips the rule)
+	keepalived.conf.vrrp.rules) echo "^[^:]*:(11|26): to: '192\.168\.(100|200)\./24' is not an address" ;;
+	*) echo "" ;;
+	esac
+}
+
+# check_sample FILE [VIPD ARGS]: vipd -t on it; every error expected, and errors where some are expected
+check_sample() {
+	f=$1
+	shift
+	name=$(basename "$f")
+	want=$(expected_errors "$name")
+	rc=0
+	timeout 20 "$VIPD" -t -f "$f" "$@" >"$T/out" 2>&1 || rc=$?
+	grep -v '^warning: ' "$T/out" | grep -v '^vipd: .* errors\{0,1\}$' >"$T/errors" || true
+	if [ "$rc" -eq 124 ]; then
+		fail "$name${*:+ $*}: vipd -t hung"
+	elif [ -z "$want" ]; then
+		if [ "$rc" -eq 0 ] && [ ! -s "$T/errors" ]; then
+			pass "$name${*:+ $*}: accepted ($(grep -c '^warning: ' "$T/out" || true) warnings)"
+		else
+			fail "$name${*:+ $*}: exit $rc:"
+			cat "$T/out" >&2
+		fi
+	elif [ "$rc" -eq 0 ] || [ ! -s "$T/errors" ]; then
+		fail "$name: accepted, but errors matching '$want' were expected"
+	elif grep -Evq "$want" "$T/errors"; then
+		fail "$name: unexpected errors:"
+		grep -Ev "$want" "$T/errors" >&2
+	else
+		pass "$name: only the expected errors ($(wc -l <"$T/errors"))"
+	fi
+}
+
+n=0
+for f in "$SAMPLES"/keepalived.conf.*; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	case $f in
+	# meant to be run with -i high or -i low (its vrrp_script has no script otherwise, as in keepalived)
+	*/keepalived.conf.conditional_conf)
+		check_sample "$f" -i high
+		check_sample "$f" -i low
+		;;
+	*) check_sample "$f" ;;
+	esac
+done
+check "found the samples ($n)" [ "$n" -ge 20 ]
+
+# no sample trips over an unknown keyword, whatever else it does
+for f in "$SAMPLES"/keepalived.conf.*; do
+	case $f in */keepalived.conf.vrrp.lvs_syncd) continue ;; esac
+	if "$VIPD" -t -i high -f "$f" 2>&1 | grep -q 'unknown keyword'; then
+		fail "$(basename "$f"): an unknown keyword"
+	fi
+done
+finish
