@@ -10,6 +10,7 @@
  *   - SIGTERM (checkers_shutdown).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <net/if.h>
 #include <json-c/json.h>
 #include <signal.h>
@@ -305,6 +306,16 @@ checkers_settled(struct ev_timer *t)
 			ck_rs_update(ck->rs[i], true);
 }
 
+/* checker_priority: the nice value of this child (and of the scripts it starts), as vrrp_priority is vrrp's. */
+static void
+checkers_nice(int prio)
+{
+	errno = 0;
+	if (getpriority(PRIO_PROCESS, 0) != prio || errno != 0)
+		if (setpriority(PRIO_PROCESS, 0, prio) == -1)
+			log_warn("checker_priority %d", prio);
+}
+
 static int
 checkers_apply(struct proc *p, const struct config *conf, const struct config *old)
 {
@@ -365,6 +376,7 @@ checkers_apply(struct proc *p, const struct config *conf, const struct config *o
 	ck_suspend_apply(ck, conf);
 	memcpy(ck->fifo, conf->global->lvs_notify_fifo, sizeof(ck->fifo));
 	memcpy(ck->script_user, conf->global->script_user, sizeof(ck->script_user));
+	checkers_nice(conf->global->checker_priority);
 
 	for (size_t i = 0; i < ck->nrs; i++) {
 		struct ck_rs *rs = ck->rs[i];

@@ -12,35 +12,6 @@
 
 #define MS(s) ((int64_t)(s) * 1000)
 
-/*
- * Keywords parsed into cfg_global for the parent or the checkers child to apply, which they do not yet: the
- * user is told, rather than left to believe it works. (Wiring one: its plain handler in the table.)
- */
-static int
-not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st)
-{
-	cfg_stmt_warning(ctx, st, "checked, but this version of vipd does not apply it yet");
-	return 0;
-}
-
-static int
-kw_command_not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
-{
-	return cfg_kw_command(ctx, st, kw, obj) == -1 ? -1 : not_yet(ctx, st);
-}
-
-static int
-kw_duration_not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
-{
-	return cfg_kw_duration(ctx, st, kw, obj) == -1 ? -1 : not_yet(ctx, st);
-}
-
-static int
-kw_int_not_yet(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
-{
-	return cfg_kw_int(ctx, st, kw, obj) == -1 ? -1 : not_yet(ctx, st);
-}
-
 /* umask NUMBER | BITS: octal, hex or decimal, or names like IWGRP|IWOTH. */
 static int
 kw_umask(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -74,7 +45,7 @@ kw_umask(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywor
 	}
 	g->umask = (uint32_t)v;
 	g->umask_set = true;
-	return not_yet(ctx, st);
+	return 0;
 }
 
 /* notify_fifo PATH [USER [GROUP]]: keepalived makes the fifo for that user; vipd writes to one that exists. */
@@ -166,13 +137,13 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_priority", cfg_kw_int, G(vrrp_priority), -20, 19, NULL, 0 },
 	{ "vrrp_rt_priority", cfg_kw_uint, G(vrrp_rt_priority), 1, 99, NULL, 0 },
 	{ "vrrp_cpu_affinity", kw_cpu_affinity, G(vrrp_cpu_affinity), 0, 0, NULL, 0 },
-	{ "checker_priority", kw_int_not_yet, G(checker_priority), -20, 19, NULL, 0 },
+	{ "checker_priority", cfg_kw_int, G(checker_priority), -20, 19, NULL, 0 },
 	{ "default_interface", cfg_kw_string, G(default_interface), 0, 0, NULL, 0 },
 	{ "umask", kw_umask, 0, 0, 0, 0, NULL, 0 },
-	{ "startup_script", kw_command_not_yet, G(startup_script), 0, 0, NULL, 0 },
-	{ "startup_script_timeout", kw_duration_not_yet, G(startup_script_timeout_ms), MS(1), MS(1000), NULL, 0 },
-	{ "shutdown_script", kw_command_not_yet, G(shutdown_script), 0, 0, NULL, 0 },
-	{ "shutdown_script_timeout", kw_duration_not_yet, G(shutdown_script_timeout_ms), MS(1), MS(1000), NULL, 0 },
+	{ "startup_script", cfg_kw_command, G(startup_script), 0, 0, NULL, 0 },
+	{ "startup_script_timeout", cfg_kw_duration, G(startup_script_timeout_ms), MS(1), MS(1000), NULL, 0 },
+	{ "shutdown_script", cfg_kw_command, G(shutdown_script), 0, 0, NULL, 0 },
+	{ "shutdown_script_timeout", cfg_kw_duration, G(shutdown_script_timeout_ms), MS(1), MS(1000), NULL, 0 },
 	{ "notify_fifo", kw_fifo, G(notify_fifo), 0, 0, NULL, 0 },
 	{ "vrrp_notify_fifo", kw_fifo, G(vrrp_notify_fifo), 0, 0, NULL, 0 },
 	{ "lvs_notify_fifo", cfg_kw_string, G(lvs_notify_fifo), 0, 0, NULL, 0 },

@@ -6,18 +6,64 @@
 
 #include "autoconfig.h"
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/child.h"
 #include "core/conf.h"
 #include "core/control.h"
 #include "lib/log.h"
+#include "lib/script.h"
 
 /* Stopping: VRRP first so the peer takes the VIPs at once, the IPVS table last so traffic still flows. */
 static const enum child_kind stop_order[CHILD_MAX] = { CHILD_VRRP, CHILD_SYNC, CHILD_CHECKERS, CHILD_IPVS };
+
+/* The umask vipd was started with, for a reload that drops the `umask` keyword. Set once, in parent_run. */
+static mode_t started_umask;
+
+/*
+ * umask: the configured one, for the parent and so for the children it starts, their scripts and what
+ * they create. Not configured: the one vipd was started with. Written into the configuration either way,
+ * so that running children take it when it reaches them (lib/proc.c) and drop one a reload removed.
+ */
+static void
+apply_umask(struct config *conf)
+{
+	struct cfg_global *g = conf->global;
+
+	if (!g->umask_set) {
+		g->umask = started_umask;
+		g->umask_set = true;
+	}
+	if (umask((mode_t)g->umask) != (mode_t)g->umask)
+		log_info("umask %04o", (unsigned)g->umask);
+}
+
+/* startup_script / shutdown_script: run as script_user and waited for, the children not running. */
+static void
+run_script_waiting(const struct cfg_global *g, const char *what, const char *cmd, uint64_t timeout_ms)
+{
+	bool timed_out;
+	int ws;
+
+	if (cmd[0] == '\0')
+		return;
+	log_info("running %s %s", what, cmd);
+	if (script_run_wait(&(struct script){ .cmd = cmd, .user = g->script_user,
+					      .timeout_ns = timeout_ms * EV_NSEC_PER_MSEC,
+					      .secure = g->enable_script_security }, &ws, &timed_out) == -1)
+		return;
+	if (timed_out)
+		log_warnx("%s %s killed after %" PRIu64 " ms", what, cmd, timeout_ms);
+	else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+		log_warnx("%s %s failed (%s %d)", what, cmd, WIFEXITED(ws) ? "exit status" : "signal",
+			  WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws));
+}
 
 static bool
 child_wanted(const struct parent *pa, enum child_kind kind)
@@ -125,6 +171,7 @@ parent_reload(struct parent *pa)
 	record_reload(pa, true, true, &diag);
 	cfg_diag_free(&diag);
 	log_info("configuration %u in force", pa->generation);
+	apply_umask(pa->conf);
 	route_prune(pa);
 	apply_children(pa, prev, 0);
 	config_free(prev);
@@ -271,15 +318,23 @@ parent_run(const struct parent_opts *opts, struct config *conf)
 	pa.control = control_open(pa.loop, opts->socket_path, on_control, &pa);
 	if (pa.control == NULL)
 		fatalx("cannot open the control socket %s", opts->socket_path);
+	started_umask = umask(0);
+	umask(started_umask);
+	apply_umask(conf);
 	pa.started_ns = ev_now();
 	pa.started_wall = time(NULL);
 	pa.generation = conf->generation = 1;
 	for (int k = 0; k < CHILD_MAX; k++)
 		child_init(&pa, &pa.children[k], (enum child_kind)k);
 	log_info("vipd %s started with %s", PACKAGE_VERSION, opts->config_path);
+	run_script_waiting(conf->global, "startup_script", conf->global->startup_script,
+			   conf->global->startup_script_timeout_ms);
 	apply_children(&pa, NULL, 0);
 	if (ev_run(pa.loop) == -1)
 		log_warn("event loop");
+	/* every child has stopped (stop_next_child breaks the loop after the last) */
+	run_script_waiting(pa.conf->global, "shutdown_script", pa.conf->global->shutdown_script,
+			   pa.conf->global->shutdown_script_timeout_ms);
 	control_close(pa.control);
 	for (int k = 0; k < CHILD_MAX; k++)
 		child_cleanup(&pa.children[k]);

@@ -204,6 +204,10 @@ int cfg_kw_text_command(struct cfg_ctx *, const struct cfg_stmt *, const struct 
  */
 int cfg_kw_script(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 #define CFG_SCRIPT(type, cmd, user) offsetof(type, cmd), sizeof(((type *)0)->cmd), (int64_t)offsetof(type, user), 0
+/* The same into char arrays (objects copied whole into a child): CFG_SCRIPT_CHARS for off, size, min, max. */
+int cfg_kw_script_chars(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
+#define CFG_SCRIPT_CHARS(type, cmd, user) \
+	offsetof(type, cmd), sizeof(((type *)0)->cmd), (int64_t)offsetof(type, user), (int64_t)sizeof(((type *)0)->user)
 /* data: const struct cfg_block *; walks the statement's block into the same object. */
 int cfg_kw_subblock(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 

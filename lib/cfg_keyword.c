@@ -287,6 +287,22 @@ cfg_kw_text(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 	return store_text(ctx, st, kw, obj, st->argv[1], strlen(st->argv[1]));
 }
 
+/* "USER [GROUP]" of a `KEYWORD SCRIPT USER [GROUP]` statement into buf. */
+static void
+script_user_words(const struct cfg_stmt *st, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", st->argv[2], st->argc == 4 ? " " : "", st->argc == 4 ? st->argv[3] : "");
+}
+
+/* `notify_up /bin/echo down` runs /bin/echo as user "down" in keepalived too: say so while it is cheap. */
+static void
+warn_unknown_user(struct cfg_ctx *ctx, const struct cfg_stmt *st)
+{
+	if (getpwnam(st->argv[2]) == NULL)
+		cfg_stmt_warning(ctx, st, "no user '%s' here to run %s as (quote a command that has arguments: "
+				 "KEYWORD \"CMD ARGS\" [USER [GROUP]])", st->argv[2], st->argv[1]);
+}
+
 int
 cfg_kw_script(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
@@ -297,13 +313,30 @@ cfg_kw_script(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 		return -1;
 	if (st->argc == 2)
 		return 0;
-	snprintf(user, sizeof(user), "%s%s%s", st->argv[2], st->argc == 4 ? " " : "", st->argc == 4 ? st->argv[3] : "");
+	script_user_words(st, user, sizeof(user));
 	if (store_text(ctx, st, &user_kw, obj, user, strlen(user)) == -1)
 		return -1;
-	/* `notify_up /bin/echo down` runs /bin/echo as user "down" in keepalived too: say so while it is cheap */
-	if (getpwnam(st->argv[2]) == NULL)
-		cfg_stmt_warning(ctx, st, "no user '%s' here to run %s as (quote a command that has arguments: "
-				 "KEYWORD \"CMD ARGS\" [USER [GROUP]])", st->argv[2], st->argv[1]);
+	warn_unknown_user(ctx, st);
+	return 0;
+}
+
+int
+cfg_kw_script_chars(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	char *user = (char *)obj + kw->min;
+
+	if (cfg_nargs(ctx, st, 1, 3) == -1)
+		return -1;
+	if (strlen(st->argv[1]) >= kw->size)
+		return cfg_stmt_error(ctx, st, "too long (at most %zu characters)", kw->size - 1);
+	strcpy(field(obj, kw), st->argv[1]);
+	user[0] = '\0';
+	if (st->argc == 2)
+		return 0;
+	if (strlen(st->argv[2]) + (st->argc == 4 ? strlen(st->argv[3]) + 1 : 0) >= (size_t)kw->max)
+		return cfg_stmt_error(ctx, st, "user and group too long (at most %zu characters)", (size_t)kw->max - 1);
+	script_user_words(st, user, (size_t)kw->max);
+	warn_unknown_user(ctx, st);
 	return 0;
 }
 

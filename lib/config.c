@@ -186,10 +186,14 @@ terminate_strings(const struct cfg_block *block, void *obj)
 	if (block == NULL)
 		return;
 	for (const struct cfg_keyword *kw = block->keywords; kw != NULL && kw->name != NULL; kw++) {
-		if (kw->handler == cfg_kw_string || kw->handler == cfg_kw_command)
+		if (kw->handler == cfg_kw_string || kw->handler == cfg_kw_command) {
 			((char *)obj)[kw->off + kw->size - 1] = '\0';
-		else if (kw->handler == cfg_kw_subblock)
+		} else if (kw->handler == cfg_kw_script_chars) {
+			((char *)obj)[kw->off + kw->size - 1] = '\0';
+			((char *)obj)[kw->min + kw->max - 1] = '\0';	/* its "USER [GROUP]" */
+		} else if (kw->handler == cfg_kw_subblock) {
 			terminate_strings(kw->data, obj);
+		}
 	}
 }
 

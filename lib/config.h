@@ -19,6 +19,7 @@
 #define CFG_NAME_MAX 64
 #define CFG_IFNAME_MAX 16
 #define CFG_USER_MAX 32
+#define CFG_NOTIFY_USER_MAX (CFG_USER_MAX * 2)	/* "USER GROUP" */
 #define CFG_PATH_MAX 512
 #define CFG_CMD_MAX 1024
 #define CFG_SCHED_MAX 16
@@ -230,6 +231,12 @@ struct cfg_vrrp_instance {
 	char notify_fault[CFG_CMD_MAX];
 	char notify_stop[CFG_CMD_MAX];
 	char notify[CFG_CMD_MAX];
+	/* each notify script's "USER [GROUP]"; empty: script_user */
+	char notify_master_user[CFG_NOTIFY_USER_MAX];
+	char notify_backup_user[CFG_NOTIFY_USER_MAX];
+	char notify_fault_user[CFG_NOTIFY_USER_MAX];
+	char notify_stop_user[CFG_NOTIFY_USER_MAX];
+	char notify_user[CFG_NOTIFY_USER_MAX];
 	int32_t auth_type;		/* enum vrrp_auth_type, v2 only */
 	char auth_pass[CFG_VRRP_AUTH_LEN + 1];
 	bool v3_checksum_as_v2;		/* IPv4 v3 checksum without the pseudo-header (old keepalived, Cisco) */
@@ -263,8 +270,10 @@ struct cfg_vrrp_instance {
 	uint32_t down_timer_adverts;	/* Master_Down_Interval = this many intervals + Skew_Time */
 	uint32_t kernel_rx_buf_size;	/* SO_RCVBUF of the instance's socket, 0 = the system's */
 	char notify_master_rx_lower_pri[CFG_CMD_MAX];
+	char notify_master_rx_lower_pri_user[CFG_NOTIFY_USER_MAX];
 	bool notify_deleted;		/* removed at a reload: notify DELETED, not FAULT */
 	char notify_deleted_cmd[CFG_CMD_MAX];
+	char notify_deleted_user[CFG_NOTIFY_USER_MAX];
 	bool use_vmac;			/* the addresses go on a macvlan with the VRRP MAC */
 	char vmac_name[CFG_IFNAME_MAX];	/* "" = vrrp.VRID */
 	uint8_t vmac_mac[6];		/* use_vmac's own MAC; all zero = the VRRP MAC of the VRID */
@@ -326,6 +335,12 @@ struct cfg_vrrp_sync_group {
 	char notify_fault[CFG_CMD_MAX];
 	char notify_stop[CFG_CMD_MAX];
 	char notify[CFG_CMD_MAX];
+	/* each notify script's "USER [GROUP]"; empty: script_user */
+	char notify_master_user[CFG_NOTIFY_USER_MAX];
+	char notify_backup_user[CFG_NOTIFY_USER_MAX];
+	char notify_fault_user[CFG_NOTIFY_USER_MAX];
+	char notify_stop_user[CFG_NOTIFY_USER_MAX];
+	char notify_user[CFG_NOTIFY_USER_MAX];
 	/* tracking of the whole group: given to each member by vrrp_conf_check */
 	uint32_t ntrack_if;
 	struct cfg_vrrp_track track_if[CFG_VRRP_TRACK_MAX];

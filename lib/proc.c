@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -100,6 +101,9 @@ cfg_end(struct proc *p, const struct ipc_cfg_mark *mark)
 	/* while it is applied the new configuration is the one in force, so that the texts of its objects are
 	 * read from its own string table */
 	p->conf = p->incoming;
+	/* the parent's umask (core/parent.c), for the scripts this child starts and the files they make */
+	if (p->incoming->global->umask_set)
+		umask((mode_t)p->incoming->global->umask);
 	r = p->ops->apply ? p->ops->apply(p, p->incoming, old) : 0;
 	if (r == 0) {
 		config_free(old);

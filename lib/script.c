@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -277,7 +278,7 @@ script_runner_free(struct script_runner *r)
 	free(r);
 }
 
-/* Logs once per command (up to the size of the memory) that it is untrusted. */
+/* Logs once per command (up to the size of the memory; r NULL: every time) that it is untrusted. */
 static void
 tell_untrusted(struct script_runner *r, const struct script *s, const char *why)
 {
@@ -286,10 +287,10 @@ tell_untrusted(struct script_runner *r, const struct script *s, const char *why)
 
 	for (const char *p = s->cmd; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (unsigned i = 0; i < r->ntold; i++)
+	for (unsigned i = 0; r != NULL && i < r->ntold; i++)
 		if (r->told[i] == h)
 			return;
-	if (r->ntold < sizeof(r->told) / sizeof(r->told[0]))
+	if (r != NULL && r->ntold < sizeof(r->told) / sizeof(r->told[0]))
 		r->told[r->ntold++] = h;
 	if (s->secure)
 		log_warnx("not running %s as root: %s (enable_script_security)", s->cmd, why);
@@ -298,11 +299,14 @@ tell_untrusted(struct script_runner *r, const struct script *s, const char *why)
 			  why);
 }
 
-pid_t
-script_run(struct script_runner *r, const struct script *s)
+/*
+ * The child of s, started in a process group of its own; the side of script_run and script_run_wait that
+ * is the same. r (NULL: none) remembers which untrusted commands were already told. -1: not started, logged.
+ */
+static pid_t
+spawn(struct script_runner *r, const struct script *s)
 {
 	struct creds as;
-	struct job *j = NULL;
 	const char **argv = NULL;
 	char *line = NULL, **env = environ;
 	pid_t pid = -1;
@@ -320,7 +324,7 @@ script_run(struct script_runner *r, const struct script *s)
 			}
 		}
 	}
-	if ((j = calloc(1, sizeof(*j))) == NULL || (argv = argv_build(s->cmd, s->args, &line)) == NULL ||
+	if ((argv = argv_build(s->cmd, s->args, &line)) == NULL ||
 	    (s->env != NULL && (env = env_build(s->env)) == NULL)) {
 		log_warn("script %s", s->cmd);
 		goto done;
@@ -333,6 +337,29 @@ script_run(struct script_runner *r, const struct script *s)
 		child_exec(argv, env, &as);
 	/* also from this side: a kill right after fork must not find the group missing */
 	setpgid(pid, pid);
+done:
+	free(argv);
+	free(line);
+	if (env != environ)
+		free(env);
+	free(as.groups);
+	return pid;
+}
+
+pid_t
+script_run(struct script_runner *r, const struct script *s)
+{
+	struct job *j;
+	pid_t pid;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		log_warn("script %s", s->cmd);
+		return -1;
+	}
+	if ((pid = spawn(r, s)) == -1) {
+		free(j);
+		return -1;
+	}
 	j->pid = pid;
 	j->cb = s->cb;
 	j->data = s->data;
@@ -342,15 +369,41 @@ script_run(struct script_runner *r, const struct script *s)
 	j->next = r->jobs;
 	r->jobs = j;
 	r->count++;
-	j = NULL;
-done:
-	free(j);
-	free(argv);
-	free(line);
-	if (env != environ)
-		free(env);
-	free(as.groups);
 	return pid;
+}
+
+int
+script_run_wait(const struct script *s, int *wstatus, bool *timed_out)
+{
+	/* polled rather than signalled: the caller's SIGCHLD belongs to its loop, whatever state that is in */
+	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	struct timespec now;
+	uint64_t start_ns, now_ns;
+	pid_t pid, r;
+
+	*wstatus = 0;
+	*timed_out = false;
+	if ((pid = spawn(NULL, s)) == -1)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	start_ns = (uint64_t)now.tv_sec * EV_NSEC_PER_SEC + (uint64_t)now.tv_nsec;
+	while ((r = waitpid(pid, wstatus, WNOHANG)) == 0 || (r == -1 && errno == EINTR)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		now_ns = (uint64_t)now.tv_sec * EV_NSEC_PER_SEC + (uint64_t)now.tv_nsec;
+		if (s->timeout_ns > 0 && now_ns - start_ns >= s->timeout_ns) {
+			*timed_out = true;
+			kill(-pid, SIGKILL);
+			while ((r = waitpid(pid, wstatus, 0)) == -1 && errno == EINTR)
+				;
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+	if (r == -1) {
+		log_warn("waiting for %s", s->cmd);
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -7,8 +7,8 @@
  * on /dev/null and no descriptor of ours but 0-2. It is reaped through the loop's SIGCHLD.
  *
  * The runner owns the loop's child callback (ev_child_start): one runner per process. Anything else a
- * process forks must be waited for with waitpid() on its pid before control returns to the loop; a pid
- * the runner did not start is ignored when reaped.
+ * process forks must be waited for with waitpid() on its pid before control returns to the loop (as
+ * script_run_wait does); a pid the runner did not start is ignored when reaped.
  */
 #ifndef VIPD_SCRIPT_H
 #define VIPD_SCRIPT_H
@@ -48,6 +48,13 @@ void script_runner_free(struct script_runner *r);
 
 /* Starts a script. Returns its pid, or -1 (logged: unknown user or group, out of memory, fork). */
 pid_t script_run(struct script_runner *r, const struct script *s);
+/*
+ * Runs a script and waits for it, for a process that must not hand its SIGCHLD to a runner (the parent:
+ * startup_script, shutdown_script). The child is set up as script_run's; cb and data are not used. At
+ * timeout_ns (0: none) its group is killed and timed_out set (the caller logs it, naming what it was).
+ * Returns 0 with its wait status in wstatus, or -1 if it could not be started (logged).
+ */
+int script_run_wait(const struct script *s, int *wstatus, bool *timed_out);
 /*
  * The owner of data no longer wants its jobs (a MISC_CHECK stopped, a vrrp_script gone at reload): kills
  * their groups; their exits are still reaped but call nothing. data NULL matches nothing.

@@ -112,6 +112,32 @@ sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const 
 	return 0;
 }
 
+/*
+ * `lvs_sync_daemon_interface IFACE` inside a vrrp_instance, keepalived's old form: the sync daemons on
+ * IFACE follow this instance, with its virtual_router_id (settled in sync_conf_check) as the sync id.
+ */
+int
+sync_conf_lvs_sync_daemon_interface(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw,
+				    void *obj)
+{
+	const struct cfg_vrrp_instance *vi = obj;
+	struct cfg_lvs_sync_daemon *sd = &ctx->conf->global->lvs_sync_daemon;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	if (sd->enabled)
+		return cfg_stmt_error(ctx, st, "a second sync daemon (lvs_sync_daemon or lvs_sync_daemon_interface "
+				      "is given already; the kernel runs one pair)");
+	if (copy_word(ctx, st, sd->interface, sizeof(sd->interface), st->argv[1]) == -1 ||
+	    copy_word(ctx, st, sd->instance, sizeof(sd->instance), vi->name) == -1)
+		return -1;
+	cfg_stmt_warning(ctx, st, "deprecated: write 'lvs_sync_daemon %s %s' in global_defs", st->argv[1], vi->name);
+	sd->syncid = SYNCID_FROM_VRID;
+	sd->maxlen = 0;
+	sd->enabled = true;
+	return 0;
+}
+
 static const struct cfg_enum sync_modes[] = {
 	{ "kernel", SYNC_MODE_KERNEL }, { "relay", SYNC_MODE_RELAY }, { NULL, 0 },
 };

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "lib/config.h"
+#include "sync/sync.h"
 #include "vrrp/vrrp.h"
 
 #define MS(s) ((int64_t)(s) * 1000)
@@ -244,7 +245,7 @@ kw_use_vmac(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 	return 0;
 }
 
-/* notify_deleted [SCRIPT]: DELETED rather than STOP to the notify scripts when a reload removes it. */
+/* notify_deleted [SCRIPT [USER [GROUP]]]: DELETED rather than STOP to the notify scripts when a reload removes it. */
 static int
 kw_notify_deleted(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
@@ -252,7 +253,7 @@ kw_notify_deleted(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 
 	vi->notify_deleted = true;
 	if (st->argc > 1)
-		return cfg_kw_command(ctx, st, kw, obj);
+		return cfg_kw_script_chars(ctx, st, kw, obj);
 	return 0;
 }
 
@@ -311,10 +312,12 @@ static const struct cfg_block auth_block = { "authentication", auth_keywords, NU
 #define NO_BFD "vipd has no BFD, and a session that fails would go unnoticed; use a vrrp_script"
 #define MAYBE CFG_KW_MAYBE_BLOCK
 #define I(field) CFG_FIELD(struct cfg_vrrp_instance, field)
+#define SCRIPT_I(cmd, user) CFG_SCRIPT_CHARS(struct cfg_vrrp_instance, cmd, user)
 static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "state", cfg_kw_enum, I(state), 0, 0, vrrp_states, 0 },
 	{ "interface", cfg_kw_string, I(interface), 0, 0, NULL, 0 },
 	{ "virtual_router_id", cfg_kw_uint, I(vrid), 1, 255, NULL, 0 },
+	{ "lvs_sync_daemon_interface", sync_conf_lvs_sync_daemon_interface, 0, 0, 0, 0, NULL, 0 },
 	{ "priority", cfg_kw_uint, I(priority), 1, 255, NULL, 0 },
 	/* v2 carries whole seconds (checked once the version is known); v3 centiseconds up to 40.95 s */
 	{ "advert_int", cfg_kw_duration, I(advert_int_ms), 10, MS(255), NULL, 0 },
@@ -361,13 +364,14 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "strict_mode", cfg_kw_ignore, 0, 0, 0, 0,
 	  "vipd has no strict mode (its adverts follow RFC 9568; unicast and v2 authentication stay allowed)", 0 },
 	{ "debug", cfg_kw_ignore, 0, 0, 0, 0, "run vipd with -D", 0 },
-	{ "notify_master", cfg_kw_command, I(notify_master), 0, 0, NULL, 0 },
-	{ "notify_backup", cfg_kw_command, I(notify_backup), 0, 0, NULL, 0 },
-	{ "notify_fault", cfg_kw_command, I(notify_fault), 0, 0, NULL, 0 },
-	{ "notify_stop", cfg_kw_command, I(notify_stop), 0, 0, NULL, 0 },
-	{ "notify", cfg_kw_command, I(notify), 0, 0, NULL, 0 },
-	{ "notify_master_rx_lower_pri", cfg_kw_command, I(notify_master_rx_lower_pri), 0, 0, NULL, 0 },
-	{ "notify_deleted", kw_notify_deleted, I(notify_deleted_cmd), 0, 0, NULL, 0 },
+	{ "notify_master", cfg_kw_script_chars, SCRIPT_I(notify_master, notify_master_user), NULL, 0 },
+	{ "notify_backup", cfg_kw_script_chars, SCRIPT_I(notify_backup, notify_backup_user), NULL, 0 },
+	{ "notify_fault", cfg_kw_script_chars, SCRIPT_I(notify_fault, notify_fault_user), NULL, 0 },
+	{ "notify_stop", cfg_kw_script_chars, SCRIPT_I(notify_stop, notify_stop_user), NULL, 0 },
+	{ "notify", cfg_kw_script_chars, SCRIPT_I(notify, notify_user), NULL, 0 },
+	{ "notify_master_rx_lower_pri", cfg_kw_script_chars,
+	  SCRIPT_I(notify_master_rx_lower_pri, notify_master_rx_lower_pri_user), NULL, 0 },
+	{ "notify_deleted", kw_notify_deleted, SCRIPT_I(notify_deleted_cmd, notify_deleted_user), NULL, 0 },
 	{ "notify_priority_changes", cfg_kw_ignore, 0, 0, 0, 0, "vipd writes state changes only to the fifos", 0 },
 	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify scripts", MAYBE },
 	{ "authentication", cfg_kw_subblock, 0, 0, 0, 0, &auth_block, CFG_KW_BLOCK },
@@ -386,6 +390,7 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef I
+#undef SCRIPT_I
 
 const struct cfg_block vrrp_instance_block = { "vrrp_instance", vrrp_instance_keywords, NULL };
 
@@ -496,6 +501,7 @@ static const struct cfg_keyword track_process_keywords[] = {
 const struct cfg_block vrrp_track_process_block = { "vrrp_track_process", track_process_keywords, NULL };
 
 #define G(field) CFG_FIELD(struct cfg_vrrp_sync_group, field)
+#define SCRIPT_G(cmd, user) CFG_SCRIPT_CHARS(struct cfg_vrrp_sync_group, cmd, user)
 /* `group { VI_1 VI_2 }`: every word of every line in the block is an instance name. */
 static int
 sync_group_member(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -523,11 +529,11 @@ static const struct cfg_block sync_group_members = { "group", NULL, sync_group_m
 
 static const struct cfg_keyword vrrp_sync_group_keywords[] = {
 	{ "group", cfg_kw_subblock, 0, 0, 0, 0, &sync_group_members, CFG_KW_BLOCK },
-	{ "notify_master", cfg_kw_command, G(notify_master), 0, 0, NULL, 0 },
-	{ "notify_backup", cfg_kw_command, G(notify_backup), 0, 0, NULL, 0 },
-	{ "notify_fault", cfg_kw_command, G(notify_fault), 0, 0, NULL, 0 },
-	{ "notify_stop", cfg_kw_command, G(notify_stop), 0, 0, NULL, 0 },
-	{ "notify", cfg_kw_command, G(notify), 0, 0, NULL, 0 },
+	{ "notify_master", cfg_kw_script_chars, SCRIPT_G(notify_master, notify_master_user), NULL, 0 },
+	{ "notify_backup", cfg_kw_script_chars, SCRIPT_G(notify_backup, notify_backup_user), NULL, 0 },
+	{ "notify_fault", cfg_kw_script_chars, SCRIPT_G(notify_fault, notify_fault_user), NULL, 0 },
+	{ "notify_stop", cfg_kw_script_chars, SCRIPT_G(notify_stop, notify_stop_user), NULL, 0 },
+	{ "notify", cfg_kw_script_chars, SCRIPT_G(notify, notify_user), NULL, 0 },
 	{ "notify_deleted", cfg_kw_ignore, 0, 0, 0, 0, "a group is never deleted alone; see its instances'", 0 },
 	{ "notify_priority_changes", cfg_kw_ignore, 0, 0, 0, 0, "vipd writes state changes only to the fifos", 0 },
 	{ "smtp_alert", cfg_kw_ignore, 0, 0, 0, 0, "vipd sends no mail; use notify scripts", MAYBE },
@@ -543,6 +549,7 @@ static const struct cfg_keyword vrrp_sync_group_keywords[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef G
+#undef SCRIPT_G
 
 const struct cfg_block vrrp_sync_group_block = { "vrrp_sync_group", vrrp_sync_group_keywords, sync_group_stray };
 

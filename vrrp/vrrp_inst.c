@@ -204,6 +204,7 @@ sanitize(struct cfg_vrrp_instance *c)
 		c->rules[i].oif[CFG_IFNAME_MAX - 1] = '\0';
 	}
 	c->notify_deleted_cmd[CFG_CMD_MAX - 1] = '\0';
+	c->notify_deleted_user[CFG_NOTIFY_USER_MAX - 1] = '\0';
 	c->vmac_name[CFG_IFNAME_MAX - 1] = '\0';
 	c->auth_pass[CFG_VRRP_AUTH_LEN] = '\0';
 	if (c->advert_int_ms == 0)

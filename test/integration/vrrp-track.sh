@@ -3,7 +3,7 @@
 # - a vrrp_script's weight lowers the master's priority below the backup's: the backup takes over; a
 #   script that hangs is killed at its timeout and counted;
 # - notify_master / notify_backup / notify_stop scripts, `notify` with INSTANCE name STATE priority,
-#   vrrp_notify_fifo;
+#   vrrp_notify_fifo; `notify_master "SCRIPT ARGS" USER` runs SCRIPT ARGS as USER (keepalived's form);
 # - SIGKILL of the vrrp child alone: the parent restarts it and it resumes as master (VIPs kept, no
 #   failover with advert_int 1);
 # - reload: unchanged instances keep their state (no transition), a changed priority is adopted.
@@ -20,6 +20,15 @@ cat >"$T/notify.sh" <<'SH'
 echo "$*" >>"$(dirname "$0")/notify.out"
 SH
 chmod +x "$T/notify.sh"
+# a notify script run as nobody: a directory nobody can reach and write (the test's own is private)
+PUB=$(mktemp -d /tmp/vrrp-track.XXXXXX)
+trap 'vt_cleanup; rm -rf "$PUB"' EXIT
+cat >"$PUB/whoami.sh" <<'SH'
+#!/bin/sh
+echo "$(id -un) $2" >"$1/$3-ran-as"
+SH
+chmod 755 "$PUB/whoami.sh"
+chmod 777 "$PUB"
 touch "$T/a.ok"
 
 # conf NAME CR-PRIO TR-PRIO
@@ -45,6 +54,7 @@ vrrp_instance CR {
 	virtual_router_id 51
 	priority $2
 	advert_int 1
+	notify_master "$PUB/whoami.sh $PUB master $1" nobody
 	virtual_ipaddress {
 		192.0.2.51/24
 	}
@@ -93,6 +103,8 @@ wait_for "a takes TR back" 5 state_is a TR MASTER
 
 # notifications
 wait_for "notify_master ran" 3 grep -q master "$T/a.master"
+wait_for "CR's notify_master ran" 3 test -s "$PUB/a-ran-as"
+check "  as nobody, with its own arguments" [ "$(cat "$PUB/a-ran-as")" = "nobody master" ]
 wait_for "notify_backup ran" 3 grep -q backup "$T/a.backup"
 wait_for "notify has keepalived's arguments" 3 grep -q "^INSTANCE TR MASTER 149$" "$T/notify.out"
 check "notify saw the backup state" grep -q "^INSTANCE TR BACKUP 89$" "$T/notify.out"

@@ -231,6 +231,47 @@ START_TEST(test_timeout_not_reached)
 }
 END_TEST
 
+/* The parent's startup_script and shutdown_script: run and waited for, without the loop. */
+START_TEST(test_run_wait)
+{
+	char path[] = "/tmp/vipd-script.XXXXXX", cmd[160];
+	uint64_t t0;
+	bool timed_out;
+	pid_t bg = 0;
+	FILE *f;
+	int ws, fd;
+
+	ck_assert_int_eq(script_run_wait(&(struct script){ .cmd = "exit 5", .timeout_ns = 5 * EV_NSEC_PER_SEC },
+					 &ws, &timed_out), 0);
+	ck_assert(exited(ws, 5));
+	ck_assert(!timed_out);
+	ck_assert_int_eq(script_run_wait(&(struct script){ .cmd = "exit $#", .args = (const char *[]){ "a", NULL } },
+					 &ws, &timed_out), 0);
+	ck_assert(exited(ws, 1));
+	/* an unknown user: not started */
+	ck_assert_int_eq(script_run_wait(&(struct script){ .cmd = "true", .user = "no-such-user-vipd" }, &ws,
+					 &timed_out), -1);
+	/* at the timeout the whole group goes, the background sleep with the shell */
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "sleep 30 & echo $! >%s.tmp && mv %s.tmp %s; wait", path, path, path);
+	t0 = ev_now();
+	ck_assert_int_eq(script_run_wait(&(struct script){ .cmd = cmd, .timeout_ns = 1000 * MSEC }, &ws, &timed_out),
+			 0);
+	ck_assert(timed_out);
+	ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+	ck_assert_uint_ge(ev_now() - t0, 1000 * MSEC);
+	ck_assert_uint_lt(ev_now() - t0, 10 * EV_NSEC_PER_SEC);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_int_eq(fscanf(f, "%d", &bg), 1);
+	fclose(f);
+	unlink(path);
+	assert_dies(bg);
+	/* the runner of this process saw nothing of it */
+	ck_assert_uint_eq(script_runner_count(runner), 0);
+}
+END_TEST
+
 START_TEST(test_kill_calls_nothing)
 {
 	struct done a = { 0 }, b = { 0 };
@@ -513,6 +554,7 @@ main(void)
 	tcase_add_test(tc, test_timeout_kills_group);
 	tcase_add_test(tc, test_timeout_not_reached);
 	tcase_add_test(tc, test_kill_calls_nothing);
+	tcase_add_test(tc, test_run_wait);
 	tcase_add_test(tc, test_run_from_callback);
 	tcase_add_test(tc, test_fire_and_forget_reaped);
 	tcase_add_test(tc, test_env);

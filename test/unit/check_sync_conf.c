@@ -148,6 +148,54 @@ START_TEST(lvs_sync_daemon_forms)
 }
 END_TEST
 
+/* keepalived's old `lvs_sync_daemon_interface IFACE` in a vrrp_instance: that instance, its vrid as sync id. */
+START_TEST(lvs_sync_daemon_interface)
+{
+	static const char text[] = "vrrp_instance VI_1 {\n interface eth0\n lvs_sync_daemon_interface eth1\n"
+				   " virtual_router_id 51\n}\nvrrp_instance VI_2 {\n interface eth0\n virtual_router_id 52\n}\n";
+	char path[] = "/tmp/check_sync_conf.XXXXXX", err[512];
+	const struct cfg_lvs_sync_daemon *sd;
+	struct cfg_diag diag;
+	struct config *conf;
+	bool told = false;
+	size_t n;
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	conf = conf_load(path, "lb1", &diag);
+	unlink(path);
+	ck_assert_msg(conf != NULL, "%s", diag.nerrors ? diag.errors[0] : "");
+	sd = &conf->global->lvs_sync_daemon;
+	ck_assert(sd->enabled);
+	ck_assert_str_eq(sd->interface, "eth1");
+	ck_assert_str_eq(sd->instance, "VI_1");
+	/* virtual_router_id came after it in the block */
+	ck_assert_uint_eq(sd->syncid, 51);
+	ck_assert_uint_eq(sd->maxlen, 0);
+	for (size_t i = 0; i < diag.nwarnings; i++)
+		told |= strstr(diag.warnings[i], "deprecated: write 'lvs_sync_daemon eth1 VI_1' in global_defs") != NULL;
+	ck_assert_msg(told, "no deprecation warning");
+	config_free(conf);
+	cfg_diag_free(&diag);
+
+	/* one pair of sync daemons: a second one, in either form and either order, is refused */
+	ck_assert_ptr_null(load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+				" lvs_sync_daemon_interface eth1\n}\nvrrp_instance VI_2 {\n interface eth0\n"
+				" virtual_router_id 52\n lvs_sync_daemon_interface eth2\n}\n", err, sizeof(err), &n));
+	ck_assert_msg(strstr(err, "lvs_sync_daemon_interface: a second sync daemon") != NULL, "%s", err);
+	ck_assert_ptr_null(load(GLOBAL("eth1 VI_1") "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+				" lvs_sync_daemon_interface eth1\n}\n", err, sizeof(err), &n));
+	ck_assert_msg(strstr(err, "a second sync daemon") != NULL, "%s", err);
+	ck_assert_ptr_null(load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+				" lvs_sync_daemon_interface eth1\n}\n" GLOBAL("eth1 VI_1"), err, sizeof(err), &n));
+	ck_assert_msg(strstr(err, "given twice") != NULL, "%s", err);
+	ck_assert_ptr_null(load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+				" lvs_sync_daemon_interface\n}\n", err, sizeof(err), &n));
+}
+END_TEST
+
 START_TEST(kernel_errors)
 {
 	static const struct {
@@ -212,6 +260,7 @@ conf_suite(void)
 	tcase_add_test(tc, relay_block);
 	tcase_add_test(tc, relay_errors);
 	tcase_add_test(tc, lvs_sync_daemon_forms);
+	tcase_add_test(tc, lvs_sync_daemon_interface);
 	tcase_add_test(tc, kernel_errors);
 	tcase_add_test(tc, kernel_block);
 	suite_add_tcase(s, tc);

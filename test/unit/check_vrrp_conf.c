@@ -334,6 +334,53 @@ START_TEST(test_static_and_group_tracking)
 }
 END_TEST
 
+/* keepalived's `KEYWORD SCRIPT [USER [GROUP]]`: the first word is the script, the next ones whom it runs as. */
+START_TEST(test_notify_script_users)
+{
+	struct cfg_diag d;
+	struct config *conf = load(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n notify_master \"/x.sh master\" nobody\n"
+		" notify_backup /x.sh nobody nogroup\n notify_fault /x.sh\n notify_stop \"/x.sh stop\" root\n"
+		" notify /n.sh nobody\n notify_master_rx_lower_pri /l.sh nobody\n notify_deleted /d.sh nobody\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n}\n"
+		"vrrp_sync_group G {\n group {\n  A B\n }\n notify_master \"/g.sh m\" nobody nogroup\n notify /gn.sh\n}\n",
+		&d);
+	const struct cfg_vrrp_instance *a;
+	const struct cfg_vrrp_sync_group *g;
+
+	ck_assert_msg(conf != NULL, "%s", first_error(&d));
+	a = config_get(conf, CFG_VRRP_INSTANCE, 0);
+	ck_assert_str_eq(a->notify_master, "/x.sh master");
+	ck_assert_str_eq(a->notify_master_user, "nobody");
+	ck_assert_str_eq(a->notify_backup, "/x.sh");
+	ck_assert_str_eq(a->notify_backup_user, "nobody nogroup");
+	ck_assert_str_eq(a->notify_fault, "/x.sh");
+	ck_assert_str_eq(a->notify_fault_user, "");
+	ck_assert_str_eq(a->notify_stop, "/x.sh stop");
+	ck_assert_str_eq(a->notify_stop_user, "root");
+	ck_assert_str_eq(a->notify, "/n.sh");
+	ck_assert_str_eq(a->notify_user, "nobody");
+	ck_assert_str_eq(a->notify_master_rx_lower_pri, "/l.sh");
+	ck_assert_str_eq(a->notify_master_rx_lower_pri_user, "nobody");
+	ck_assert(a->notify_deleted);
+	ck_assert_str_eq(a->notify_deleted_cmd, "/d.sh");
+	ck_assert_str_eq(a->notify_deleted_user, "nobody");
+	g = config_get(conf, CFG_VRRP_SYNC_GROUP, 0);
+	ck_assert_str_eq(g->notify_master, "/g.sh m");
+	ck_assert_str_eq(g->notify_master_user, "nobody nogroup");
+	ck_assert_str_eq(g->notify, "/gn.sh");
+	ck_assert_str_eq(g->notify_user, "");
+	config_free(conf);
+	cfg_diag_free(&d);
+
+	/* more than SCRIPT USER GROUP: an unquoted command with arguments, refused rather than run as "-x" */
+	conf = load("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n notify_master /x.sh a b c\n}\n", &d);
+	ck_assert_ptr_null(conf);
+	ck_assert_msg(strstr(first_error(&d), "notify_master") != NULL, "%s", first_error(&d));
+	cfg_diag_free(&d);
+}
+END_TEST
+
 /* Each text must fail with an error containing the fragment. */
 static const struct {
 	const char *text;
@@ -415,6 +462,7 @@ main(void)
 	tcase_add_test(tc, test_garp_from_global_defs_anywhere);
 	tcase_add_test(tc, test_keepalived_keywords);
 	tcase_add_test(tc, test_static_and_group_tracking);
+	tcase_add_test(tc, test_notify_script_users);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
