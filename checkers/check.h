@@ -25,6 +25,7 @@ struct ck_state;
 struct ck_rs;
 struct ck_check;
 struct ck_suspend;
+struct ck_files;
 
 struct ck_kind {
 	const char *name;
@@ -96,6 +97,7 @@ struct ck_state {
 	bool status_dirty;
 	void *ssl_ctx;				/* SSL_CTX *, shared by every SSL_GET */
 	struct ck_suspend *suspend;		/* the host's addresses, with ha_suspend (check_suspend.c) */
+	struct ck_files *files;			/* FILE_CHECK's directories (check_file.c) */
 	char fifo[CFG_PATH_MAX];
 	char script_user[CFG_USER_MAX];
 	struct script_runner *scripts;		/* MISC_CHECK, notify_up / notify_down */
@@ -111,6 +113,8 @@ void ck_result(struct ck_check *c, bool ok, int32_t weight, const char *fmt, ...
 	__attribute__((format(printf, 4, 5)));
 /* Stops a run under way and the timer. */
 void ck_sched_stop(struct ck_check *c);
+/* Runs an idle, scheduled check now (something it watches changed); the cadence goes on from there. */
+void ck_sched_now(struct ck_check *c);
 /* Recomputes a real server from its checks and tells the parent if it changed (or force). */
 void ck_rs_update(struct ck_rs *rs, bool force);
 /* Sends the parent the real server's state. */
@@ -130,6 +134,11 @@ void ck_suspend_close(struct ck_state *ck);
 /* Whether the check's virtual server has ha_suspend and its address is not on this host: it does not run. */
 bool ck_suspended(const struct ck_check *c);
 
+/* ---- check_file.c: FILE_CHECK's files ---- */
+/* Watches the directories of the files the FILE_CHECKs of conf read; a change runs them at once. */
+void ck_files_apply(struct ck_state *ck, const struct config *conf);
+void ck_files_close(struct ck_state *ck);
+
 /* ---- check_net.c: sockets for every kind ---- */
 /* A non-blocking socket of type for c's destination, bound as configured, connect() begun.
  * Returns the fd (errno set on -1; *why says what failed). */
@@ -145,7 +154,7 @@ void ck_net_format(const struct cfg_addr *a, uint32_t port, char *buf, size_t le
 
 /* ---- the kinds ---- */
 extern const struct ck_kind ck_kind_tcp, ck_kind_http, ck_kind_misc, ck_kind_dns, ck_kind_udp, ck_kind_smtp,
-	ck_kind_ping;
+	ck_kind_ping, ck_kind_file;
 
 /* check_http.c: the shared SSL_CTX for this configuration (NULL if none is needed or it failed). */
 void *ck_http_ssl_ctx(const struct config *conf);

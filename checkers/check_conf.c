@@ -291,10 +291,38 @@ static const struct cfg_keyword smtp_keywords[] = {
 
 static const struct cfg_block smtp_host_block = { "host", common_keywords, NULL };
 
+/* FILE_CHECK's `weight N [reverse]`: instead of its track_file's */
+static int
+kw_file_weight(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_checker *c = obj;
+	int64_t w;
+
+	if (cfg_nargs(ctx, st, 1, 2) == -1)
+		return -1;
+	if (cfg_parse_int(st->argv[1], -2147483647, 2147483647, &w) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not a weight (-2147483647 to 2147483647)", st->argv[1]);
+	if (st->argc == 3 && strcmp(st->argv[2], "reverse") != 0)
+		return cfg_stmt_error(ctx, st, "'%s': only 'reverse' may follow the weight", st->argv[2]);
+	c->file_weight = (int32_t)w;
+	c->file_weight_set = true;
+	c->file_reverse = st->argc == 3;
+	return 0;
+}
+
+/* keepalived gives FILE_CHECK none of the other checkers' keywords */
+static const struct cfg_keyword file_keywords[] = {
+	{ "track_file", cfg_kw_string, C(track_file), 0, 0, NULL, 0 },
+	{ "weight", kw_file_weight, 0, 0, 0, 0, NULL, 0 },
+	{ "dynamic", cfg_kw_flag, C(file_dynamic), 0, 0, NULL, 0 },
+	END_KEYWORDS,
+};
+
 /* Every string of struct cfg_checker, so config_add_copy can terminate them on receipt and its texts are
  * compared by content. */
 static const struct cfg_keyword all_string_keywords[] = {
 	{ "bind_if", cfg_kw_string, C(bind_if), 0, 0, NULL, 0 },
+	{ "track_file", cfg_kw_string, C(track_file), 0, 0, NULL, 0 },
 	{ "misc_path", cfg_kw_text_command, C(misc_path), 0, 0, NULL, 0 },
 	{ "user", cfg_kw_command, C(user), 0, 0, NULL, 0 },
 	{ "virtualhost", cfg_kw_string, C(virtualhost), 0, 0, NULL, 0 },
@@ -313,7 +341,7 @@ static const struct cfg_block smtp_block = { "SMTP_CHECK", smtp_keywords, NULL }
 static const struct cfg_block dns_block = { "DNS_CHECK", dns_keywords, NULL };
 static const struct cfg_block udp_block = { "UDP_CHECK", udp_keywords, NULL };
 static const struct cfg_block ping_block = { "PING_CHECK", common_keywords, NULL };
-static const struct cfg_block file_block = { "FILE_CHECK", common_keywords, NULL };
+static const struct cfg_block file_block = { "FILE_CHECK", file_keywords, NULL };
 
 static const char *const type_names[CHECK_TYPE_MAX] = {
 	[CHECK_TCP] = "TCP_CHECK", [CHECK_HTTP] = "HTTP_GET", [CHECK_SSL] = "SSL_GET",
@@ -383,6 +411,9 @@ checker_inherit(struct config *conf, struct cfg_checker *c)
 	bool http = c->type == CHECK_HTTP || c->type == CHECK_SSL;
 
 	INHERIT(c, rs, vs, connect_timeout_ms, 5000);
+	/* a file says what it says: no retry */
+	if (c->type == CHECK_FILE)
+		c->retry = 0;
 	INHERIT(c, rs, vs, retry, c->type == CHECK_MISC ? 0 : c->type == CHECK_DNS ? 3 : 1);
 	INHERIT(c, rs, vs, delay_before_retry_ms, http ? 3000 : c->type == CHECK_DNS ? UINT64_MAX : 1000);
 	INHERIT(c, rs, vs, warmup_ms, UINT64_MAX);
@@ -395,13 +426,28 @@ checker_inherit(struct config *conf, struct cfg_checker *c)
 		snprintf(c->virtualhost, sizeof(c->virtualhost), "%s", config_text(conf, rs->checks.virtualhost));
 }
 
+/* FILE_CHECK names a track_file block, which may come anywhere in the file. */
+static void
+file_check_target(struct cfg_ctx *ctx, const struct cfg_checker *c)
+{
+	const struct cfg_vrrp_track_file *tf;
+
+	CONFIG_FOREACH(ctx->conf, CFG_VRRP_TRACK_FILE, const struct cfg_vrrp_track_file, tf)
+		if (strcmp(tf->name, c->track_file) == 0)
+			return;
+	cfg_error(ctx->diag, c->hdr.pos, "FILE_CHECK: no track_file block named '%s'", c->track_file);
+}
+
 void
 check_conf_inherit(struct cfg_ctx *ctx)
 {
 	struct cfg_checker *c;
 
-	CONFIG_FOREACH(ctx->conf, CFG_CHECKER, struct cfg_checker, c)
+	CONFIG_FOREACH(ctx->conf, CFG_CHECKER, struct cfg_checker, c) {
 		checker_inherit(ctx->conf, c);
+		if (c->type == CHECK_FILE)
+			file_check_target(ctx, c);
+	}
 }
 
 static int
@@ -454,8 +500,9 @@ smtp_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 static int
 file_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	cfg_stmt_warning(ctx, st, "not implemented yet: this checker is ignored");
-	return 0;
+	const struct cfg_checker *c = obj;
+
+	return c->track_file[0] == '\0' ? cfg_stmt_error(ctx, st, "needs track_file") : 0;
 }
 
 #define CHECK_SPEC(block, finish) { CFG_CHECKER, &(block), 0, 0, checker_args, finish }

@@ -70,6 +70,16 @@ ck_sched_stop(struct ck_check *c)
 	ev_timer_stop(c->ck->p->loop, &c->timer);
 }
 
+void
+ck_sched_now(struct ck_check *c)
+{
+	/* a check that was never scheduled (settling, suspended by the scheduler's own rules) waits its turn */
+	if (c->running || c->timer.cb == NULL)
+		return;
+	c->due_ns = ev_now();
+	ev_timer_at(c->ck->p->loop, &c->timer, c->due_ns);
+}
+
 static void
 ck_run(struct ck_check *c)
 {

@@ -41,6 +41,7 @@ checkers_kind(int type)
 	case CHECK_UDP: return &ck_kind_udp;
 	case CHECK_SMTP: return &ck_kind_smtp;
 	case CHECK_PING: return &ck_kind_ping;
+	case CHECK_FILE: return &ck_kind_file;
 	default: return NULL;
 	}
 }
@@ -374,6 +375,7 @@ checkers_apply(struct proc *p, const struct config *conf, const struct config *o
 	ck_http_ssl_ctx_free(ck->ssl_ctx);
 	ck->ssl_ctx = ck_http_ssl_ctx(conf);
 	ck_suspend_apply(ck, conf);
+	ck_files_apply(ck, conf);
 	memcpy(ck->fifo, conf->global->lvs_notify_fifo, sizeof(ck->fifo));
 	memcpy(ck->script_user, conf->global->script_user, sizeof(ck->script_user));
 	checkers_nice(conf->global->checker_priority);
@@ -479,6 +481,7 @@ checkers_shutdown(struct proc *p)
 	/* the checks are gone and have killed their scripts; notify scripts (omega's above) finish alone */
 	script_runner_free(ck->scripts);
 	ck_suspend_close(ck);
+	ck_files_close(ck);
 	ev_timer_stop(p->loop, &ck->settle);
 	ev_timer_stop(p->loop, &ck->status_timer);
 	ck_http_ssl_ctx_free(ck->ssl_ctx);

@@ -21,7 +21,8 @@ int check_conf_parse_hex(int argc, char *const *argv, uint8_t *out, uint8_t *mas
 
 extern const struct proc_ops checkers_proc;
 /* Gives each checker what it did not set itself: its real server's, its virtual server's or the default
- * of its kind (connect_timeout, retry, delay_before_retry, warmup, delay_loop, alpha, virtualhost). */
+ * of its kind (connect_timeout, retry, delay_before_retry, warmup, delay_loop, alpha, virtualhost); and
+ * checks that each FILE_CHECK names a track_file block. */
 void check_conf_inherit(struct cfg_ctx *ctx);
 
 #endif

@@ -296,8 +296,9 @@ static const struct cfg_kind_info kinds[CFG_KIND_MAX] = {
 	[CFG_CHECK_URL] = { "url", sizeof(struct cfg_check_url), CHECK, &check_url_block, 0, 0 },
 	[CFG_SSL] = { "SSL", sizeof(struct cfg_ssl), CHECK, &check_ssl_block, 0, 0 },
 	[CFG_VRRP_STATIC] = { "static address, route or rule", sizeof(struct cfg_vrrp_static), VRRP, NULL, 0, 0 },
-	[CFG_VRRP_TRACK_FILE] = { "track_file", sizeof(struct cfg_vrrp_track_file), VRRP, &vrrp_track_file_block,
-				  NAMED(struct cfg_vrrp_track_file) },
+	/* FILE_CHECK reads them too */
+	[CFG_VRRP_TRACK_FILE] = { "track_file", sizeof(struct cfg_vrrp_track_file), VRRP | CHECK,
+				  &vrrp_track_file_block, NAMED(struct cfg_vrrp_track_file) },
 	[CFG_VRRP_TRACK_PROCESS] = { "vrrp_track_process", sizeof(struct cfg_vrrp_track_process), VRRP,
 				     &vrrp_track_process_block, NAMED(struct cfg_vrrp_track_process) },
 };

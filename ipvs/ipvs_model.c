@@ -393,9 +393,9 @@ build(const struct config *conf, struct ipvs_model *m, struct ipvs_table *want, 
 	b.rs_checks = calloc(nrs + 1, sizeof(*b.rs_checks));
 	if (b.rs_first == NULL || b.rs_list == NULL || b.newq == NULL || b.rs_checks == NULL)
 		goto out;
-	/* the checkers child runs every kind but FILE_CHECK */
+	/* the checkers child runs every kind */
 	CONFIG_FOREACH(conf, CFG_CHECKER, const struct cfg_checker, ck)
-		if (ck->type != CHECK_FILE && ck->hdr.parent >= 1 && ck->hdr.parent <= nrs)
+		if (ck->hdr.parent >= 1 && ck->hdr.parent <= nrs)
 			b.rs_checks[ck->hdr.parent - 1] |= RS_CHECKED | (ck->alpha ? RS_CHECKED_ALPHA : 0);
 	/* real servers grouped by their virtual server (ids are 1.. in order), counting sort */
 	CONFIG_FOREACH(conf, CFG_REAL_SERVER, const struct cfg_real_server, rs)

@@ -490,6 +490,12 @@ struct cfg_checker {
 	uint32_t min_reply_length, max_reply_length;
 	/* SMTP_CHECK */
 	char helo_name[CFG_NAME_MAX];
+	/* FILE_CHECK: a track_file block by name; its weight unless the checker gives one */
+	char track_file[CFG_NAME_MAX];
+	int32_t file_weight;
+	bool file_weight_set;
+	bool file_reverse;
+	bool file_dynamic;		/* the file's value times the weight adds to the real server's weight */
 };
 
 #define CFG_STATUS_RANGES 16

@@ -154,6 +154,10 @@ static const struct bad_case bad_cases[] = {
 	{ "UDP_CHECK {\n min_reply_length 9\n max_reply_length 3\n }", "min_reply_length is above" },
 	{ "TCP_CHECK {\n url {\n }\n }", "url: unknown keyword in TCP_CHECK" },
 	{ "SMTP_CHECK {\n enable_sni\n }", "enable_sni: unknown keyword in SMTP_CHECK" },
+	{ "FILE_CHECK {\n weight 2\n }", "FILE_CHECK: needs track_file" },
+	{ "FILE_CHECK {\n track_file nowhere\n }", "FILE_CHECK: no track_file block named 'nowhere'" },
+	{ "FILE_CHECK {\n track_file t\n weight 2 twice\n }", "weight: 'twice': only 'reverse' may follow" },
+	{ "FILE_CHECK {\n track_file t\n alpha\n }", "alpha: unknown keyword in FILE_CHECK" },
 };
 
 /* keepalived 2: a checker takes what it does not set from its real server, then its virtual server, then

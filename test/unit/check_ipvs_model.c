@@ -235,10 +235,11 @@ START_TEST(health_quorum_sorry)
 END_TEST
 
 /* Before the checkers' first word, a real server is what its checkers start as: down if one is alpha (its own,
- * else the real server's, else the virtual server's), up without checkers, FILE_CHECK (not run) not counting. */
+ * else the real server's, else the virtual server's), up without checkers. */
 START_TEST(alpha_from_the_checkers)
 {
 	static const char text[] =
+		"track_file f {\n  file /nonexistent/vipd-unit\n}\n"
 		"virtual_server 192.0.2.11 80 {\n  alpha\n"
 		"  real_server 10.9.0.31 80 {\n    TCP_CHECK {\n    }\n  }\n"
 		"  real_server 10.9.0.32 80 {\n  }\n"
@@ -247,7 +248,7 @@ START_TEST(alpha_from_the_checkers)
 		"virtual_server 192.0.2.12 80 {\n"
 		"  real_server 10.9.0.34 80 {\n    TCP_CHECK {\n    }\n    HTTP_GET {\n      alpha\n    }\n  }\n"
 		"  real_server 10.9.0.35 80 {\n    TCP_CHECK {\n    }\n  }\n"
-		"  real_server 10.9.0.36 80 {\n    FILE_CHECK {\n      alpha\n    }\n  }\n"
+		"  real_server 10.9.0.36 80 {\n    FILE_CHECK {\n      track_file f\n    }\n  }\n"
 		"  real_server 10.9.0.37 80 {\n    alpha\n    TCP_CHECK {\n    }\n  }\n"
 		"  real_server 10.9.0.38 80 {\n    alpha\n    TCP_CHECK {\n      alpha no\n    }\n  }\n"
 		"}\n";
