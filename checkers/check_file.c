@@ -6,8 +6,6 @@
  * A run reads the file, at the checker's cadence; between runs, a change in the file's directory (inotify)
  * runs the FILE_CHECKs at once, so writing the file takes effect without waiting for the delay loop.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,7 @@
 
 #include "checkers/check.h"
 #include "lib/log.h"
+#include "lib/track_file.h"
 
 #define FAULT_AT (-65536)
 #define WEIGHT_MAX 65535
@@ -37,27 +36,6 @@ file_target(const struct config *conf, const char *name)
 	return NULL;
 }
 
-/* The number at the start of the file: 0 when it is missing, empty or not a number (keepalived's reading). */
-static int64_t
-file_value(const char *path, bool *missing)
-{
-	char buf[64];
-	ssize_t n;
-	int fd;
-
-	*missing = false;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		*missing = errno == ENOENT;
-		return 0;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtoll(buf, NULL, 0);
-}
-
 static void
 file_start(struct ck_check *c)
 {
@@ -69,7 +47,7 @@ file_start(struct ck_check *c)
 		ck_result(c, false, -1, "no track_file %s", c->cfg->track_file);
 		return;
 	}
-	v = file_value(tf->path, &missing);
+	v = track_file_value(tf->path, &missing);
 	w = c->cfg->file_weight_set ? c->cfg->file_weight : tf->weight;
 	reverse = c->cfg->file_weight_set ? c->cfg->file_reverse : tf->reverse;
 	if (w == 0) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/track_file.h"
 #include "vrrp/vrrp_int.h"
 
 #define WATCH_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_MODIFY)
@@ -25,24 +26,6 @@ vrrp_tfile_init(struct vrrp_ctx *ctx)
 	ctx->inotify_fd = -1;
 }
 
-/* The number at the start of the file; 0 when it is missing or says no number. */
-static int64_t
-read_value(const char *path)
-{
-	char buf[64];
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtoll(buf, NULL, 0);
-}
-
 static bool
 read_all(struct vrrp_ctx *ctx)
 {
@@ -50,7 +33,7 @@ read_all(struct vrrp_ctx *ctx)
 
 	for (size_t i = 0; i < ctx->ntfiles; i++) {
 		struct vrrp_tfile *t = &ctx->tfiles[i];
-		int64_t v = read_value(t->cfg.path);
+		int64_t v = track_file_value(t->cfg.path, NULL);
 
 		if (v != t->value) {
 			log_info("track_file %s: %lld", t->cfg.name, (long long)v);
@@ -133,7 +116,7 @@ vrrp_tfile_apply(struct vrrp_ctx *ctx, const struct config *conf)
 		next[n].cfg.path[CFG_PATH_MAX - 1] = '\0';
 		if (next[n].cfg.init_file)
 			init_file(&next[n].cfg);
-		next[n].value = read_value(next[n].cfg.path);
+		next[n].value = track_file_value(next[n].cfg.path, NULL);
 		n++;
 	}
 	close_inotify(ctx);
