@@ -13,20 +13,9 @@
 #include <sys/wait.h>
 
 #include "lib/event.h"
+#include "test/unit/loop_until.h"
 
 #define MSEC EV_NSEC_PER_MSEC
-
-/* Runs rounds until *counter reaches target, failing after a few seconds rather than hanging. */
-static void
-run_until(struct ev_loop *loop, const int *counter, int target)
-{
-	uint64_t give_up = ev_now() + 5 * EV_NSEC_PER_SEC;
-
-	while (*counter < target) {
-		ck_assert_int_eq(ev_run_once(loop, 10), 0);
-		ck_assert_msg(ev_now() < give_up, "gave up at %d of %d", *counter, target);
-	}
-}
 
 /* A deterministic generator, so that a failure can be replayed. */
 static uint64_t

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/event.h"
+#include "test/unit/loop_until.h"
 #include "lib/script.h"
 
 #define MSEC EV_NSEC_PER_MSEC
@@ -36,18 +37,6 @@ on_done(void *data, int wstatus, bool timed_out)
 	d->calls++;
 	d->wstatus = wstatus;
 	d->timed_out = timed_out;
-}
-
-/* Runs rounds until *counter reaches target, failing after a few seconds rather than hanging. */
-static void
-run_until(struct ev_loop *loop, const int *counter, int target)
-{
-	uint64_t give_up = ev_now() + 5 * EV_NSEC_PER_SEC;
-
-	while (*counter < target) {
-		ck_assert_int_eq(ev_run_once(loop, 10), 0);
-		ck_assert_msg(ev_now() < give_up, "gave up at %d of %d", *counter, target);
-	}
 }
 
 /* Runs rounds until the runner has reaped every job. */
