@@ -112,7 +112,8 @@ ck_files_close(struct ck_state *ck)
 	ck->files = NULL;
 }
 
-/* Watches the directory of every track_file a FILE_CHECK of conf reads (again at each configuration). */
+/* Applies init_file and watches the directory of every track_file a FILE_CHECK of conf reads (again at
+ * each configuration). */
 void
 ck_files_apply(struct ck_state *ck, const struct config *conf)
 {
@@ -138,6 +139,8 @@ ck_files_apply(struct ck_state *ck, const struct config *conf)
 
 		if (tf == NULL)
 			continue;
+		/* the vrrp child does the same for the files its instances track: the first one writes it */
+		track_file_init(tf);
 		snprintf(dir, sizeof(dir), "%s", tf->path);
 		if ((slash = strrchr(dir, '/')) == NULL)
 			snprintf(dir, sizeof(dir), ".");

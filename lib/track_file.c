@@ -3,8 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "lib/log.h"
 
 int64_t
 track_file_value(const char *path, bool *missing)
@@ -27,4 +31,24 @@ track_file_value(const char *path, bool *missing)
 		return 0;
 	buf[n] = '\0';
 	return strtoll(buf, NULL, 0);
+}
+
+void
+track_file_init(const struct cfg_vrrp_track_file *tf)
+{
+	char line[32];
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | (tf->overwrite ? O_TRUNC : O_EXCL);
+
+	if (!tf->init_file)
+		return;
+	if ((fd = open(tf->path, flags, 0644)) == -1) {
+		/* another child (vrrp and checkers both read it) may have written it first */
+		if (errno != EEXIST)
+			log_warn("track_file %s: init_file %s", tf->name, tf->path);
+		return;
+	}
+	snprintf(line, sizeof(line), "%lld\n", (long long)tf->init_value);
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+		log_warn("track_file %s: init_file %s", tf->name, tf->path);
+	close(fd);
 }

@@ -68,24 +68,6 @@ close_inotify(struct vrrp_ctx *ctx)
 	ctx->inotify_fd = -1;
 }
 
-/* init_file: the value written at start if the file is missing (or always, with overwrite). */
-static void
-init_file(const struct cfg_vrrp_track_file *c)
-{
-	char line[32];
-	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | (c->overwrite ? O_TRUNC : O_EXCL);
-
-	if ((fd = open(c->path, flags, 0644)) == -1) {
-		if (errno != EEXIST)
-			log_warn("track_file %s: init_file %s", c->name, c->path);
-		return;
-	}
-	snprintf(line, sizeof(line), "%lld\n", (long long)c->init_value);
-	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
-		log_warn("track_file %s: init_file %s", c->name, c->path);
-	close(fd);
-}
-
 static bool
 tracked(const struct config *conf, const char *name)
 {
@@ -114,8 +96,7 @@ vrrp_tfile_apply(struct vrrp_ctx *ctx, const struct config *conf)
 		next[n].cfg = *tf;
 		next[n].cfg.name[CFG_NAME_MAX - 1] = '\0';
 		next[n].cfg.path[CFG_PATH_MAX - 1] = '\0';
-		if (next[n].cfg.init_file)
-			init_file(&next[n].cfg);
+		track_file_init(&next[n].cfg);
 		next[n].value = track_file_value(next[n].cfg.path, NULL);
 		n++;
 	}

@@ -41,6 +41,21 @@ virtual_server 192.0.2.10 80 {
 track_file later {
 	file "$T/w"
 }
+# no vrrp_instance here: the checkers child writes init_file itself
+track_file fresh {
+	file "$T/fresh"
+	weight 0
+	init_file 7
+}
+virtual_server 192.0.2.11 80 {
+	delay_loop 60
+	warmup 0
+	real_server 192.0.2.74 80 {
+		FILE_CHECK {
+			track_file fresh
+		}
+	}
+}
 CONF
 start_vipd "$T/vipd.conf"
 wait_for "checkers running" 10 child_is checkers running
@@ -48,6 +63,8 @@ wait_for "the first runs" 5 sh -c "[ \"\$($VIPCTL -s $SOCK status --json | jq -r
 check "0 with weight 0: up" rs_is 192.0.2.71:80 up
 check "3 x 2, dynamic: weight 10 + 6" [ "$(rs weight 192.0.2.72:80)" = 16 ]
 check "0 with weight 0 reverse: down" rs_is 192.0.2.73:80 down
+check "init_file wrote a missing file" [ "$(cat "$T/fresh")" = 7 ]
+wait_rs 192.0.2.74:80 down 3
 
 t0=$(now_ms)
 echo 1 >"$T/ctl"
