@@ -134,22 +134,12 @@ ck_files_apply(struct ck_state *ck, const struct config *conf)
 	}
 	CONFIG_FOREACH(conf, CFG_CHECKER, const struct cfg_checker, c) {
 		const struct cfg_vrrp_track_file *tf = c->type == CHECK_FILE ? file_target(conf, c->track_file) : NULL;
-		char dir[CFG_PATH_MAX];
-		char *slash;
 
 		if (tf == NULL)
 			continue;
 		/* the vrrp child does the same for the files its instances track: the first one writes it */
 		track_file_init(tf);
-		snprintf(dir, sizeof(dir), "%s", tf->path);
-		if ((slash = strrchr(dir, '/')) == NULL)
-			snprintf(dir, sizeof(dir), ".");
-		else
-			slash[slash == dir] = '\0';	/* "/x" watches "/" */
-		/* the same directory twice gives the same watch */
-		if (inotify_add_watch(ck->files->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
-				      IN_DELETE | IN_MODIFY) == -1)
-			log_warn("FILE_CHECK: cannot watch %s; %s is read at the check's cadence only", dir, tf->path);
+		track_file_watch(ck->files->fd, tf);
 	}
 	if (ev_io_start(ck->p->loop, &ck->files->io, ck->files->fd, EPOLLIN, files_changed, ck) == -1) {
 		log_warn("FILE_CHECK: watching files");

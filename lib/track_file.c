@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -51,4 +53,19 @@ track_file_init(const struct cfg_vrrp_track_file *tf)
 	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
 		log_warn("track_file %s: init_file %s", tf->name, tf->path);
 	close(fd);
+}
+
+int
+track_file_watch(int inotify_fd, const struct cfg_vrrp_track_file *tf)
+{
+	char dir[CFG_PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", tf->path);
+	/* the same directory twice gives the same watch */
+	if (inotify_add_watch(inotify_fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
+			      IN_DELETE | IN_MODIFY) == -1) {
+		log_warn("track_file %s: cannot watch %s; it is read only when its readers look", tf->name, dir);
+		return -1;
+	}
+	return 0;
 }

@@ -14,5 +14,8 @@ int64_t track_file_value(const char *path, bool *missing);
 /* init_file: writes the block's value if the file is missing (or in any case, with overwrite); nothing
  * without init_file. Each child that reads the file calls it when it takes a configuration. */
 void track_file_init(const struct cfg_vrrp_track_file *tf);
+/* Adds the file's directory to an inotify instance: editors and `mv` replace files, and a missing one may
+ * appear, so the directory is what changes. Logs and returns -1 if it cannot. */
+int track_file_watch(int inotify_fd, const struct cfg_vrrp_track_file *tf);
 
 #endif

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,6 @@
 #include "lib/track_file.h"
 #include "vrrp/vrrp_int.h"
 
-#define WATCH_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_MODIFY)
 
 void
 vrrp_tfile_init(struct vrrp_ctx *ctx)
@@ -110,14 +108,8 @@ vrrp_tfile_apply(struct vrrp_ctx *ctx, const struct config *conf)
 		log_warn("track_file: inotify; the files are read at each configuration only");
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char dir[CFG_PATH_MAX];
-
-		/* the directory, not the file: editors and `mv` replace files, and a missing one may appear */
-		snprintf(dir, sizeof(dir), "%s", ctx->tfiles[i].cfg.path);
-		if (inotify_add_watch(ctx->inotify_fd, dirname(dir), WATCH_EVENTS) == -1)
-			log_warn("track_file %s: watching %s", ctx->tfiles[i].cfg.name, dir);
-	}
+	for (size_t i = 0; i < n; i++)
+		track_file_watch(ctx->inotify_fd, &ctx->tfiles[i].cfg);
 	if (ev_io_start(ctx->p->loop, &ctx->inotify_io, ctx->inotify_fd, EPOLLIN, inotify_readable, ctx) == -1) {
 		log_warn("track_file: inotify");
 		close(ctx->inotify_fd);
