@@ -11,6 +11,7 @@
 #include "core/conf.h"
 #include "lib/config.h"
 #include "lib/strtab.h"
+#include "test/unit/conf_text.h"
 
 /* ---- the string table ---- */
 
@@ -130,19 +131,12 @@ END_TEST
 static struct config *
 load(const char *text)
 {
-	char path[] = "/tmp/vipd-strings-XXXXXX";
-	int fd = mkstemp(path);
 	struct cfg_diag diag;
-	struct config *conf;
+	struct config *conf = conf_load_text(text, "lb1", &diag);
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	conf = conf_load(path, "lb1", &diag);
 	for (size_t i = 0; i < diag.nerrors; i++)
 		fprintf(stderr, "%s\n", diag.errors[i]);
 	cfg_diag_free(&diag);
-	unlink(path);
 	return conf;
 }
 

@@ -10,20 +10,12 @@
 #include "checkers/checkers.h"
 #include "core/conf.h"
 #include "lib/config.h"
+#include "test/unit/conf_text.h"
 
 static struct config *
 load(const char *text, struct cfg_diag *diag)
 {
-	char path[] = "/tmp/vipd-unit-ck-XXXXXX";
-	int fd = mkstemp(path);
-	struct config *conf;
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	conf = conf_load(path, "t", diag);
-	unlink(path);
-	return conf;
+	return conf_load_text(text, "t", diag);
 }
 
 static void

@@ -9,21 +9,15 @@
 #include "core/conf.h"
 #include "lib/cfg.h"
 #include "lib/config.h"
+#include "test/unit/conf_text.h"
 
 /* Loads text as a config file; *errors gets the diag's first error (or ""). */
 static struct config *
 load(const char *text, char *first_error, size_t len, size_t *nerrors)
 {
-	char path[] = "/tmp/check_sync_conf.XXXXXX";
-	int fd = mkstemp(path);
 	struct cfg_diag diag;
-	struct config *conf;
+	struct config *conf = conf_load_text(text, "lb1", &diag);
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	conf = conf_load(path, "lb1", &diag);
-	unlink(path);
 	*nerrors = diag.nerrors;
 	snprintf(first_error, len, "%s", diag.nerrors ? diag.errors[0] : "");
 	cfg_diag_free(&diag);

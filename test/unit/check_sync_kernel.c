@@ -12,6 +12,7 @@
 #include "core/conf.h"
 #include "lib/cfg.h"
 #include "sync/sync_kernel.h"
+#include "test/unit/conf_text.h"
 
 static struct sync_kernel_conf
 kconf(const char *ifname, uint32_t syncid)
@@ -272,16 +273,9 @@ END_TEST
 static struct config *
 load(const char *text)
 {
-	char path[] = "/tmp/check_sync_kernel.XXXXXX";
-	int fd = mkstemp(path);
 	struct cfg_diag diag;
-	struct config *conf;
+	struct config *conf = conf_load_text(text, "lb1", &diag);
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	conf = conf_load(path, "lb1", &diag);
-	unlink(path);
 	for (size_t i = 0; i < diag.nerrors; i++)
 		fprintf(stderr, "%s\n", diag.errors[i]);
 	cfg_diag_free(&diag);

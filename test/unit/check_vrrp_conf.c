@@ -9,20 +9,12 @@
 
 #include "core/conf.h"
 #include "lib/config.h"
+#include "test/unit/conf_text.h"
 
 static struct config *
 load(const char *text, struct cfg_diag *diag)
 {
-	char path[] = "/tmp/vipd-vrrp-conf-XXXXXX";
-	int fd = mkstemp(path);
-	struct config *conf;
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	conf = conf_load(path, NULL, diag);
-	unlink(path);
-	return conf;
+	return conf_load_text(text, NULL, diag);
 }
 
 /* The first error, or "" */
