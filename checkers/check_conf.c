@@ -364,19 +364,18 @@ checker_type_from_keyword(const char *kw)
 	return -1;
 }
 
-/* Not written in the checker: its real server's, its virtual server's or the kind's default, once all is read. */
-#define UNSET_MS (UINT64_MAX - 1)
-
+/* What the checker does not write stays CFG_CHECK_UNSET (a value no keyword can give) until
+ * check_conf_inherit gives it its real server's, its virtual server's or its kind's default. */
 static int
 checker_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
 	struct cfg_checker *c = obj;
 
 	c->type = checker_type_from_keyword(st->argv[0]);
-	c->connect_timeout_ms = UNSET_MS;
+	c->connect_timeout_ms = CFG_CHECK_UNSET;
 	c->retry = CFG_CHECK_UNSET;
-	c->delay_before_retry_ms = UNSET_MS;
-	c->warmup_ms = UNSET_MS;
+	c->delay_before_retry_ms = CFG_CHECK_UNSET;
+	c->warmup_ms = CFG_CHECK_UNSET;
 	c->alpha = -1;
 	c->http_protocol = CHECK_HTTP_10;
 	c->dns_type = 6;
@@ -396,7 +395,7 @@ inherited(const struct cfg_real_server *rs, const struct cfg_virtual_server *vs,
 }
 
 #define INHERIT(c, rs, vs, field, dflt) do {							\
-	if ((c)->field == UNSET_MS || (c)->field == CFG_CHECK_UNSET) {				\
+	if ((c)->field == CFG_CHECK_UNSET) {							\
 		uint32_t v_ = inherited((rs), (vs), offsetof(struct cfg_check_defaults, field));	\
 		(c)->field = v_ != CFG_CHECK_UNSET ? v_ : (dflt);				\
 	}											\
