@@ -329,12 +329,19 @@ type_top_block(void *arg, const struct cfg_stmt *st)
 struct config *
 conf_load(const char *path, const char *config_id, struct cfg_diag *diag)
 {
+	return conf_load_strict(path, config_id, false, diag);
+}
+
+struct config *
+conf_load_strict(const char *path, const char *config_id, bool strict, struct cfg_diag *diag)
+{
 	struct config *conf = config_new();
 	struct typing typing = { .errors = 0 };
 	struct cfg_read_opts opts = { .config_id = config_id, .top_block = type_top_block, .top_block_arg = &typing };
 	struct cfg_ctx ctx;
 
 	cfg_diag_init(diag, NULL);
+	diag->strict = strict;
 	if (conf != NULL)
 		vrrp_conf_global_defaults(conf->global);
 	if (conf == NULL || (conf->path = strdup(path)) == NULL) {

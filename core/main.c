@@ -20,7 +20,10 @@
 #define DEFAULT_PIDFILE "/run/vipd/vipd.pid"
 #define DEFAULT_SOCKET "/run/vipd/vipd.sock"
 
-enum { OPT_VRRP = 256, OPT_CHECK, OPT_IPVS, OPT_SYNC, OPT_VERSION };
+enum { OPT_VRRP = 256, OPT_CHECK, OPT_IPVS, OPT_SYNC, OPT_VERSION, OPT_STRICT };
+
+/* vipd -t's exit codes are keepalived -t's, so scripts that check them keep working */
+enum { TEST_OK = 0, TEST_FATAL = 4, TEST_RECOVERED = 5 };
 
 static const struct option long_options[] = {
 	{ "use-file", required_argument, NULL, 'f' },
@@ -28,6 +31,7 @@ static const struct option long_options[] = {
 	{ "log-console", no_argument, NULL, 'l' },
 	{ "log-detail", no_argument, NULL, 'D' },
 	{ "config-test", no_argument, NULL, 't' },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "config-id", required_argument, NULL, 'i' },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "socket", required_argument, NULL, 's' },
@@ -44,13 +48,15 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vipd [-f FILE] [-n] [-l] [-D] [-t] [-i ID] [-p PIDFILE] [-s SOCKET]\n"
+		"usage: vipd [-f FILE] [-n] [-l] [-D] [-t [--strict]] [-i ID] [-p PIDFILE] [-s SOCKET]\n"
 		"            [--vrrp] [--check] [--ipvs] [--sync]\n"
 		"  -f, --use-file FILE   configuration (default " DEFAULT_CONFIG ")\n"
 		"  -n, --dont-fork       stay in the foreground\n"
 		"  -l, --log-console     log to stderr instead of syslog\n"
 		"  -D, --log-detail      log debug detail\n"
 		"  -t, --config-test     check the configuration, print every error, and exit\n"
+		"                        (0 clean, 4 errors, 5 errors recovered from as keepalived does)\n"
+		"      --strict          with -t: an error keepalived would recover from is an error\n"
 		"  -i, --config-id ID    for @ID lines (default: the host name)\n"
 		"  -p, --pid PIDFILE     (default " DEFAULT_PIDFILE ")\n"
 		"  -s, --socket PATH     control socket (default " DEFAULT_SOCKET ")\n"
@@ -58,20 +64,26 @@ usage(FILE *f)
 }
 
 static int
-config_test(const char *path, const char *id)
+config_test(const char *path, const char *id, bool strict)
 {
 	struct cfg_diag diag;
-	struct config *conf = conf_load(path, id, &diag);
+	struct config *conf = conf_load_strict(path, id, strict, &diag);
+	int rc = conf == NULL ? TEST_FATAL : diag.nrecovered > 0 ? TEST_RECOVERED : TEST_OK;
 
 	for (size_t i = 0; i < diag.nwarnings; i++)
 		fprintf(stderr, "warning: %s\n", diag.warnings[i]);
+	for (size_t i = 0; i < diag.nrecovered; i++)
+		fprintf(stderr, "recovered: %s\n", diag.recovered[i]);
 	for (size_t i = 0; i < diag.nerrors; i++)
 		fprintf(stderr, "%s\n", diag.errors[i]);
 	if (conf == NULL)
 		fprintf(stderr, "vipd: %s: %zu error%s\n", path, diag.nerrors, diag.nerrors == 1 ? "" : "s");
+	else if (diag.nrecovered > 0)
+		fprintf(stderr, "vipd: %s: %zu error%s recovered from, as keepalived does (--strict refuses them)\n",
+			path, diag.nrecovered, diag.nrecovered == 1 ? "" : "s");
 	cfg_diag_free(&diag);
 	config_free(conf);
-	return conf == NULL ? 1 : 0;
+	return rc;
 }
 
 /* A keepalived user who just installed vipd: say where their config is. */
@@ -121,7 +133,7 @@ main(int argc, char **argv)
 {
 	struct parent_opts opts = { .config_path = DEFAULT_CONFIG, .pidfile = DEFAULT_PIDFILE,
 				    .socket_path = DEFAULT_SOCKET };
-	bool foreground = false, test = false;
+	bool foreground = false, test = false, strict = false;
 	char abspath[PATH_MAX], pidpath[PATH_MAX], sockpath[PATH_MAX], err[512];
 	struct cfg_diag diag;
 	struct config *conf;
@@ -134,6 +146,7 @@ main(int argc, char **argv)
 		case 'l': opts.log_flags |= LOG_F_STDERR; break;
 		case 'D': opts.log_flags |= LOG_F_DEBUG; break;
 		case 't': test = true; break;
+		case OPT_STRICT: strict = true; break;
 		case 'i': opts.config_id = optarg; break;
 		case 'p': opts.pidfile = optarg; break;
 		case 's': opts.socket_path = optarg; break;
@@ -154,7 +167,7 @@ main(int argc, char **argv)
 		opts.child_filter = CHILD_ALL;
 	hint_keepalived(opts.config_path);
 	if (test)
-		return config_test(opts.config_path, opts.config_id);
+		return config_test(opts.config_path, opts.config_id, strict);
 
 	log_init("parent", opts.log_flags | LOG_F_STDERR);
 	/* reloads re-read the same file after chdir("/") and from a daemon */
@@ -166,6 +179,8 @@ main(int argc, char **argv)
 	conf = conf_load(opts.config_path, opts.config_id, &diag);
 	for (size_t i = 0; i < diag.nwarnings; i++)
 		log_warnx("%s", diag.warnings[i]);
+	for (size_t i = 0; i < diag.nrecovered; i++)
+		log_warnx("recovered: %s", diag.recovered[i]);
 	for (size_t i = 0; i < diag.nerrors; i++)
 		log_warnx("%s", diag.errors[i]);
 	cfg_diag_free(&diag);

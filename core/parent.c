@@ -121,6 +121,8 @@ record_reload(struct parent *pa, bool ok, bool parsed, const struct cfg_diag *di
 		json_object_array_add(r->errors, json_object_new_string(diag->errors[i]));
 	for (size_t i = 0; i < diag->nwarnings; i++)
 		json_object_array_add(r->warnings, json_object_new_string(diag->warnings[i]));
+	for (size_t i = 0; i < diag->nrecovered; i++)
+		json_object_array_add(r->warnings, json_object_new_string(diag->recovered[i]));
 	r->done = true;
 	r->ok = ok;
 	r->parsed = parsed;
@@ -157,6 +159,8 @@ parent_reload(struct parent *pa)
 	conf = conf_load(pa->opts.config_path, pa->opts.config_id, &diag);
 	for (size_t i = 0; i < diag.nwarnings; i++)
 		log_warnx("%s", diag.warnings[i]);
+	for (size_t i = 0; i < diag.nrecovered; i++)
+		log_warnx("recovered: %s", diag.recovered[i]);
 	for (size_t i = 0; i < diag.nerrors; i++)
 		log_warnx("%s", diag.errors[i]);
 	if (conf == NULL) {

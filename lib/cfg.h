@@ -27,12 +27,22 @@ struct cfg_files {
 	size_t count;
 };
 
-/* Collected diagnostics: every error of a parse, each formatted "FILE:LINE: message". */
+/*
+ * Collected diagnostics of a parse, each formatted "FILE:LINE: message", in three kinds:
+ * - errors: the configuration cannot run (keepalived's fatal errors, and what would be unsafe to run);
+ * - recovered: what keepalived logs as an error and runs past (an unknown keyword skipped, a bad priority
+ *   replaced by the default...): vipd does the same, and the message says what it did instead;
+ * - warnings: accepted as written, with something worth knowing (a keyword vipd does not act on...).
+ * With strict set (vipd -t --strict, global_defs config_strict), a recovery is an error.
+ */
 struct cfg_diag {
 	char **errors;
 	size_t nerrors;
 	char **warnings;
 	size_t nwarnings;
+	char **recovered;
+	size_t nrecovered;
+	bool strict;
 	const struct cfg_files *files;	/* to turn a cfg_pos into a file name */
 	size_t max_errors;		/* stop collecting after this many (0 = 100) */
 };
@@ -41,6 +51,8 @@ void cfg_diag_init(struct cfg_diag *d, const struct cfg_files *files);
 void cfg_diag_free(struct cfg_diag *d);
 void cfg_error(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cfg_warning(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An error keepalived runs past: fmt says what was wrong and what was done instead. An error when strict. */
+void cfg_recovered(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* An error that belongs to no line (a missing file given on the command line). */
 void cfg_error_nopos(struct cfg_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -178,6 +190,12 @@ const struct cfg_keyword *cfg_lookup(const struct cfg_block *block, const char *
 int cfg_stmt_error(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cfg_stmt_warning(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * "KEYWORD: message" as a recovery (see struct cfg_diag): the caller has applied what keepalived does
+ * instead, and the message says so ("priority 300 is out of range; using 100"). Returns -1.
+ */
+int cfg_stmt_recovered(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Checks argc-1 is within [min, max] (max < 0: no upper bound), reporting the error. */
 int cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max);

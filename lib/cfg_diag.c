@@ -31,6 +31,9 @@ void cfg_diag_free(struct cfg_diag *d)
 {
 	free_list(d->errors, d->nerrors);
 	free_list(d->warnings, d->nwarnings);
+	free_list(d->recovered, d->nrecovered);
+	d->recovered = NULL;
+	d->nrecovered = 0;
 	d->errors = NULL;
 	d->nerrors = 0;
 	d->warnings = NULL;
@@ -121,6 +124,19 @@ void cfg_warning(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	append(&d->warnings, &d->nwarnings, vformat_at(d, pos, fmt, ap));
+	va_end(ap);
+}
+
+void cfg_recovered(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...)
+{
+	char ***list = d->strict ? &d->errors : &d->recovered;
+	size_t *n = d->strict ? &d->nerrors : &d->nrecovered;
+
+	if (!room_for(d, list, n, d->strict ? "errors" : "recovered errors"))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	append(list, n, vformat_at(d, pos, fmt, ap));
 	va_end(ap);
 }
 

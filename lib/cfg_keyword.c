@@ -49,6 +49,19 @@ cfg_stmt_warning(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt
 }
 
 int
+cfg_stmt_recovered(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat_stmt(msg, sizeof(msg), st, fmt, ap);
+	va_end(ap);
+	cfg_recovered(ctx->diag, st->pos, "%s", msg);
+	return -1;
+}
+
+int
 cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max)
 {
 	int n = st->argc - 1;
