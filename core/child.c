@@ -146,6 +146,7 @@ child_applied(struct child *c, const struct ipc_cfg_applied *ap)
 	}
 	if (ap->result != 0)
 		log_warnx("%s: configuration %u not applied (%d)", c->ops->name, ap->generation, ap->result);
+	service_check_ready(&c->parent->service, c->parent);
 }
 
 static void
@@ -157,6 +158,9 @@ child_dispatch(struct child *c, const struct ipc_msg *msg)
 		break;
 	case IPC_STATUS:
 		child_got_status(c, msg);
+		break;
+	case IPC_PONG:
+		c->last_pong_ns = ev_now();
 		break;
 	default:
 		if (!route_from_child(c->parent, c, msg)) {
@@ -272,6 +276,7 @@ child_start(struct child *c)
 		log_warn("%s: watching its channel", c->ops->name);
 	c->pid = pid;
 	c->started_ns = ev_now();
+	c->last_pong_ns = c->started_ns;
 	c->state = CHILD_RUNNING;
 	/* a new process holds nothing yet */
 	c->applied_generation = 0;

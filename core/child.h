@@ -50,6 +50,7 @@ struct child {
 	uint32_t applied_generation;
 	int applied_result;
 	uint64_t configs_sent, configs_unchanged;	/* for status */
+	uint64_t last_pong_ns;		/* when it last answered a ping (or started) */
 };
 
 /* Remembers argv so children can show "vipd: vrrp" in ps. */

@@ -152,8 +152,10 @@ parent_reload(struct parent *pa)
 	struct config *conf, *prev;
 
 	log_info("reloading %s", pa->opts.config_path);
+	service_reloading(&pa->service);
 	if (conf_unchanged(pa->conf, pa->opts.config_id)) {
 		keep_unchanged(pa);
+		service_check_ready(&pa->service, pa);
 		return true;
 	}
 	conf = conf_load(pa->opts.config_path, pa->opts.config_id, &diag);
@@ -167,6 +169,7 @@ parent_reload(struct parent *pa)
 		log_warnx("%s has errors; keeping configuration %u", pa->opts.config_path, pa->generation);
 		record_reload(pa, false, true, &diag);
 		cfg_diag_free(&diag);
+		service_check_ready(&pa->service, pa);	/* the children hold the configuration kept */
 		return false;
 	}
 	conf->generation = ++pa->generation;
@@ -179,6 +182,7 @@ parent_reload(struct parent *pa)
 	route_prune(pa);
 	apply_children(pa, prev, 0);
 	config_free(prev);
+	service_check_ready(&pa->service, pa);
 	return true;
 }
 
@@ -203,6 +207,7 @@ parent_stop(struct parent *pa)
 	if (pa->stopping)
 		return;
 	log_info("stopping");
+	service_stopping(&pa->service);
 	pa->stopping = true;
 	for (int k = 0; k < CHILD_MAX; k++)
 		ev_timer_stop(pa->loop, &pa->children[k].respawn_timer);
@@ -333,13 +338,16 @@ parent_run(const struct parent_opts *opts, struct config *conf)
 	log_info("vipd %s started with %s", PACKAGE_VERSION, opts->config_path);
 	run_script_waiting(conf->global, "startup_script", conf->global->startup_script,
 			   conf->global->startup_script_timeout_ms);
+	service_open(&pa.service, &pa);
 	apply_children(&pa, NULL, 0);
+	service_check_ready(&pa.service, &pa);
 	if (ev_run(pa.loop) == -1)
 		log_warn("event loop");
 	/* every child has stopped (stop_next_child breaks the loop after the last) */
 	run_script_waiting(pa.conf->global, "shutdown_script", pa.conf->global->shutdown_script,
 			   pa.conf->global->shutdown_script_timeout_ms);
 	control_close(pa.control);
+	service_close(&pa.service, pa.loop);
 	for (int k = 0; k < CHILD_MAX; k++)
 		child_cleanup(&pa.children[k]);
 	json_object_put(pa.last_reload.errors);

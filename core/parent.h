@@ -9,6 +9,7 @@
 
 #include "core/child.h"
 #include "core/route.h"
+#include "core/service.h"
 #include "lib/config.h"
 #include "lib/event.h"
 
@@ -44,6 +45,7 @@ struct parent {
 	struct control *control;
 	struct reload_result last_reload;
 	struct route_memory memory;	/* last states, for children that restart */
+	struct service service;		/* systemd's notify socket and watchdog */
 	bool stopping;
 };
 

@@ -30,6 +30,9 @@ enum ipc_type {
 	/* events routed by the parent, which remembers the last of each for children that restart */
 	IPC_RS_STATE,		/* checkers -> parent -> ipvs (and checkers): struct ipc_rs_state */
 	IPC_VRRP_STATE,		/* vrrp -> parent -> sync (and a restarted vrrp): struct ipc_vrrp_state */
+	/* liveness, for the service manager's watchdog: every child's loop answers a ping with the same seq */
+	IPC_PING,		/* parent -> child: struct ipc_ping */
+	IPC_PONG,		/* child -> parent: struct ipc_ping */
 	IPC_TYPE_MAX
 };
 
@@ -83,6 +86,10 @@ struct ipc_vrrp_state {
 	int32_t state;		/* enum vrrp_state */
 	uint32_t priority;	/* effective priority */
 	uint64_t since;		/* CLOCK_REALTIME ms of the last transition */
+};
+
+struct ipc_ping {
+	uint64_t seq;
 };
 
 /* The table that bounds each type's payload (min..max bytes, reassembled). */

@@ -156,6 +156,11 @@ dispatch_parent(struct proc *p, const struct ipc_msg *msg)
 	case IPC_CFG_UNCHANGED:
 		cfg_unchanged(p, msg->data);
 		break;
+	case IPC_PING:
+		/* answered from the loop itself: a pong says this process still runs its events */
+		ipc_send(&p->parent, IPC_PONG, msg->data, sizeof(struct ipc_ping));
+		proc_flush(p);
+		break;
 	default:
 		if (p->ops->dispatch != NULL)
 			p->ops->dispatch(p, msg);
