@@ -73,9 +73,12 @@ struct cfg_sum {
 	uint64_t lo, hi, len;
 };
 
-enum cfg_input_kind { CFG_INPUT_FILE, CFG_INPUT_GLOB };
+enum cfg_input_kind { CFG_INPUT_FILE, CFG_INPUT_GLOB, CFG_INPUT_DIR };
 
-/* A file read (its path, the digest of its text) or an include pattern (the digest of what it matched). */
+/*
+ * A file read (its path, the digest of its text), an include pattern (the digest of what it matched) or a
+ * directory ${_PWD} named (as the reader reached it, the digest of where it resolved to).
+ */
 struct cfg_input {
 	enum cfg_input_kind kind;
 	char *what;
