@@ -21,6 +21,10 @@
 enum {
 	MAX_PARAM_NESTING = 64,		/* values inside values, at one place of a line */
 	MAX_SUBSTITUTIONS = 10000,	/* per line: values that shrink it cannot grow it past the limit */
+	/* per physical line, with what it generates: what follows a brace is expanded again, so a value
+	 * that doubles at each level would otherwise be expanded piece by piece for ever */
+	SUBSTITUTION_BUDGET = 100 * 1000,
+	SUBSTITUTIONS_PER_LINE = 100,
 	RANDOM_MAX_DEFAULT = 32767,
 };
 
@@ -411,6 +415,10 @@ int cfg_param_expand(struct reader *r, struct strbuf *buf, struct cfg_pos pos, s
 		for (unsigned i = 0; p->multiline && i < r->nblock_params; i++)
 			if (r->block_params[i] == ref.param)
 				return loop_error(r, pos, r->block_params + i, r->nblock_params - i, ref.param);
+		if (++r->substitutions > SUBSTITUTION_BUDGET + SUBSTITUTIONS_PER_LINE * r->generated) {
+			cfg_error(r->diag, pos, "parameter expansion too long");
+			return -1;
+		}
 		if (depth == MAX_PARAM_NESTING || ++subs > MAX_SUBSTITUTIONS) {
 			cfg_error(r->diag, pos, "parameters nested too deeply, or too many of them on one line");
 			return -1;

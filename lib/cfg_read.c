@@ -334,6 +334,8 @@ static void open_block(struct reader *r, struct cfg_pos pos)
 		cfg_recovered(r->diag, pos, "'{' without a statement before it; ignored, as keepalived does");
 		return;
 	}
+	if (owner)
+		owner->has_block = true;
 	if (owner && b->depth == CFG_MAX_BLOCK_DEPTH) {
 		cfg_error(r->diag, pos, "blocks nested too deeply (limit %d)", CFG_MAX_BLOCK_DEPTH);
 		owner = NULL;
@@ -344,7 +346,6 @@ static void open_block(struct reader *r, struct cfg_pos pos)
 		b->discard++;
 		return;
 	}
-	owner->has_block = true;
 	b->depth++;
 	b->levels[b->depth] = (struct level){ .tail = &owner->block, .open = pos };
 }
@@ -667,6 +668,7 @@ static void process_line(struct reader *r, char *line, size_t len, struct cfg_po
 	if (len == 0)
 		return;
 	r->generated = 0;
+	r->substitutions = 0;
 	cfg_run_text(r, line, len, pos, 0);
 }
 

@@ -128,6 +128,7 @@ struct reader {
 	size_t block_params[CFG_MAX_TEXT_NESTING + 2];	/* block parameters whose lines are being read */
 	unsigned nblock_params;
 	uint64_t rng;		/* for ${_RANDOM} */
+	unsigned long substitutions;	/* parameters replaced for the current physical line */
 	unsigned long generated;	/* lines made by ~SEQ / ~LST from the current physical line */
 	struct cfg_pos quote_reported;	/* an unterminated quote already reported on this line */
 	bool failed;		/* out of memory: stop everything */
