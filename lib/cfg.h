@@ -1,10 +1,11 @@
 /*
  * The configuration parser, in two stages.
  *
- * 1. Reading (cfg_read.c): files in the keepalived.conf grammar become a tree of statements. This stage
- *    owns the lexical rules: `#` and `!` comments, quoted strings, braces, `include GLOB` (relative to the
- *    including file), `$NAME=value` parameters expanded as `$NAME` / `${NAME}` (a recursive definition is an
- *    error, never a hang), and `@id` / `@^id` conditional lines matched against the config id.
+ * 1. Reading (cfg_read.c, with cfg_param.c, cfg_seq.c and cfg_include.c): files in the keepalived.conf
+ *    grammar become a tree of statements, read as keepalived 2.2.7 reads them (lib/cfg_reader.h): `#` and
+ *    `!` comments, quoted strings, braces, `include GLOB` with braces (relative to the including file),
+ *    `$NAME=value` parameters (block parameters, built-in ones; a recursive definition is an error, never
+ *    a hang), `~SEQ` / `~LST` generators and `@id` / `@^id` conditional lines.
  * 2. Typing (cfg_keyword.c): each block's statements are looked up in a keyword table and handled into
  *    pointer-free structs (lib/config.h). Every statement and object keeps the file:line it came from, and
  *    every error names it: "FILE:LINE: KEYWORD: what is wrong".
@@ -73,9 +74,12 @@ struct cfg_sum {
 	uint64_t lo, hi, len;
 };
 
-enum cfg_input_kind { CFG_INPUT_FILE, CFG_INPUT_GLOB };
+enum cfg_input_kind { CFG_INPUT_FILE, CFG_INPUT_GLOB, CFG_INPUT_DIR };
 
-/* A file read (its path, the digest of its text) or an include pattern (the digest of what it matched). */
+/*
+ * A file read (its path, the digest of its text), an include pattern (the digest of what it matched) or a
+ * directory ${_PWD} named (as the reader reached it, the digest of where it resolved to).
+ */
 struct cfg_input {
 	enum cfg_input_kind kind;
 	char *what;

@@ -128,6 +128,14 @@ void cfg_glob_sum(int rc, const glob_t *g, struct cfg_sum *out)
 	cfg_digest_end(&d, out);
 }
 
+void cfg_dir_sum(const char *resolved, struct cfg_sum *out)
+{
+	struct cfg_digest d;
+	cfg_digest_init(&d);
+	cfg_digest_add(&d, resolved, strlen(resolved));
+	cfg_digest_end(&d, out);
+}
+
 const char *cfg_effective_id(const struct cfg_read_opts *opts, char *buf, size_t len)
 {
 	if (opts && opts->config_id)
@@ -184,7 +192,7 @@ static bool glob_unchanged(const struct cfg_input *p)
 {
 	glob_t g;
 	memset(&g, 0, sizeof g);
-	int rc = glob(p->what, 0, NULL, &g);
+	int rc = glob(p->what, CFG_GLOB_FLAGS, NULL, &g);
 	if (rc == GLOB_NOSPACE) {
 		globfree(&g);
 		return false;
@@ -192,6 +200,19 @@ static bool glob_unchanged(const struct cfg_input *p)
 	struct cfg_sum now;
 	cfg_glob_sum(rc, &g, &now);
 	globfree(&g);
+	return sum_equal(&now, &p->sum);
+}
+
+/* A directory that now resolves elsewhere (a symbolic link moved, another working directory) changes
+ * ${_PWD}, whatever the files hold. */
+static bool dir_unchanged(const struct cfg_input *p)
+{
+	char *abs = realpath(p->what, NULL);
+	if (!abs)
+		return false;
+	struct cfg_sum now;
+	cfg_dir_sum(abs, &now);
+	free(abs);
 	return sum_equal(&now, &p->sum);
 }
 
@@ -204,7 +225,10 @@ bool cfg_inputs_unchanged(const struct cfg_inputs *in, const struct cfg_read_opt
 		return false;
 	for (size_t i = 0; i < in->n; i++) {
 		const struct cfg_input *x = &in->v[i];
-		if (!(x->kind == CFG_INPUT_FILE ? file_unchanged(x) : glob_unchanged(x)))
+		bool same = x->kind == CFG_INPUT_FILE ? file_unchanged(x)
+			    : x->kind == CFG_INPUT_GLOB ? glob_unchanged(x)
+							: dir_unchanged(x);
+		if (!same)
 			return false;
 	}
 	return true;

@@ -1,24 +1,24 @@
 /*
- * Stage 1 of the configuration parser: keepalived.conf text to a tree of statements.
+ * Stage 1 of the configuration parser: keepalived.conf text to a tree of statements, read as keepalived
+ * 2.2.7 reads it (lib/cfg_reader.h gives the model).
  *
- * Every physical line goes through the same steps, in this order:
- *   1. `@id` / `@^id` selection: the marker is stripped, or the line dropped;
- *   2. `~SEQ(var, start, step, end) rest`: rest goes through these steps once per value of $var;
- *   3. `$NAME=value` definitions, stored unexpanded so that a use sees the values current at use time;
- *   4. parameter expansion of the text before any comment (so a value may hold several words or braces);
- *   5. lexing into words and braces, fed to the tree builder.
- * `include` is a statement like any other, so it is acted on when the builder completes one; the included
- * lines run through the same steps with the same builder, which splices them in place.
+ * A physical line longer than 1,023 bytes is read as several, as keepalived's buffer cuts it. Each line is
+ * cleaned first: leading blanks go, a `#` or `!` outside double quotes starts a comment wherever it is
+ * (`\#` and `\!` stand for the characters), trailing blanks go, and a final `\` is kept, as it continues
+ * a `$NAME=` definition. While a definition is continued, lines are only added to it. Otherwise the line
+ * is text for cfg_run_text. Words are keepalived's too: split at blanks; a `"` starts a quoted word that
+ * runs to the next `"` (no escapes), and ends an unquoted one.
  *
- * Hostile input is bounded everywhere: block nesting, include depth and loops, parameter nesting, loops
- * and expansion size. Out of memory is reported once and unwinds: reading stops, the tree built so far
- * stays consistent and is freed by cfg_source_free.
+ * Where keepalived logs an error and reads on (a stray brace, a block left open, an unterminated quote,
+ * a malformed ~SEQ), vipd does the same and reports a recovery. Hostile input is bounded everywhere: block
+ * nesting, include depth and loops, parameter loops, generated lines. Out of memory is reported once and
+ * unwinds: reading stops, the tree built so far stays consistent and is freed by cfg_source_free.
  */
 #include "lib/cfg.h"
 #include "lib/cfg_inputs.h"
+#include "lib/cfg_reader.h"
 
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdalign.h>
 #include <stddef.h>
@@ -30,25 +30,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-enum {
-	MAX_BLOCK_DEPTH = 64,			/* stage 2 walks the tree recursively */
-	DEFAULT_INCLUDE_DEPTH = 16,
-	MAX_PARAM_NESTING = 64,			/* expansion recurses once per level */
-	MAX_EXPANSION_GROWTH = 64 * 1024,	/* beyond the raw line's own length */
-	MAX_SUBSTITUTIONS = 10000,		/* empty values blow up without growing the line */
-	MAX_SEQ_NESTING = 8,			/* ~SEQ on ~SEQ recurses once per level */
-	MAX_GENERATED_LINES = 1000 * 1000,	/* per physical line, whatever the ~SEQ nesting */
-};
-
 /* ---- growable strings ---- */
 
-struct strbuf {
-	char *s;
-	size_t len, cap;
-};
-
 /* Makes room for extra more bytes and keeps the text NUL-terminated, so s is a string after any call. */
-static int sb_reserve(struct strbuf *sb, size_t extra)
+int sb_reserve(struct strbuf *sb, size_t extra)
 {
 	if (extra >= SIZE_MAX / 2 - sb->len)
 		return -1;
@@ -67,7 +52,7 @@ static int sb_reserve(struct strbuf *sb, size_t extra)
 	return 0;
 }
 
-static int sb_put(struct strbuf *sb, const char *p, size_t n)
+int sb_put(struct strbuf *sb, const char *p, size_t n)
 {
 	if (sb_reserve(sb, n) < 0)
 		return -1;
@@ -77,17 +62,28 @@ static int sb_put(struct strbuf *sb, const char *p, size_t n)
 	return 0;
 }
 
-static int sb_puts(struct strbuf *sb, const char *s)
+int sb_puts(struct strbuf *sb, const char *s)
 {
 	return sb_put(sb, s, strlen(s));
 }
 
-static int sb_putc(struct strbuf *sb, char c)
+int sb_putc(struct strbuf *sb, char c)
 {
 	return sb_put(sb, &c, 1);
 }
 
-static void sb_free(struct strbuf *sb)
+int sb_set(struct strbuf *sb, const char *p, size_t n)
+{
+	sb->len = 0;
+	if (sb_reserve(sb, n) < 0)
+		return -1;
+	memmove(sb->s, p, n);
+	sb->len = n;
+	sb->s[n] = '\0';
+	return 0;
+}
+
+void sb_free(struct strbuf *sb)
 {
 	free(sb->s);
 	*sb = (struct strbuf){ 0 };
@@ -104,11 +100,7 @@ struct cfg_arena {
 	alignas(max_align_t) char mem[];
 };
 
-/* A point in the arena's history; rewinding to it frees everything allocated since. */
-struct arena_mark {
-	uint64_t serial;
-	size_t used;
-};
+/* A point in the arena's history (struct arena_mark); rewinding to it frees everything allocated since. */
 
 static void *arena_alloc(struct cfg_source *src, size_t n, size_t align)
 {
@@ -225,74 +217,9 @@ static void words_free(struct words *w)
 	words_init(w);
 }
 
-/* ---- reader state ---- */
+/* ---- shared helpers ---- */
 
-struct param {
-	char *name;
-	char *value;	/* unexpanded */
-};
-
-/* A file being read; the chain to the main file finds include loops and measures include depth. */
-struct active_file {
-	const struct active_file *parent;
-	const char *name;
-	bool has_id;		/* text from memory has no dev/ino */
-	dev_t dev;
-	ino_t ino;
-	unsigned depth;		/* the main file is 0 */
-};
-
-/* An open block: where its next statement is linked, and where its `{` was, for "not closed" errors. */
-struct level {
-	struct cfg_stmt **tail;
-	struct cfg_pos open;
-};
-
-/*
- * Where the builder stood when the current file began: the file may close only the blocks it opened,
- * and the blocks it leaves open are reported when it ends.
- */
-struct floor {
-	unsigned depth;
-	unsigned discard;
-	struct cfg_pos discard_pos;	/* the `{` that began discarding within this file */
-};
-
-/*
- * Blocks past MAX_BLOCK_DEPTH, and blocks after a statement that cannot own one, are only counted
- * (discard) so that their braces still balance; statements inside them are dropped.
- */
-struct builder {
-	struct level levels[MAX_BLOCK_DEPTH + 1];	/* levels[0] is the top level */
-	unsigned depth;
-	unsigned discard;
-	struct floor floor;
-	struct cfg_stmt *pending;	/* ended its line without a block: a `{` alone may still open one */
-	/* the top-level statement being read: where the arena stood at its first word, and the link that
-	 * pointed to it, so that it can be handed to top_block and forgotten */
-	struct arena_mark top_mark;
-	struct cfg_stmt **top_link;
-};
-
-struct reader {
-	struct cfg_source *out;
-	struct cfg_diag *diag;
-	const char *config_id;
-	char hostname[HOST_NAME_MAX + 1];
-	void (*top_block)(void *arg, const struct cfg_stmt *st);
-	void *top_block_arg;
-	unsigned max_include_depth;
-	struct param *params;
-	size_t nparams, params_cap;
-	const struct active_file *file;
-	struct builder b;
-	struct strbuf word;	/* the lexer's scratch space */
-	unsigned long generated;	/* lines made by ~SEQ from the current physical line */
-	bool failed;		/* out of memory: stop everything */
-	bool unrepeatable;	/* read something cfg_inputs_unchanged could not read again */
-};
-
-static int oom(struct reader *r)
+int cfg_oom(struct reader *r)
 {
 	if (!r->failed)
 		cfg_error_nopos(r->diag, "out of memory");
@@ -300,60 +227,22 @@ static int oom(struct reader *r)
 	return -1;
 }
 
-static bool is_blank(char c)
+bool cfg_is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	return c == ' ' || c == '\t';
 }
 
-static const char *skip_blanks(const char *s)
+const char *cfg_skip_blanks(const char *s)
 {
-	while (is_blank(*s))
+	while (cfg_is_blank(*s))
 		s++;
 	return s;
 }
 
-static bool is_name_start(char c)
+/* What separates words: keepalived's set, wider than the blanks that end names and values. */
+static bool is_white(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool is_name_char(char c)
-{
-	return is_name_start(c) || (c >= '0' && c <= '9');
-}
-
-static size_t name_span(const char *s, size_t len)
-{
-	if (len == 0 || !is_name_start(s[0]))
-		return 0;
-	size_t n = 1;
-	while (n < len && is_name_char(s[n]))
-		n++;
-	return n;
-}
-
-/*
- * Where a comment begins: `#` or `!` where a word could start, outside quotes. This mirrors the lexer,
- * and is needed before expansion so that parameters in comments are neither expanded nor checked.
- */
-static const char *comment_start(const char *s)
-{
-	bool quoted = false, word_start = true;
-	for (; *s; s++) {
-		if (quoted) {
-			if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
-				s++;
-			else if (*s == '"')
-				quoted = false;
-			continue;
-		}
-		if (*s == '"')
-			quoted = true;
-		else if (word_start && (*s == '#' || *s == '!'))
-			return s;
-		word_start = is_blank(*s) || *s == '{' || *s == '}';
-	}
-	return s;
+	return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r' || c == '\v';
 }
 
 /* ---- the tree ---- */
@@ -375,16 +264,16 @@ void cfg_source_free(struct cfg_source *src)
 	*src = (struct cfg_source){ 0 };
 }
 
-static int add_file(struct reader *r, const char *name, uint32_t *index)
+int cfg_add_file(struct reader *r, const char *name, uint32_t *index)
 {
 	struct cfg_files *f = &r->out->files;
 	if (f->count >= UINT32_MAX)
-		return oom(r);
+		return cfg_oom(r);
 	char *copy = strdup(name);
 	char **names = copy ? realloc(f->names, (f->count + 1) * sizeof *names) : NULL;
 	if (!names) {
 		free(copy);
-		return oom(r);
+		return cfg_oom(r);
 	}
 	f->names = names;
 	*index = (uint32_t)f->count;
@@ -394,7 +283,7 @@ static int add_file(struct reader *r, const char *name, uint32_t *index)
 
 /* ---- the builder ---- */
 
-static void include(struct reader *r, const struct words *cur, struct cfg_pos pos);
+/* ---- the builder ---- */
 
 static struct cfg_stmt *new_stmt(struct reader *r, struct words *cur, struct cfg_pos pos)
 {
@@ -405,7 +294,7 @@ static struct cfg_stmt *new_stmt(struct reader *r, struct words *cur, struct cfg
 	struct cfg_stmt *st = arena_alloc(r->out, sizeof *st, alignof(struct cfg_stmt));
 	char **argv = arena_alloc(r->out, (cur->n + 1) * sizeof *argv, alignof(char *));
 	if (!st || !argv) {
-		oom(r);
+		cfg_oom(r);
 		return NULL;
 	}
 	memcpy(argv, cur->v, (cur->n + 1) * sizeof *argv);
@@ -422,32 +311,36 @@ static void link_stmt(struct builder *b, struct cfg_stmt *st)
 	l->tail = &st->next;
 }
 
-/* Completes the statement in cur; returns it, or NULL when it is not kept (include, discarded, error). */
-static struct cfg_stmt *finish_stmt(struct reader *r, struct words *cur, struct cfg_pos pos, bool opens_block)
+/* A statement ends at a brace or at the end of its text; a `{` read next opens its block. */
+static void finish_stmt(struct reader *r, struct words *cur, struct cfg_pos pos)
 {
 	struct cfg_stmt *st = NULL;
-	if (cur->v[0][0] == 'i' && strcmp(cur->v[0], "include") == 0) {
-		if (opens_block)
-			cfg_error(r->diag, pos, "include: cannot have a block");
-		else
-			include(r, cur, pos);
-	} else if (r->b.discard == 0) {
+	if (r->b.discard == 0) {
 		st = new_stmt(r, cur, pos);
 		if (st)
 			link_stmt(&r->b, st);
 	}
+	r->b.pending = st;
 	words_clear(cur);
-	return st;
 }
 
-static void push_level(struct reader *r, struct cfg_stmt *owner, struct cfg_pos pos)
+static void open_block(struct reader *r, struct cfg_pos pos)
 {
 	struct builder *b = &r->b;
-	if (owner && b->depth == MAX_BLOCK_DEPTH) {
-		cfg_error(r->diag, pos, "blocks nested too deeply (limit %d)", MAX_BLOCK_DEPTH);
+	struct cfg_stmt *owner = b->pending;
+	b->pending = NULL;
+	if (!owner && b->discard == 0) {
+		/* keepalived reads on at the same level, so the matching `}` closes the block around it */
+		cfg_recovered(r->diag, pos, "'{' without a statement before it; ignored, as keepalived does");
+		return;
+	}
+	if (owner)
+		owner->has_block = true;
+	if (owner && b->depth == CFG_MAX_BLOCK_DEPTH) {
+		cfg_error(r->diag, pos, "blocks nested too deeply (limit %d)", CFG_MAX_BLOCK_DEPTH);
 		owner = NULL;
 	}
-	if (!owner || b->discard > 0) {
+	if (!owner) {
 		if (b->discard == b->floor.discard)
 			b->floor.discard_pos = pos;
 		b->discard++;
@@ -455,20 +348,6 @@ static void push_level(struct reader *r, struct cfg_stmt *owner, struct cfg_pos 
 	}
 	b->depth++;
 	b->levels[b->depth] = (struct level){ .tail = &owner->block, .open = pos };
-}
-
-static void open_block(struct reader *r, struct words *cur, struct cfg_pos pos)
-{
-	struct builder *b = &r->b;
-	struct cfg_stmt *owner = b->pending;
-	b->pending = NULL;
-	if (cur->n > 0)
-		owner = finish_stmt(r, cur, pos, true);
-	else if (!owner && b->discard == 0)
-		cfg_error(r->diag, pos, "'{' without a statement before it");
-	if (owner)
-		owner->has_block = true;
-	push_level(r, owner, pos);
 }
 
 /* The top-level statement whose block just closed goes to top_block, then its memory is reused. */
@@ -482,33 +361,38 @@ static void hand_over_top(struct reader *r)
 	arena_rewind(r->out, b->top_mark);
 }
 
-static void close_block(struct reader *r, struct words *cur, struct cfg_pos pos)
+static void close_block(struct reader *r, struct cfg_pos pos)
 {
 	struct builder *b = &r->b;
-	if (cur->n > 0)
-		finish_stmt(r, cur, pos, false);
 	b->pending = NULL;
 	if (b->discard > b->floor.discard) {
 		b->discard--;
 	} else if (b->depth > b->floor.depth) {
 		if (--b->depth == 0 && r->top_block && !r->failed)
 			hand_over_top(r);
+	} else if (b->depth > 0) {
+		/* keepalived ends the included file's reading there; the including file's own `}` then
+		 * closes its block */
+		cfg_recovered(r->diag, pos, "'}' would close a block opened before this file; the rest of the "
+			      "file is ignored, as keepalived does");
+		r->file->stop = true;
 	} else {
-		cfg_error(r->diag, pos, "'}' without a matching '{'");
+		cfg_recovered(r->diag, pos, "'}' without a matching '{'; ignored, as keepalived does");
 	}
 }
 
-static void add_word(struct reader *r, struct words *cur)
+static void add_word(struct reader *r, struct words *cur, const char *s, size_t len)
 {
 	r->b.pending = NULL;
 	if (cur->n == 0 && r->b.depth == 0)
 		r->b.top_mark = arena_mark(r->out);
-	char *w = arena_alloc(r->out, r->word.len + 1, 1);
+	char *w = arena_alloc(r->out, len + 1, 1);
 	if (!w || words_push(cur, w) < 0) {
-		oom(r);
+		cfg_oom(r);
 		return;
 	}
-	memcpy(w, r->word.s, r->word.len + 1);
+	memcpy(w, s, len);
+	w[len] = '\0';
 }
 
 static void begin_file(struct reader *r, struct floor *saved)
@@ -519,470 +403,291 @@ static void begin_file(struct reader *r, struct floor *saved)
 	b->pending = NULL;
 }
 
-/* Blocks a file leaves open are reported at their `{` and closed, so the including file is unaffected. */
+/* Blocks a file leaves open are closed where it ends, as keepalived's reading of them ends there. */
 static void end_file(struct reader *r, const struct floor *saved)
 {
 	struct builder *b = &r->b;
+	bool top_open = b->floor.depth == 0 && b->depth > 0;
 	if (!r->failed) {
 		for (unsigned d = b->floor.depth + 1; d <= b->depth; d++)
-			cfg_error(r->diag, b->levels[d].open, "'{' not closed before the end of the file");
+			cfg_recovered(r->diag, b->levels[d].open, "'{' not closed before the end of the file; closed "
+				      "there, as keepalived does");
 		if (b->discard > b->floor.discard)
-			cfg_error(r->diag, b->floor.discard_pos, "'{' not closed before the end of the file");
+			cfg_recovered(r->diag, b->floor.discard_pos, "'{' not closed before the end of the file; "
+				      "closed there, as keepalived does");
 	}
 	b->depth = b->floor.depth;
 	b->discard = b->floor.discard;
 	b->pending = NULL;
 	b->floor = *saved;
+	if (top_open && r->top_block && !r->failed)
+		hand_over_top(r);
 }
 
-/* ---- the lexer: one line of expanded text to words and braces ---- */
+/* ---- words ---- */
 
-enum token { TOK_END, TOK_WORD, TOK_OPEN, TOK_CLOSE };
-
-struct lexer {
-	struct reader *r;
-	const char *p;
-	struct cfg_pos pos;
-};
-
-/* Quotes group words and protect braces and comment marks; only \" and \\ are escapes. */
-static int lex_quoted(struct lexer *lx, struct strbuf *w)
+static void unterminated_quote(struct reader *r, struct cfg_pos pos)
 {
-	const char *p = lx->p + 1;
-	for (;;) {
-		if (*p == '\0') {
-			cfg_error(lx->r->diag, lx->pos, "unterminated quoted string");
-			break;
-		}
-		if (*p == '"') {
-			p++;
-			break;
-		}
-		if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-			p++;
-		if (sb_putc(w, *p++) < 0)
-			return -1;
-	}
-	lx->p = p;
-	return 0;
+	if (r->quote_reported.file == pos.file && r->quote_reported.line == pos.line)
+		return;
+	r->quote_reported = pos;
+	cfg_recovered(r->diag, pos, "unterminated quoted string; the line is read up to the quote, as keepalived "
+		      "does");
 }
 
-/* A word runs to a blank or a brace; quoted parts may appear anywhere in it. */
-static enum token lex_word(struct lexer *lx)
+/* A piece of text without braces to one statement. */
+static void lex_segment(struct reader *r, const char *s, size_t len, struct cfg_pos pos)
 {
-	struct strbuf *w = &lx->r->word;
-	w->len = 0;
-	if (sb_reserve(w, 0) < 0) {
-		oom(lx->r);
-		return TOK_END;
-	}
-	while (*lx->p && !is_blank(*lx->p) && *lx->p != '{' && *lx->p != '}') {
-		int rc;
-		if (*lx->p == '"') {
-			rc = lex_quoted(lx, w);
-		} else {
-			/* a run of plain characters at once */
-			const char *end = lx->p;
-			while (*end && !is_blank(*end) && *end != '{' && *end != '}' && *end != '"')
-				end++;
-			rc = sb_put(w, lx->p, (size_t)(end - lx->p));
-			lx->p = end;
-		}
-		if (rc < 0) {
-			oom(lx->r);
-			return TOK_END;
-		}
-	}
-	return TOK_WORD;
-}
-
-static enum token next_token(struct lexer *lx)
-{
-	lx->p = skip_blanks(lx->p);
-	switch (*lx->p) {
-	case '\0':
-		return TOK_END;
-	case '#':
-	case '!':
-		return TOK_END;	/* a comment, since a word could start here */
-	case '{':
-		lx->p++;
-		return TOK_OPEN;
-	case '}':
-		lx->p++;
-		return TOK_CLOSE;
-	default:
-		return lex_word(lx);
-	}
-}
-
-/* A line's words form one statement, cut by the braces on it; what ends with the line may take a `{`. */
-static void lex_line(struct reader *r, const char *text, struct cfg_pos pos)
-{
-	struct lexer lx = { .r = r, .p = text, .pos = pos };
 	struct words cur;
-	enum token t;
 	words_init(&cur);
-	while (!r->failed && (t = next_token(&lx)) != TOK_END) {
-		if (t == TOK_WORD)
-			add_word(r, &cur);
-		else if (t == TOK_OPEN)
-			open_block(r, &cur, pos);
-		else
-			close_block(r, &cur, pos);
+	const char *p = s, *end = s + len;
+	while (!r->failed) {
+		while (p < end && is_white(*p))
+			p++;
+		if (p >= end)
+			break;
+		const char *w = p;
+		if (*p == '"') {
+			const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+			if (!q) {
+				unterminated_quote(r, pos);
+				break;
+			}
+			w = p + 1;
+			p = q + 1;
+			add_word(r, &cur, w, (size_t)(q - w));
+			continue;
+		}
+		while (p < end && !is_white(*p) && *p != '"')
+			p++;
+		add_word(r, &cur, w, (size_t)(p - w));
 	}
 	if (!r->failed && cur.n > 0)
-		r->b.pending = finish_stmt(r, &cur, pos, false);
+		finish_stmt(r, &cur, pos);
 	words_free(&cur);
 }
 
-/* ---- parameters ---- */
-
-static struct param *find_param(struct reader *r, const char *name, size_t len)
+/* The first `{` or `}` outside double quotes, or NULL. */
+static const char *find_brace(const char *s)
 {
-	for (size_t i = 0; i < r->nparams; i++)
-		if (strncmp(r->params[i].name, name, len) == 0 && r->params[i].name[len] == '\0')
-			return &r->params[i];
+	for (; *s; s++) {
+		if (*s == '"') {
+			const char *q = strchr(s + 1, '"');
+			if (!q)
+				return NULL;
+			s = q;
+		} else if (*s == '{' || *s == '}') {
+			return s;
+		}
+	}
 	return NULL;
 }
 
-static int set_param(struct reader *r, const char *name, size_t len, const char *value, size_t vlen)
-{
-	char *v = strndup(value, vlen);
-	if (!v)
-		return oom(r);
-	struct param *p = find_param(r, name, len);
-	if (p) {
-		free(p->value);
-		p->value = v;
-		return 0;
-	}
-	if (r->nparams == r->params_cap) {
-		size_t cap = r->params_cap ? r->params_cap * 2 : 16;
-		struct param *ps = realloc(r->params, cap * sizeof *ps);
-		if (!ps) {
-			free(v);
-			return oom(r);
-		}
-		r->params = ps;
-		r->params_cap = cap;
-	}
-	char *n = strndup(name, len);
-	if (!n) {
-		free(v);
-		return oom(r);
-	}
-	r->params[r->nparams++] = (struct param){ .name = n, .value = v };
-	return 0;
-}
+/* ---- text ---- */
 
-/* `$NAME=value`: true when the line is a definition (then fully handled here). */
-static bool define_param(struct reader *r, const char *text)
+/* `@ID rest` keeps rest only on the host whose config id is ID, `@^ID rest` everywhere else; an id with
+ * nothing after it drops the line. */
+static bool select_line(struct reader *r, struct strbuf *buf)
 {
-	if (text[0] != '$')
+	bool negate = buf->s[1] == '^';
+	const char *id = buf->s + 1 + negate;
+	const char *blank = strpbrk(id, " \t");
+	if (!blank)
 		return false;
-	const char *name = text + 1;
-	size_t len = name_span(name, strlen(name));
-	if (len == 0)
-		return false;
-	const char *eq = skip_blanks(name + len);
-	if (*eq != '=')
-		return false;
-	const char *value = skip_blanks(eq + 1);
-	const char *end = comment_start(value);
-	while (end > value && is_blank(end[-1]))
-		end--;
-	set_param(r, name, len, value, (size_t)(end - value));
-	return true;
-}
-
-struct expansion {
-	struct reader *r;
-	struct cfg_pos pos;
-	struct strbuf *out;
-	size_t limit;
-	unsigned substitutions;
-	const struct param *chain[MAX_PARAM_NESTING];	/* the parameters being expanded, outermost first */
-	unsigned depth;
-};
-
-static int emit(struct expansion *x, const char *s, size_t n)
-{
-	if (n > x->limit - x->out->len) {
-		cfg_error(x->r->diag, x->pos, "parameter expansion too long");
-		return -1;
-	}
-	return sb_put(x->out, s, n) < 0 ? oom(x->r) : 0;
-}
-
-static int loop_error(struct expansion *x, unsigned from, const struct param *p)
-{
-	struct strbuf msg = { 0 };
-	int rc = 0;
-	for (unsigned i = from; i < x->depth && rc == 0; i++)
-		rc = sb_puts(&msg, "$") | sb_puts(&msg, x->chain[i]->name) | sb_puts(&msg, " -> ");
-	if (rc == 0)
-		rc = sb_puts(&msg, "$") | sb_puts(&msg, p->name);
-	if (rc == 0)
-		cfg_error(x->r->diag, x->pos, "parameter loop: %s", msg.s);
-	else
-		oom(x->r);
-	sb_free(&msg);
-	return -1;
-}
-
-/* After a `$`: `NAME` (longest) or `{NAME}`. Returns the bytes it spans, 0 when it is neither. */
-static size_t param_ref(const char *s, size_t len, const char **name, size_t *name_len)
-{
-	size_t braced = len > 0 && s[0] == '{';
-	size_t n = name_span(s + braced, len - braced);
-	if (n == 0)
-		return 0;
-	*name = s + braced;
-	*name_len = n;
-	if (!braced)
-		return n;
-	return braced + n < len && s[braced + n] == '}' ? n + 2 : 0;
-}
-
-static int expand(struct expansion *x, const char *s, size_t len);
-
-/*
- * s follows a `$`. A defined parameter is replaced by its value, itself expanded; anything else stays as
- * written, because scripts use `$1` and shell variables that are not ours.
- */
-static int substitute(struct expansion *x, const char *s, size_t len, size_t *used)
-{
-	const char *name = NULL;
-	size_t n = 0;
-	size_t span = param_ref(s, len, &name, &n);
-	const struct param *p = span ? find_param(x->r, name, n) : NULL;
-	*used = 0;
-	if (!p)
-		return emit(x, "$", 1);
-	for (unsigned i = 0; i < x->depth; i++)
-		if (x->chain[i] == p)
-			return loop_error(x, i, p);
-	if (x->depth == MAX_PARAM_NESTING) {
-		cfg_error(x->r->diag, x->pos, "parameters nested too deeply (limit %d)", MAX_PARAM_NESTING);
-		return -1;
-	}
-	if (++x->substitutions > MAX_SUBSTITUTIONS) {
-		cfg_error(x->r->diag, x->pos, "parameter expansion too long");
-		return -1;
-	}
-	*used = span;
-	x->chain[x->depth++] = p;
-	int rc = expand(x, p->value, strlen(p->value));
-	x->depth--;
-	return rc;
-}
-
-static int expand(struct expansion *x, const char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		const char *dollar = memchr(s + i, '$', len - i);
-		size_t lit = dollar ? (size_t)(dollar - (s + i)) : len - i;
-		if (emit(x, s + i, lit) < 0)
-			return -1;
-		i += lit;
-		if (!dollar)
-			break;
-		size_t used;
-		if (substitute(x, s + i + 1, len - i - 1, &used) < 0)
-			return -1;
-		i += 1 + used;
-	}
-	return 0;
-}
-
-static int expand_line(struct reader *r, const char *text, struct cfg_pos pos, struct strbuf *out)
-{
-	size_t len = (size_t)(comment_start(text) - text);
-	struct expansion x = { .r = r, .pos = pos, .out = out, .limit = len + MAX_EXPANSION_GROWTH };
-	if (sb_reserve(out, len) < 0)
-		return oom(r);
-	return expand(&x, text, len);
-}
-
-/* ---- ~SEQ generators ---- */
-
-struct seq {
-	const char *var;
-	size_t var_len;
-	long long start, step, end;
-	bool hex;
-	const char *rest;	/* the line to repeat */
-};
-
-static bool parse_number(const char *s, size_t len, long long *v)
-{
-	char buf[32];
-	if (len == 0 || len >= sizeof buf)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	char *end;
-	errno = 0;
-	*v = strtoll(buf, &end, 0);
-	return errno == 0 && *end == '\0';
-}
-
-/* Splits "a, b, c" (up to close) into at most 4 trimmed arguments; returns how many, -1 if more. */
-static int split_args(const char *p, const char *close, const char *arg[4], size_t len[4])
-{
-	int n = 0;
-	for (;;) {
-		const char *comma = memchr(p, ',', (size_t)(close - p));
-		const char *end = comma ? comma : close;
-		if (n == 4)
-			return -1;
-		p = skip_blanks(p);
-		arg[n] = p;
-		len[n] = p < end ? (size_t)(end - p) : 0;
-		while (len[n] > 0 && is_blank(p[len[n] - 1]))
-			len[n]--;
-		n++;
-		if (!comma)
-			return n;
-		p = comma + 1;
-	}
-}
-
-/* The defaults are keepalived's: step 1 or -1 toward end; start 1, or -1 for a negative end. */
-static bool seq_numbers(const char *arg[4], size_t len[4], int n, struct seq *s)
-{
-	long long v[3];
-	for (int i = 1; i < n; i++)
-		if (!parse_number(arg[i], len[i], &v[i - 1]))
-			return false;
-	s->end = v[n - 2];
-	s->start = n >= 3 ? v[0] : s->end < 0 ? -1 : 1;
-	s->step = n == 4 ? v[1] : s->end >= s->start ? 1 : -1;
-	return true;
-}
-
-/* `~SEQ(var, [start, [step,]] end) rest`; ~SEQx writes the values in hexadecimal. */
-static int parse_seq(struct reader *r, const char *text, struct cfg_pos pos, struct seq *s)
-{
-	s->hex = text[4] == 'x';
-	const char *open = text + 4 + s->hex;
-	const char *close = strchr(open, ')');
-	const char *arg[4];
-	size_t len[4];
-	int n = close ? split_args(open + 1, close, arg, len) : 0;
-	if (!close)
-		cfg_error(r->diag, pos, "~SEQ: missing ')'");
-	else if (n < 2)
-		cfg_error(r->diag, pos, "~SEQ: expected a variable and 1 to 3 numbers");
-	else if (name_span(arg[0], len[0]) != len[0])
-		cfg_error(r->diag, pos, "~SEQ: '%.*s' is not a parameter name", (int)len[0], arg[0]);
-	else if (!seq_numbers(arg, len, n, s))
-		cfg_error(r->diag, pos, "~SEQ: expected a variable and 1 to 3 numbers");
-	else if (s->step == 0)
-		cfg_error(r->diag, pos, "~SEQ: the step cannot be 0");
-	else {
-		s->var = arg[0];
-		s->var_len = len[0];
-		s->rest = skip_blanks(close + 1);
-		return 0;
-	}
-	return -1;
-}
-
-static bool is_seq(const char *text)
-{
-	return text[0] == '~' && (strncmp(text, "~SEQ(", 5) == 0 || strncmp(text, "~SEQx(", 6) == 0);
-}
-
-static void format_number(char *buf, size_t size, long long v, bool hex)
-{
-	unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	if (hex)
-		snprintf(buf, size, "%s%llx", v < 0 ? "-" : "", mag);
-	else
-		snprintf(buf, size, "%lld", v);
-}
-
-static void process_text(struct reader *r, const char *text, struct cfg_pos pos, unsigned seq_depth);
-
-static void run_seq(struct reader *r, const char *text, struct cfg_pos pos, unsigned seq_depth)
-{
-	struct seq s;
-	if (seq_depth == MAX_SEQ_NESTING) {
-		cfg_error(r->diag, pos, "~SEQ nested too deeply (limit %d)", MAX_SEQ_NESTING);
-		return;
-	}
-	if (parse_seq(r, text, pos, &s) < 0)
-		return;
-	long long v = s.start;
-	while (!r->failed && (s.step > 0 ? v <= s.end : v >= s.end)) {
-		if (r->generated++ == MAX_GENERATED_LINES)
-			cfg_error(r->diag, pos, "~SEQ generates too many lines (limit %d)", MAX_GENERATED_LINES);
-		if (r->generated > MAX_GENERATED_LINES)
-			return;
-		char num[32];
-		format_number(num, sizeof num, v, s.hex);
-		if (set_param(r, s.var, s.var_len, num, strlen(num)) < 0)
-			return;
-		process_text(r, s.rest, pos, seq_depth + 1);
-		if (__builtin_add_overflow(v, s.step, &v))
-			break;
-	}
-}
-
-/* ---- lines ---- */
-
-/*
- * `@ID rest` keeps rest only on the host with that config id, `@^ID rest` everywhere else. The id is
- * compared as keepalived does: the host name up to its first dot unless given.
- */
-static const char *select_line(struct reader *r, const char *text, struct cfg_pos pos)
-{
-	bool negate = text[1] == '^';
-	const char *id = text + 1 + negate;
-	size_t n = 0;
-	while (id[n] && !is_blank(id[n]))
-		n++;
-	if (n == 0) {
-		cfg_error(r->diag, pos, "'@' without a config id");
-		return NULL;
-	}
+	size_t n = (size_t)(blank - id);
 	bool match = strlen(r->config_id) == n && memcmp(r->config_id, id, n) == 0;
-	return match != negate ? skip_blanks(id + n) : NULL;
+	if (match == negate)
+		return false;
+	const char *rest = cfg_skip_blanks(blank);
+	return sb_set(buf, rest, strlen(rest)) == 0 || cfg_oom(r) == 0;
 }
 
-static void process_text(struct reader *r, const char *text, struct cfg_pos pos, unsigned seq_depth)
+/* A value can bring a `#` or `!` in (${_HASH}...): after a replacement it starts a comment too. */
+static void cut_comment(struct strbuf *buf)
 {
-	text = skip_blanks(text);
-	if (*text == '@')
-		text = select_line(r, text, pos);
-	if (!text)
-		return;
-	if (is_seq(text)) {
-		run_seq(r, text, pos, seq_depth);
-		return;
+	bool quoted = false;
+	for (size_t i = 0; i < buf->len; i++) {
+		char c = buf->s[i];
+		if (c == '\\' && i + 1 < buf->len) {
+			i++;
+		} else if (c == '"') {
+			quoted = !quoted;
+		} else if (!quoted && (c == '#' || c == '!')) {
+			buf->len = i;
+			break;
+		}
 	}
-	if (define_param(r, text))
-		return;
-	if (!strchr(text, '$')) {
-		lex_line(r, text, pos);
-		return;
-	}
-	struct strbuf ex = { 0 };
-	if (expand_line(r, text, pos, &ex) == 0)
-		lex_line(r, ex.s, pos);
-	sb_free(&ex);
+	while (buf->len > 0 && cfg_is_blank(buf->s[buf->len - 1]))
+		buf->len--;
+	buf->s[buf->len] = '\0';
 }
 
-static void process_line(struct reader *r, char *line, struct cfg_pos pos)
+enum step { TEXT_DONE, TEXT_KEEP };
+
+/* keepalived's loop over a line: selection, definition, generators and expansion, again after a
+ * replacement that left a `@` first or a `$` in it. */
+static enum step apply(struct reader *r, struct strbuf *buf, struct cfg_pos pos, unsigned nesting,
+		       struct pending *rest)
 {
-	size_t len = strlen(line);
+	for (;;) {
+		if (buf->s[0] == '@' && !select_line(r, buf))
+			return TEXT_DONE;
+		if (buf->s[0] == '$' && cfg_param_define(r, buf->s))
+			return TEXT_DONE;
+		if (cfg_generator(r, buf->s, pos, nesting))
+			return TEXT_DONE;
+		if (buf->s[0] == '~' || !memchr(buf->s, '$', buf->len))
+			return TEXT_KEEP;
+		int rc = cfg_param_expand(r, buf, pos, rest);
+		if (rc < 0)
+			return TEXT_DONE;
+		if (!(rc & EXPAND_CHANGED))
+			return TEXT_KEEP;
+		cut_comment(buf);
+		if ((rc & EXPAND_STOPPED) || (buf->s[0] != '@' && !memchr(buf->s, '$', buf->len)))
+			return TEXT_KEEP;
+	}
+}
+
+/* The lines of a block parameter, after its first, each read as text where it was used. */
+static void run_block_lines(struct reader *r, const struct pending_lines *g, struct cfg_pos pos, unsigned nesting)
+{
+	r->block_params[r->nblock_params++] = g->param;
+	for (const char *line = g->text; !r->failed && !r->file->stop;) {
+		size_t len = strcspn(line, "\n");
+		cfg_run_text(r, line, len, pos, nesting + 1);
+		if (!line[len])
+			break;
+		line += len + 1;
+	}
+	r->nblock_params--;
+}
+
+void cfg_run_text(struct reader *r, const char *text, size_t len, struct cfg_pos pos, unsigned nesting)
+{
+	if (nesting > CFG_MAX_TEXT_NESTING) {
+		cfg_error(r->diag, pos, "~SEQ, ~LST and block parameters nested too deeply (limit %d)",
+			  CFG_MAX_TEXT_NESTING);
+		return;
+	}
+	struct strbuf buf = { 0 };
+	struct pending rest = { 0 };
+	if (sb_set(&buf, text, len) < 0) {
+		cfg_oom(r);
+		return;
+	}
+	while (!r->failed && !r->file->stop) {
+		if (apply(r, &buf, pos, nesting, &rest) == TEXT_DONE || cfg_include(r, buf.s, pos))
+			break;
+		const char *brace = find_brace(buf.s);
+		if (!brace) {
+			lex_segment(r, buf.s, buf.len, pos);
+			break;
+		}
+		const char *residue = brace;
+		if (brace == buf.s) {
+			if (*brace == '{')
+				open_block(r, pos);
+			else
+				close_block(r, pos);
+			residue = cfg_skip_blanks(brace + 1);
+		} else {
+			lex_segment(r, buf.s, (size_t)(brace - buf.s), pos);
+		}
+		if (!*residue)
+			break;
+		/* what follows a brace is read as a line of its own */
+		if (sb_set(&buf, residue, strlen(residue)) < 0) {
+			cfg_oom(r);
+			break;
+		}
+	}
+	/* block parameters used here: the last one's lines first, as keepalived stacks them */
+	while (rest.n > 0 && !r->failed && !r->file->stop) {
+		run_block_lines(r, &rest.v[rest.n - 1], pos, nesting);
+		free(rest.v[--rest.n].text);
+	}
+	cfg_pending_free(&rest);
+	sb_free(&buf);
+}
+
+/* ---- physical lines ---- */
+
+/*
+ * keepalived's cleaning of a line read from a file, in place: leading blanks, comments (a `#` or `!`
+ * outside quotes, wherever it is; `\#` and `\!` outside quotes stand for the character), trailing blanks.
+ * A final `\` is kept, after the trailing blanks go. Returns the new length.
+ */
+static size_t clean_line(struct reader *r, char *s, struct cfg_pos pos)
+{
+	size_t lead = strspn(s, " \t");
+	size_t i = lead, o = 0, cut = SIZE_MAX;
+	bool quoted = false, more = false;
+	while (s[i]) {
+		char c = s[i];
+		if (c == '\\') {
+			if (!s[i + 1]) {
+				more = true;
+				break;
+			}
+			if (!quoted && (s[i + 1] == '#' || s[i + 1] == '!'))
+				i++;
+			else
+				s[o++] = s[i++];
+			s[o++] = s[i++];
+			continue;
+		}
+		if (c == '"' && cut == SIZE_MAX)
+			quoted = !quoted;
+		else if (!quoted && cut == SIZE_MAX && (c == '#' || c == '!'))
+			cut = o;
+		s[o++] = s[i++];
+	}
+	if (quoted)
+		unterminated_quote(r, pos);
+	size_t len = cut < o ? cut : o;
+	while (len > 0 && cfg_is_blank(s[len - 1]))
+		len--;
+	if (more)
+		s[len++] = '\\';
+	s[len] = '\0';
+	return len;
+}
+
+static void process_line(struct reader *r, char *line, size_t len, struct cfg_pos pos)
+{
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		line[--len] = '\0';
+	if (len == 0 && r->defining == SIZE_MAX)
+		return;
+	len = clean_line(r, line, pos);
+	if (r->defining != SIZE_MAX) {
+		cfg_param_continue(r, line);
+		return;
+	}
+	if (len == 0)
+		return;
 	r->generated = 0;
-	process_text(r, line, pos, 0);
+	r->substitutions = 0;
+	cfg_run_text(r, line, len, pos, 0);
+}
+
+/* keepalived reads a line into 1,024 bytes at most: a longer one is read as pieces of 1,023. */
+static void process_physical_line(struct reader *r, char *line, size_t len, struct cfg_pos pos)
+{
+	if (len <= CFG_LINE_MAX) {
+		process_line(r, line, len, pos);
+		return;
+	}
+	cfg_warning(r->diag, pos, "line longer than %d bytes: keepalived reads it as %zu lines, and so does vipd",
+		    CFG_LINE_MAX, (len + CFG_LINE_MAX - 1) / CFG_LINE_MAX);
+	char piece[CFG_LINE_MAX + 1];
+	for (size_t off = 0; off < len && !r->failed && !r->file->stop; off += CFG_LINE_MAX) {
+		size_t n = len - off < CFG_LINE_MAX ? len - off : CFG_LINE_MAX;
+		memcpy(piece, line + off, n);
+		piece[n] = '\0';
+		process_line(r, piece, n, pos);
+	}
 }
 
 /* Lines come from a file or from text in memory. */
@@ -993,8 +698,8 @@ struct line_src {
 	size_t off;
 };
 
-/* 1: a line in *buf, 0: the end, -1: an error in errno. */
-static int next_line(struct line_src *src, char **buf, size_t *cap)
+/* 1: a line in *buf (its length in *len, with its '\n'), 0: the end, -1: an error in errno. */
+static int next_line(struct line_src *src, char **buf, size_t *cap, size_t *len)
 {
 	if (src->fp) {
 		errno = 0;
@@ -1002,6 +707,7 @@ static int next_line(struct line_src *src, char **buf, size_t *cap)
 		if (n >= 0) {
 			if (src->digest)
 				cfg_digest_add(src->digest, *buf, (size_t)n);
+			*len = (size_t)n;
 			return 1;
 		}
 		return ferror(src->fp) || errno == ENOMEM ? -1 : 0;
@@ -1010,7 +716,7 @@ static int next_line(struct line_src *src, char **buf, size_t *cap)
 	if (*start == '\0')
 		return 0;
 	const char *nl = strchr(start, '\n');
-	size_t n = nl ? (size_t)(nl - start) : strlen(start);
+	size_t n = nl ? (size_t)(nl - start) + 1 : strlen(start);
 	if (n + 1 > *cap) {
 		char *b = realloc(*buf, n + 1);
 		if (!b) {
@@ -1022,7 +728,8 @@ static int next_line(struct line_src *src, char **buf, size_t *cap)
 	}
 	memcpy(*buf, start, n);
 	(*buf)[n] = '\0';
-	src->off += n + (nl != NULL);
+	src->off += n;
+	*len = n;
 	return 1;
 }
 
@@ -1032,49 +739,33 @@ static void read_lines(struct reader *r, struct line_src *src, uint32_t file, co
 	struct floor saved;
 	begin_file(r, &saved);
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, len = 0;
 	uint32_t lineno = 0;
 	int rc = 0;
-	while (!r->failed && (rc = next_line(src, &line, &cap)) > 0 && lineno < UINT32_MAX)
-		process_line(r, line, (struct cfg_pos){ .file = file, .line = ++lineno });
+	while (!r->failed && !r->file->stop && (rc = next_line(src, &line, &cap, &len)) > 0 && lineno < UINT32_MAX)
+		process_physical_line(r, line, len, (struct cfg_pos){ .file = file, .line = ++lineno });
+	/* a block parameter does not go on into the including file */
+	if (r->defining != SIZE_MAX)
+		cfg_param_continue(r, "");
 	if (rc > 0)
 		r->unrepeatable = true;	/* stopped before the end */
 	if (rc < 0 && errno == ENOMEM)
-		oom(r);
+		cfg_oom(r);
 	else if (rc < 0 && from)
-		cfg_error(r->diag, *from, "include: cannot read %s: %s", r->file->name, strerror(errno));
+		cfg_warning(r->diag, *from, "include: cannot read %s: %s", r->file->name, strerror(errno));
 	else if (rc < 0)
 		cfg_error_nopos(r->diag, "cannot read %s: %s", r->file->name, strerror(errno));
 	free(line);
 	end_file(r, &saved);
 }
 
-/* Opens a configuration file for reading; a directory fails here, with errno EISDIR. */
-static FILE *open_config(const char *path, struct stat *st)
-{
-	FILE *fp = fopen(path, "re");
-	if (!fp)
-		return NULL;
-	int err = 0;
-	if (fstat(fileno(fp), st) < 0)
-		err = errno;
-	else if (S_ISDIR(st->st_mode))
-		err = EISDIR;
-	if (err) {
-		fclose(fp);
-		errno = err;
-		return NULL;
-	}
-	return fp;
-}
-
 /* Reads an opened file, recording its text's digest among the inputs. */
-static void read_file(struct reader *r, FILE *fp, const struct stat *st, uint32_t file, const struct cfg_pos *from)
+void cfg_read_opened(struct reader *r, FILE *fp, const struct stat *st, uint32_t file, const struct cfg_pos *from)
 {
 	struct cfg_inputs *in = &r->out->inputs;
 	size_t at;
 	if (cfg_inputs_add(in, CFG_INPUT_FILE, r->file->name, &at) < 0) {
-		oom(r);
+		cfg_oom(r);
 		return;
 	}
 	if (!S_ISREG(st->st_mode))
@@ -1084,108 +775,6 @@ static void read_file(struct reader *r, FILE *fp, const struct stat *st, uint32_
 	struct line_src src = { .fp = fp, .digest = &digest };
 	read_lines(r, &src, file, from);
 	cfg_digest_end(&digest, &in->v[at].sum);
-}
-
-/* ---- include ---- */
-
-/* The including file's directory, with glob's special characters escaped, then the pattern. */
-static int include_pattern(const struct active_file *f, const char *pattern, struct strbuf *out)
-{
-	const char *slash = f->has_id && pattern[0] != '/' ? strrchr(f->name, '/') : NULL;
-	for (const char *p = f->name; slash && p <= slash; p++) {
-		if (strchr("*?[\\", *p) && sb_putc(out, '\\') < 0)
-			return -1;
-		if (sb_putc(out, *p) < 0)
-			return -1;
-	}
-	return sb_puts(out, pattern);
-}
-
-static void loop_error_files(struct reader *r, const struct active_file *first, const char *path,
-			     struct cfg_pos pos)
-{
-	unsigned n = 0;
-	for (const struct active_file *f = r->file; f != first; f = f->parent)
-		n++;
-	struct strbuf msg = { 0 };
-	int rc = 0;
-	/* the chain is linked innermost first; print outermost first */
-	for (unsigned i = n + 1; i-- > 0 && rc == 0;) {
-		const struct active_file *f = r->file;
-		for (unsigned k = 0; k < i; k++)
-			f = f->parent;
-		rc = sb_puts(&msg, f->name) | sb_puts(&msg, " -> ");
-	}
-	if (rc == 0 && sb_puts(&msg, path) == 0)
-		cfg_error(r->diag, pos, "include loop: %s", msg.s);
-	else
-		oom(r);
-	sb_free(&msg);
-}
-
-static const struct active_file *find_active(const struct active_file *f, const struct stat *st)
-{
-	for (; f; f = f->parent)
-		if (f->has_id && f->dev == st->st_dev && f->ino == st->st_ino)
-			return f;
-	return NULL;
-}
-
-static void include_file(struct reader *r, const char *path, struct cfg_pos pos)
-{
-	struct stat st;
-	FILE *fp = open_config(path, &st);
-	if (!fp) {
-		cfg_error(r->diag, pos, "include: cannot open %s: %s", path, strerror(errno));
-		return;
-	}
-	const struct active_file *loop = find_active(r->file, &st);
-	uint32_t index;
-	if (loop) {
-		loop_error_files(r, loop, path, pos);
-	} else if (r->file->depth >= r->max_include_depth) {
-		cfg_error(r->diag, pos, "include nested too deeply (limit %u): %s", r->max_include_depth, path);
-	} else if (add_file(r, path, &index) == 0) {
-		struct active_file af = { .parent = r->file, .name = r->out->files.names[index], .has_id = true,
-					  .dev = st.st_dev, .ino = st.st_ino, .depth = r->file->depth + 1 };
-		r->file = &af;
-		read_file(r, fp, &st, index, &pos);
-		r->file = af.parent;
-	}
-	fclose(fp);
-}
-
-/* `include PATTERN`: every match, in glob's sorted order; no match is only a warning, as in keepalived. */
-static void include(struct reader *r, const struct words *cur, struct cfg_pos pos)
-{
-	if (cur->n != 2) {
-		cfg_error(r->diag, pos, "include: expected one file pattern, got %zu words", cur->n - 1);
-		return;
-	}
-	struct strbuf pattern = { 0 };
-	if (include_pattern(r->file, cur->v[1], &pattern) < 0) {
-		sb_free(&pattern);
-		oom(r);
-		return;
-	}
-	glob_t g;
-	memset(&g, 0, sizeof g);
-	int rc = glob(pattern.s, 0, NULL, &g);
-	size_t at;
-	if (cfg_inputs_add(&r->out->inputs, CFG_INPUT_GLOB, pattern.s, &at) == 0)
-		cfg_glob_sum(rc, &g, &r->out->inputs.v[at].sum);
-	else
-		oom(r);
-	if (rc == GLOB_NOMATCH)
-		cfg_warning(r->diag, pos, "include: no file matches %s", pattern.s);
-	else if (rc == GLOB_NOSPACE)
-		oom(r);
-	else if (rc != 0)
-		cfg_error(r->diag, pos, "include: cannot search for %s", pattern.s);
-	for (size_t i = 0; rc == 0 && i < g.gl_pathc && !r->failed; i++)
-		include_file(r, g.gl_pathv[i], pos);
-	globfree(&g);
-	sb_free(&pattern);
 }
 
 /* ---- entry points ---- */
@@ -1198,23 +787,15 @@ static void reader_init(struct reader *r, const struct cfg_read_opts *opts, stru
 	memset(r, 0, sizeof *r);
 	r->out = out;
 	r->diag = diag;
-	r->max_include_depth = opts && opts->max_include_depth ? opts->max_include_depth : DEFAULT_INCLUDE_DEPTH;
+	r->max_include_depth = opts && opts->max_include_depth ? opts->max_include_depth : CFG_DEFAULT_INCLUDE_DEPTH;
 	r->config_id = cfg_effective_id(opts, r->hostname, sizeof r->hostname);
 	r->top_block = opts ? opts->top_block : NULL;
 	r->top_block_arg = opts ? opts->top_block_arg : NULL;
+	r->quote_reported = (struct cfg_pos){ .file = UINT32_MAX };
 	if (!(out->inputs.config_id = strdup(r->config_id)))
-		oom(r);
+		cfg_oom(r);
 	r->b.levels[0].tail = &out->root;
-}
-
-static void reader_free(struct reader *r)
-{
-	for (size_t i = 0; i < r->nparams; i++) {
-		free(r->params[i].name);
-		free(r->params[i].value);
-	}
-	free(r->params);
-	sb_free(&r->word);
+	cfg_params_init(r);
 }
 
 static int errors_since(const struct cfg_diag *diag, size_t before)
@@ -1229,21 +810,22 @@ int cfg_read_file(const char *path, const struct cfg_read_opts *opts, struct cfg
 	struct reader r;
 	reader_init(&r, opts, out, diag);
 	uint32_t index;
-	if (add_file(&r, path, &index) == 0) {
+	if (!r.failed && cfg_add_file(&r, path, &index) == 0) {
 		struct stat st;
-		FILE *fp = open_config(path, &st);
+		FILE *fp = cfg_open_config(path, &st);
 		if (!fp) {
 			cfg_error_nopos(diag, "cannot open %s: %s", path, strerror(errno));
 		} else {
 			struct active_file af = { .name = out->files.names[index], .has_id = true,
 						  .dev = st.st_dev, .ino = st.st_ino };
 			r.file = &af;
-			read_file(&r, fp, &st, index, NULL);
+			cfg_read_opened(&r, fp, &st, index, NULL);
 			fclose(fp);
+			free(af.pwd);
 			out->inputs.complete = !r.unrepeatable && !r.failed;
 		}
 	}
-	reader_free(&r);
+	cfg_params_free(&r);
 	return errors_since(diag, before);
 }
 
@@ -1254,12 +836,13 @@ int cfg_read_string(const char *name, const char *text, const struct cfg_read_op
 	struct reader r;
 	reader_init(&r, opts, out, diag);
 	uint32_t index;
-	if (add_file(&r, name, &index) == 0) {
+	if (!r.failed && cfg_add_file(&r, name, &index) == 0) {
 		struct active_file af = { .name = out->files.names[index] };
 		struct line_src src = { .text = text };
 		r.file = &af;
 		read_lines(&r, &src, index, NULL);
+		free(af.pwd);
 	}
-	reader_free(&r);
+	cfg_params_free(&r);
 	return errors_since(diag, before);
 }

@@ -72,11 +72,11 @@ $B=$A
 vrrp_instance VI_1 {
 	interface $IF
 	virtual_router_id 1
-	notify_master "$A"
+	notify_master ${A}
 }
 CONF
-expect_errors "$T/loop.conf" "$T/loop.conf:5: parameter loop: \$IF -> \$IF
-$T/loop.conf:7: parameter loop: \$A -> \$B -> \$A"
+expect_errors "$T/loop.conf" "$T/loop.conf:5: parameter loop: \$IF -> \$IF (keepalived never ends reading it)
+$T/loop.conf:7: parameter loop: \$A -> \$B -> \$A (keepalived never ends reading it)"
 
 # include with a glob, relative to the including file, from another working directory.
 mkdir -p "$T/etc/conf.d"
@@ -142,6 +142,75 @@ expect_errors "$T/xref.conf" "$T/xref.conf:8: vrrp_instance VI_1: defined twice
 $T/xref.conf:12: vrrp_sync_group G1: unknown vrrp_instance 'VI_X'
 $T/xref.conf:17: virtual_server: unknown virtual_server_group 'NOPE'
 $T/xref.conf:1: lvs_sync_daemon: unknown vrrp_instance 'VI_9'"
+
+# keepalived 2.2.7's reader: ${NAME} in words, block parameters, ~SEQ with parameters, ~LST, include with
+# braces relative to the including file, CRLF and no final newline, several braces on a line. vipd -t must
+# give keepalived -t's verdict: clean (0) here, recovered (5) for what keepalived logs and reads past.
+# verdict FILE WANT: vipd -t exits WANT, and so does keepalived -t when it is installed.
+verdict() {
+	rc=0
+	(cd / && timeout 10 "$VIPD" -t -f "$1") >"$T/out" 2>&1 || rc=$?
+	if [ "$rc" -eq "$2" ]; then
+		pass "$(basename "$1"): vipd -t exits $2"
+	else
+		fail "$(basename "$1"): vipd -t exits $rc, wanted $2"
+		cat "$T/out" >&2
+	fi
+	if command -v keepalived >/dev/null; then
+		rc=0
+		(cd / && timeout 10 keepalived -t -f "$1") >"$T/ka.out" 2>&1 || rc=$?
+		if [ "$rc" -eq "$2" ]; then
+			pass "$(basename "$1"): keepalived -t exits $2 too"
+		else
+			fail "$(basename "$1"): keepalived -t exits $rc, wanted $2"
+			cat "$T/ka.out" >&2
+		fi
+	fi
+}
+
+mkdir -p "$T/ka27/inc"
+cat >"$T/ka27/main.conf" <<'CONF'
+$NET=192.0.2
+$RS=real_server ${NET}.${H} 80 { \
+    weight ${W} \
+    TCP_CHECK { \
+        connect_timeout 3 \
+    } \
+}
+global_defs {
+	router_id lb1 # a comment after a value
+}
+include inc/vs_{a,b}.conf
+virtual_server ${NET}.100 80 {
+	lb_algo rr
+	lb_kind NAT
+	protocol TCP
+	$W=2
+	~LST(H, 11, 12) $RS
+	$FIRST=14
+	$LAST=13
+	~SEQ(H, $FIRST, ${LAST}) $RS
+}
+CONF
+printf 'virtual_server ${NET}.101 80 {\n\tlb_algo rr\n\tlb_kind NAT\n\tprotocol TCP\n\treal_server ${NET}.21 80 {\n\t\tweight 1\n\t}\n}\n' \
+	>"$T/ka27/inc/vs_a.conf"
+printf 'virtual_server ${NET}.102 80 { lb_algo rr\r\n lb_kind NAT\r\n protocol TCP\r\n real_server ${NET}.22 80 { weight 1 } }' \
+	>"$T/ka27/inc/vs_b.conf"
+verdict "$T/ka27/main.conf" 0
+cat >"$T/ka27/recovered.conf" <<'CONF'
+global_defs {
+	router_id lb1
+}
+}
+~SEQ(i, 1, -1, 3) virtual_server 192.0.2.1$i 80 {
+virtual_server 192.0.2.100 80 {
+	lb_algo rr
+	real_server 192.0.2.11 80 {
+		weight 1
+	}
+CONF
+verdict "$T/ka27/recovered.conf" 5
+check "the recoveries are the reader's" sh -c "'$VIPD' -t -f '$T/ka27/recovered.conf' 2>&1 | grep -c '^recovered:' | grep -qx 3"
 
 expect_errors "$T/does-not-exist.conf" "cannot open $T/does-not-exist.conf: No such file or directory"
 
