@@ -625,6 +625,12 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 				   "keepalived does", vi->name);
 		vi->auth_type = VRRP_AUTH_NONE;
 	}
+	/* a master starting at sequence number 1 would see its adverts dropped as replays by the others */
+	if (vi->auth_type == VRRP_AUTH_AH && vi->state == VRRP_WANT_MASTER) {
+		cfg_stmt_recovered(ctx, st, "%s: state MASTER with auth_type AH; starting as BACKUP, as keepalived "
+				   "does", vi->name);
+		vi->state = VRRP_WANT_BACKUP;
+	}
 	if (vi->vmac_short)
 		vi->vmac_mac[5] = (uint8_t)vi->vrid;
 	if (vi->use_vmac && vi->npeers > 0 && !vi->vmac_xmit_base)
