@@ -11,6 +11,7 @@
 #include "lib/config.h"
 #include "sync/sync.h"
 #include "vrrp/vrrp.h"
+#include "vrrp/vrrp_conf_vrid.h"
 
 #define MS(s) ((int64_t)(s) * 1000)
 
@@ -300,10 +301,28 @@ static const struct cfg_block track_script_block = { "track_script", NULL, track
 static const struct cfg_block track_file_block = { "track_file", NULL, track_file_item };
 static const struct cfg_block track_process_block = { "track_process", NULL, track_process_item };
 
+/* auth_pass: keepalived keeps the first 8 characters of a longer one, and says so */
+static int
+kw_auth_pass(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+	size_t n;
+
+	if (cfg_nargs(ctx, st, 1, 1) == -1)
+		return -1;
+	n = strnlen(st->argv[1], CFG_VRRP_AUTH_LEN + 1);
+	memset(vi->auth_pass, 0, sizeof(vi->auth_pass));
+	memcpy(vi->auth_pass, st->argv[1], n > CFG_VRRP_AUTH_LEN ? CFG_VRRP_AUTH_LEN : n);
+	if (n > CFG_VRRP_AUTH_LEN)
+		return cfg_stmt_recovered(ctx, st, "longer than %d characters; using the first %d, as keepalived "
+					  "does", CFG_VRRP_AUTH_LEN, CFG_VRRP_AUTH_LEN);
+	return 0;
+}
+
 #define A(field) CFG_FIELD(struct cfg_vrrp_instance, field)
 static const struct cfg_keyword auth_keywords[] = {
 	{ "auth_type", cfg_kw_enum, A(auth_type), 0, 0, vrrp_auth_types, 0 },
-	{ "auth_pass", cfg_kw_string, A(auth_pass), 0, 0, NULL, 0 },
+	{ "auth_pass", kw_auth_pass, A(auth_pass), 0, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef A
@@ -583,6 +602,9 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 	struct cfg_vrrp_instance *vi = obj;
 	uint32_t version = vi->version ? vi->version : ctx->conf->global->vrrp_version;
 
+	/* vrrp_version in global_defs is IPv4's: an IPv6 instance without its own version is version 3 */
+	if (vi->version == 0 && vrrp_conf_family(vi) == AF_INET6)
+		version = 3;
 	if (vi->interface[0] == '\0')
 		cfg_stmt_error(ctx, st, "%s: needs an interface", vi->name);
 	if (vi->vrid == 0)
@@ -593,13 +615,22 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 		cfg_stmt_error(ctx, st, "%s: advert_int is at most 40.95 s with VRRP version 3", vi->name);
 	if (version == 3 && vi->advert_int_ms % 10 != 0)
 		cfg_stmt_error(ctx, st, "%s: advert_int is in centiseconds with VRRP version 3", vi->name);
-	if (vi->auth_type == VRRP_AUTH_AH)
-		cfg_stmt_error(ctx, st, "%s: auth_type AH is not supported: vipd and keepalived peers using AH would "
-			       "refuse each other's adverts and both become master (use PASS or none)", vi->name);
-	if (vi->auth_type == VRRP_AUTH_PASS && vi->auth_pass[0] == '\0')
-		cfg_stmt_error(ctx, st, "%s: auth_type PASS needs an auth_pass", vi->name);
-	if (vi->auth_type != VRRP_AUTH_NONE && version == 3)
-		cfg_stmt_warning(ctx, st, "%s: VRRP version 3 has no authentication; ignored", vi->name);
+	/* authentication (PASS, or IPsec AH over IPv4) is version 2's; IPv6 instances are version 3 */
+	if (vi->auth_type != VRRP_AUTH_NONE && (version == 3 || vrrp_conf_family(vi) == AF_INET6)) {
+		cfg_stmt_recovered(ctx, st, "%s: VRRP version 3 has no authentication; ignoring it, as keepalived "
+				   "does", vi->name);
+		vi->auth_type = VRRP_AUTH_NONE;
+	} else if (vi->auth_type != VRRP_AUTH_NONE && vi->auth_pass[0] == '\0') {
+		cfg_stmt_recovered(ctx, st, "%s: authentication without an auth_pass; running without, as "
+				   "keepalived does", vi->name);
+		vi->auth_type = VRRP_AUTH_NONE;
+	}
+	/* a master starting at sequence number 1 would see its adverts dropped as replays by the others */
+	if (vi->auth_type == VRRP_AUTH_AH && vi->state == VRRP_WANT_MASTER) {
+		cfg_stmt_recovered(ctx, st, "%s: state MASTER with auth_type AH; starting as BACKUP, as keepalived "
+				   "does", vi->name);
+		vi->state = VRRP_WANT_BACKUP;
+	}
 	if (vi->vmac_short)
 		vi->vmac_mac[5] = (uint8_t)vi->vrid;
 	if (vi->use_vmac && vi->npeers > 0 && !vi->vmac_xmit_base)
@@ -903,6 +934,7 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 	struct cfg_vrrp_instance *vi, *other;
 	struct cfg_vrrp_sync_group *g, *h;
 	size_t before = ctx->diag->nerrors;
+	char why[80];
 
 	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
 		if (vi->garp_master_repeat == 0)
@@ -919,11 +951,10 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 				break;
 			if (strcmp(other->name, vi->name) == 0)
 				obj_error(ctx, &vi->hdr, "vrrp_instance", vi->name, "defined twice");
-			else if (other->vrid == vi->vrid && strcmp(other->interface, vi->interface) == 0 &&
-				 (other->version ? other->version : conf->global->vrrp_version) ==
-				 (vi->version ? vi->version : conf->global->vrrp_version))
-				obj_error(ctx, &vi->hdr, "vrrp_instance", vi->name,
-					  "same virtual_router_id and interface as another instance");
+			else if (vrrp_conf_vrid_conflict(conf->global, other, vi, why, sizeof(why)))
+				cfg_error(ctx->diag, vi->hdr.pos, "vrrp_instance %s: virtual_router_id %u on %s is also "
+					  "%s's (%s); keepalived refuses to run both", vi->name, vi->vrid, vi->interface,
+					  other->name, why);
 		}
 	}
 	CONFIG_FOREACH(conf, CFG_VRRP_SYNC_GROUP, struct cfg_vrrp_sync_group, g)

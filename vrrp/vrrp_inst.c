@@ -48,13 +48,14 @@ vrrp_inst_find(struct vrrp_ctx *ctx, const char *name)
 static void sock_readable(struct ev_io *io, uint32_t revents);
 
 static struct vrrp_sock *
-sock_get(struct vrrp_ctx *ctx, const char *ifname, int ifindex, int family)
+sock_get(struct vrrp_ctx *ctx, const char *ifname, int ifindex, int family, int proto)
 {
 	struct vrrp_sock *s, **v;
 
 	for (size_t i = 0; i < ctx->nsocks; i++) {
 		s = ctx->socks[i];
-		if (s->family == family && s->ifindex == ifindex && strcmp(s->ifname, ifname) == 0) {
+		if (s->family == family && s->proto == proto && s->ifindex == ifindex &&
+		    strcmp(s->ifname, ifname) == 0) {
 			s->refs++;
 			return s;
 		}
@@ -68,9 +69,10 @@ sock_get(struct vrrp_ctx *ctx, const char *ifname, int ifindex, int family)
 	ctx->socks = v;
 	s->ctx = ctx;
 	s->family = family;
+	s->proto = proto;
 	s->ifindex = ifindex;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
-	if ((s->fd = vrrp_sock_open(family, ifname, ifindex)) == -1) {
+	if ((s->fd = vrrp_sock_open(family, ifname, ifindex, proto)) == -1) {
 		free(s);
 		return NULL;
 	}
@@ -104,7 +106,7 @@ static void
 sock_readable(struct ev_io *io, uint32_t revents)
 {
 	struct vrrp_sock *s = io->data;
-	uint8_t buf[VRRP_PKT_MAX + 64];
+	uint8_t buf[VRRP_PKT_MAX + VRRP_AH_PKT_MAX];
 	struct vrrp_rx_meta meta;
 
 	/* a bounded batch, so one flooded socket cannot starve the timers */
@@ -217,6 +219,7 @@ void
 vrrp_inst_attach(struct vrrp_inst *in)
 {
 	struct vrrp_ctx *ctx = in->ctx;
+	int proto = in->ah ? VRRP_AH_PROTO : VRRP_PROTO;
 	int idx;
 
 	if (in->sock != NULL)
@@ -236,10 +239,10 @@ vrrp_inst_attach(struct vrrp_inst *in)
 
 		if (if_indextoname((unsigned)in->vmac_ifindex, vname) == NULL)
 			return;
-		in->sock = sock_get(ctx, vname, in->vmac_ifindex, in->family);
+		in->sock = sock_get(ctx, vname, in->vmac_ifindex, in->family, proto);
 		in->ifindex = in->vmac_ifindex;
 	} else {
-		in->sock = sock_get(ctx, in->cfg.interface, idx, in->family);
+		in->sock = sock_get(ctx, in->cfg.interface, idx, in->family, proto);
 	}
 	if (in->sock == NULL) {
 		log_warnx("%s: no VRRP socket on %s", in->cfg.name, in->cfg.interface);
@@ -279,6 +282,8 @@ vrrp_inst_new(struct vrrp_ctx *ctx, const struct cfg_vrrp_instance *cfg)
 	in->family = cfg_family(&in->cfg);
 	if (in->family == AF_INET6)
 		in->version = 3;
+	/* keepalived has AH for v2 over IPv4 only; the config check says so for the others */
+	in->ah = in->version == 2 && in->family == AF_INET && in->cfg.auth_type == VRRP_AUTH_AH;
 	if (in->cfg.mcast_dst_ip.family == in->family)
 		memcpy(in->group, in->cfg.mcast_dst_ip.addr, alen(in->family));
 	else if (in->family == AF_INET)
@@ -320,8 +325,10 @@ vrrp_inst_same_router(const struct vrrp_inst *in, const struct cfg_vrrp_instance
 
 	if (probe.family == AF_INET6)
 		version = 3;
+	/* AH or not decides the socket, so it is a different router */
 	return strcmp(in->cfg.interface, cfg->interface) == 0 && in->cfg.vrid == cfg->vrid &&
 	       in->version == (int)version && in->family == probe.family &&
+	       in->ah == (version == 2 && probe.family == AF_INET && cfg->auth_type == VRRP_AUTH_AH) &&
 	       in->cfg.npeers == cfg->npeers &&
 	       memcmp(in->cfg.peers, cfg->peers, sizeof(cfg->peers)) == 0 &&
 	       memcmp(&in->cfg.unicast_src_ip, &cfg->unicast_src_ip, sizeof(cfg->unicast_src_ip)) == 0 &&
@@ -509,6 +516,26 @@ refresh_src(struct vrrp_inst *in)
 	return in->have_src;
 }
 
+/* One AH datagram to dst; the sequence number and IP id are the advert's, the same for every peer. */
+static bool
+send_ah(struct vrrp_inst *in, const uint8_t *msg, size_t n, const uint8_t *dst, uint32_t seq)
+{
+	bool unicast = !is_multicast(in);
+	struct vrrp_ah_tx tx = {
+		.ip_id = in->ip_id, .ttl = unicast && in->cfg.unicast_ttl > 0 ? (uint8_t)in->cfg.unicast_ttl : VRRP_TTL,
+		.unicast = unicast, .seq = seq,
+	};
+	uint8_t buf[VRRP_AH_PKT_MAX];
+	size_t len;
+
+	memcpy(tx.src, in->src, 4);
+	memcpy(tx.dst, dst, 4);
+	memcpy(tx.key, in->cfg.auth_pass, strnlen(in->cfg.auth_pass, sizeof(tx.key)));
+	len = vrrp_ah_encode(&tx, msg, n, buf, sizeof(buf));
+	/* the TTL is in the header vipd wrote: none given per packet */
+	return len > 0 && vrrp_sock_send(in->sock->fd, AF_INET, in->ifindex, in->src, dst, buf, len, 0) == 0;
+}
+
 static void
 send_advert(struct vrrp_inst *in, uint8_t priority)
 {
@@ -519,6 +546,7 @@ send_advert(struct vrrp_inst *in, uint8_t priority)
 	unsigned flags = in->cfg.v3_checksum_as_v2 ? VRRP_CSUM_V3_AS_V2 : 0;
 	uint8_t buf[VRRP_PKT_MAX];
 	bool ok = false;
+	uint32_t seq = 0;
 
 	if (in->sock == NULL)
 		return;
@@ -531,18 +559,30 @@ send_advert(struct vrrp_inst *in, uint8_t priority)
 		adv.auth_type = VRRP_AUTH_PASS;
 		memcpy(adv.auth, in->cfg.auth_pass, strnlen(in->cfg.auth_pass, sizeof(adv.auth)));
 	}
+	if (in->ah) {
+		/* the advert's own auth data stays zero: the AH header authenticates it */
+		adv.auth_type = VRRP_AUTH_AH;
+		seq = vrrp_ah_seq_next(&in->ah_seq);
+		if (++in->ip_id == 0)
+			in->ip_id = 1;
+	}
 	if (is_multicast(in)) {
 		size_t n = vrrp_pkt_encode(&adv, in->src, in->group, flags, buf, sizeof(buf));
 
-		ok = n > 0 && vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, in->group, buf, n, 0) == 0;
+		ok = n > 0 && (in->ah ? send_ah(in, buf, n, in->group, seq) :
+			       vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, in->group, buf, n, 0) == 0);
 	} else {
 		ok = true;
 		for (uint32_t i = 0; i < in->cfg.npeers; i++) {
 			const uint8_t *dst = in->cfg.peers[i].addr;
 			size_t n = vrrp_pkt_encode(&adv, in->src, dst, flags, buf, sizeof(buf));
 
-			if (n == 0 || vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, dst, buf, n,
-						     (int)in->cfg.unicast_ttl) == -1)
+			if (n == 0)
+				ok = false;
+			else if (in->ah)
+				ok = send_ah(in, buf, n, dst, seq) && ok;
+			else if (vrrp_sock_send(in->sock->fd, in->family, in->ifindex, in->src, dst, buf, n,
+						(int)in->cfg.unicast_ttl) == -1)
 				ok = false;
 		}
 	}
@@ -595,6 +635,9 @@ vrrp_inst_act(struct vrrp_inst *in, unsigned act)
 {
 	struct ev_loop *loop = in->ctx->p->loop;
 
+	/* before its first advert as master: a counter stuck at its end starts again (keepalived's rule) */
+	if ((act & VRRP_ACT_BECOME_MASTER) && in->ah)
+		vrrp_ah_seq_master(&in->ah_seq);
 	if (act & VRRP_ACT_SEND_PRIO0)
 		send_advert(in, 0);
 	if (act & VRRP_ACT_LEAVE_MASTER) {
@@ -768,22 +811,44 @@ peer_ttl_ok(const struct vrrp_inst *in, const struct vrrp_rx_meta *meta)
 	return false;
 }
 
+static bool
+is_group(int family, const uint8_t *a)
+{
+	return family == AF_INET ? (a[0] & 0xf0) == 0xe0 : a[0] == 0xff;
+}
+
+/*
+ * The instance an advert is for. VRIDs are per address family (RFC 9568) and a socket is of one family
+ * (and one protocol, AH or not). On one socket keepalived lets instances share a VRID when one is
+ * multicast and the other unicast, when their multicast groups differ, or when they are unicast without
+ * a peer in common: so the destination, and for unicast the sender, pick the instance; then the version.
+ * With none that fits, any of the VRID, so that the drop is counted on it.
+ */
 static struct vrrp_inst *
-find_vrid(struct vrrp_sock *s, uint8_t vrid, int version)
+find_inst(struct vrrp_sock *s, const struct vrrp_pkt *pkt, const struct vrrp_rx_meta *meta)
 {
 	struct vrrp_ctx *ctx = s->ctx;
-	struct vrrp_inst *any = NULL;
+	struct vrrp_inst *best = NULL;
+	bool to_group = is_group(s->family, meta->dst);
+	int best_score = -1;
 
 	for (size_t i = 0; i < ctx->ninst; i++) {
 		struct vrrp_inst *in = ctx->inst[i];
+		int score = 0;
 
-		if (in->sock != s || in->cfg.vrid != vrid)
+		if (in->sock != s || in->cfg.vrid != pkt->vrid)
 			continue;
-		if (in->version == version)
-			return in;
-		any = in;
+		if (is_multicast(in) ? to_group && memcmp(meta->dst, in->group, alen(s->family)) == 0 :
+		    !to_group && from_peer(in, meta->src))
+			score += 2;
+		if (in->version == pkt->version)
+			score += 1;
+		if (score > best_score) {
+			best = in;
+			best_score = score;
+		}
 	}
-	return any;
+	return best;
 }
 
 static void
@@ -803,11 +868,24 @@ drop(struct vrrp_inst *in, enum vrrp_drop why, const struct vrrp_rx_meta *meta)
 	}
 }
 
+/* Decodes what the socket received: AH datagrams, IPv4 datagrams, or IPv6 messages. */
+static enum vrrp_drop
+decode(const struct vrrp_sock *s, const uint8_t *buf, size_t len, unsigned flags, struct vrrp_rx_meta *meta,
+       struct vrrp_pkt *pkt, struct vrrp_ah_rx *ah)
+{
+	if (s->proto == VRRP_AH_PROTO)
+		return vrrp_ah_decode_ip4(buf, len, flags, meta, pkt, ah);
+	if (s->family == AF_INET)
+		return vrrp_pkt_decode_ip4(buf, len, flags, meta, pkt);
+	return vrrp_pkt_decode(buf, len, meta, flags, pkt);
+}
+
 void
 vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const struct vrrp_rx_meta *rxmeta)
 {
 	struct vrrp_rx_meta meta = *rxmeta;
 	struct vrrp_pkt pkt;
+	struct vrrp_ah_rx ah;
 	enum vrrp_drop why;
 	struct vrrp_inst *in;
 	struct vrrp_expect exp;
@@ -818,11 +896,8 @@ vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const stru
 	for (size_t i = 0; i < s->ctx->ninst; i++)
 		if (s->ctx->inst[i]->sock == s && s->ctx->inst[i]->cfg.v3_checksum_as_v2)
 			flags = VRRP_CSUM_V3_AS_V2;
-	if (s->family == AF_INET)
-		why = vrrp_pkt_decode_ip4(buf, len, flags, &meta, &pkt);
-	else
-		why = vrrp_pkt_decode(buf, len, &meta, flags, &pkt);
-	in = find_vrid(s, pkt.vrid, pkt.version);
+	why = decode(s, buf, len, flags, &meta, &pkt, &ah);
+	in = find_inst(s, &pkt, &meta);
 	if (in == NULL) {
 		s->drops[why == VRRP_OK ? VRRP_DROP_VRID : why]++;
 		return;
@@ -831,12 +906,30 @@ vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const stru
 		return;		/* our own, looped back by a bridge or a unicast peer list naming us */
 	if (why == VRRP_DROP_TTL && !is_multicast(in) && peer_ttl_ok(in, &meta)) {
 		flags |= VRRP_PKT_ANY_TTL;
-		why = s->family == AF_INET ? vrrp_pkt_decode_ip4(buf, len, flags, &meta, &pkt) :
-		      vrrp_pkt_decode(buf, len, &meta, flags, &pkt);
+		why = decode(s, buf, len, flags, &meta, &pkt, &ah);
 	}
 	if (why != VRRP_OK) {
 		drop(in, why, &meta);
 		return;
+	}
+	/* a multicast instance takes no unicast advert, nor a unicast one a multicast advert (keepalived) */
+	if (is_multicast(in) != is_group(in->family, meta.dst)) {
+		drop(in, VRRP_DROP_DEST, &meta);
+		return;
+	}
+	if (in->ah) {
+		uint8_t key[VRRP_AH_KEY_LEN] = { 0 };
+
+		memcpy(key, in->cfg.auth_pass, strnlen(in->cfg.auth_pass, sizeof(key)));
+		if ((why = vrrp_ah_verify(buf, len, &ah, !is_multicast(in), key)) != VRRP_OK) {
+			drop(in, why, &meta);
+			return;
+		}
+		/* authentic: its sequence number counts even if a later check drops it, as in keepalived */
+		if (!vrrp_ah_seq_accept(&in->ah_seq, ah.seq, in->fsm.state == VRRP_STATE_BACKUP)) {
+			drop(in, VRRP_DROP_AH_SEQ, &meta);
+			return;
+		}
 	}
 	memset(&exp, 0, sizeof(exp));
 	exp.version = in->version;
@@ -845,6 +938,8 @@ vrrp_inst_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len, const stru
 	if (in->version == 2 && in->cfg.auth_type == VRRP_AUTH_PASS) {
 		exp.auth_type = VRRP_AUTH_PASS;
 		memcpy(exp.auth, in->cfg.auth_pass, strnlen(in->cfg.auth_pass, sizeof(exp.auth)));
+	} else if (in->ah) {
+		exp.auth_type = VRRP_AUTH_AH;
 	}
 	exp.addrs = in->addrs;
 	exp.naddr = in->naddr;

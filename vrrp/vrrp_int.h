@@ -8,16 +8,18 @@
 #include "lib/config.h"
 #include "lib/event.h"
 #include "lib/proc.h"
+#include "vrrp/vrrp_ah.h"
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_packet.h"
 
 struct vrrp_ctx;
 
-/* A raw socket on one interface for one family, shared by the instances there. */
+/* A raw socket on one interface for one family and protocol, shared by the instances there. */
 struct vrrp_sock {
 	struct vrrp_ctx *ctx;
 	int fd;
 	int family;
+	int proto;			/* VRRP_PROTO, or VRRP_AH_PROTO for auth_type AH */
 	int ifindex;
 	char ifname[CFG_IFNAME_MAX];
 	unsigned refs;
@@ -74,6 +76,9 @@ struct vrrp_inst {
 	uint64_t announced;		/* gratuitous ARPs and NAs sent */
 	uint64_t announced_first_ms, announced_last_ms;	/* CLOCK_REALTIME, since it last became master */
 	uint64_t drops[VRRP_DROP_MAX];
+	bool ah;			/* auth_type AH (v2, IPv4): sends and receives IPsec AH datagrams */
+	struct vrrp_ah_seq ah_seq;	/* AH sequence numbers, sent and accepted */
+	uint16_t ip_id;			/* the IP id of its AH datagrams: the ICV covers it */
 	uint8_t last_src[16];		/* the sender of the last advert accepted (skip_check_adv_addr) */
 	bool have_last_src;
 	bool deleted;			/* removed by a reload: its last notify says DELETED */

@@ -20,6 +20,11 @@ static const char *const drop_names[VRRP_DROP_MAX] = {
 	[VRRP_DROP_ADDR_LIST] = "addr_list",
 	[VRRP_DROP_PEER] = "peer",
 	[VRRP_DROP_FAMILY] = "family",
+	[VRRP_DROP_DEST] = "destination",
+	[VRRP_DROP_AH_HDR] = "ah_header",
+	[VRRP_DROP_AH_ICV] = "ah_icv",
+	[VRRP_DROP_AH_SPI] = "ah_spi",
+	[VRRP_DROP_AH_SEQ] = "ah_seq",
 };
 
 const char *

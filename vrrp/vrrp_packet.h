@@ -35,6 +35,11 @@ enum vrrp_drop {
 	VRRP_DROP_ADDR_LIST,	/* not our virtual addresses (and not from the owner) */
 	VRRP_DROP_PEER,		/* unicast instance: the source is not a configured peer */
 	VRRP_DROP_FAMILY,	/* the instance is of the other address family */
+	VRRP_DROP_DEST,		/* multicast advert to a unicast instance, or unicast to a multicast one */
+	VRRP_DROP_AH_HDR,	/* auth_type AH: the AH header carries something else than VRRP */
+	VRRP_DROP_AH_ICV,	/* auth_type AH: the HMAC-MD5-96 does not match (another auth_pass) */
+	VRRP_DROP_AH_SPI,	/* auth_type AH: the SPI is not the sender's address */
+	VRRP_DROP_AH_SEQ,	/* auth_type AH: a sequence number not above the last one (a replay) */
 	VRRP_DROP_MAX
 };
 const char *vrrp_drop_name(enum vrrp_drop d);

@@ -21,9 +21,9 @@ setopt(int fd, int level, int name, int value)
 }
 
 int
-vrrp_sock_open(int family, const char *ifname, int ifindex)
+vrrp_sock_open(int family, const char *ifname, int ifindex, int proto)
 {
-	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	int r = 0;
 
 	if (fd == -1) {
@@ -38,6 +38,8 @@ vrrp_sock_open(int family, const char *ifname, int ifindex)
 		r |= setopt(fd, IPPROTO_IP, IP_TTL, VRRP_TTL);
 		r |= setopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
 		r |= setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr));
+		if (proto != VRRP_PROTO)
+			r |= setopt(fd, IPPROTO_IP, IP_HDRINCL, 1);
 	} else {
 		r |= setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_TTL);
 		r |= setopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_TTL);

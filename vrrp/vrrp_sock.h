@@ -1,6 +1,6 @@
 /*
- * Raw IP sockets for protocol 112 (one per interface and family, shared by the instances on it), and the
- * few facts about interfaces VRRP needs: index, MAC, link state, primary addresses.
+ * Raw IP sockets for protocol 112 or AH (one per interface, family and protocol, shared by the instances on
+ * it), and the few facts about interfaces VRRP needs: index, MAC, link state, primary addresses.
  */
 #ifndef VIPD_VRRP_SOCK_H
 #define VIPD_VRRP_SOCK_H
@@ -12,8 +12,12 @@
 
 #include "vrrp/vrrp_packet.h"
 
-/* A raw socket bound to the interface, TTL/hop limit 255, multicast loop off, close-on-exec. -1 on error. */
-int vrrp_sock_open(int family, const char *ifname, int ifindex);
+/*
+ * A raw socket for proto (112, or 51 for IPv4 with AH) bound to the interface, TTL/hop limit 255,
+ * multicast loop off, close-on-exec. An AH socket sends whole datagrams (IP_HDRINCL): the ICV covers the
+ * IP header, so vipd writes it. -1 on error.
+ */
+int vrrp_sock_open(int family, const char *ifname, int ifindex, int proto);
 /* Joins (or leaves) a multicast group on the interface. */
 int vrrp_sock_join(int fd, int family, int ifindex, const uint8_t *group, bool join);
 /*
