@@ -194,7 +194,7 @@ END {
 			k, slack, tk_to[k], late))
 		check(ok_after > 0, sprintf("takeover %d: new connections answered through %s", k, tk_to[k]))
 		check(recovered > 0, sprintf("takeover %d: every stream answering again through %s", k, tk_to[k]))
-		check(tk_table[k] == streams, sprintf("takeover %d: %s's table held all %d streams when it became MASTER (%s)",
+		check(tk_table[k] >= streams, sprintf("takeover %d: %s's table held all %d streams when it became MASTER (%s)",
 			k, tk_to[k], streams, tk_table[k] < 0 ? "no copy" : tk_table[k]))
 	}
 
