@@ -59,7 +59,7 @@ interfaces_of() {
 			if (t == "track_interface") { wanttrack = 1; continue }
 			if (wanttrack && t == "{") { intrack = 1; wanttrack = 0; continue }
 			wanttrack = 0
-			if (t == "interface" || t == "dev" || t == "iif" || t == "oif" || t == "bind_if" ||
+			if (t == "interface" || t == "default_interface" || t == "dev" || t == "iif" || t == "oif" || t == "bind_if" ||
 			    t == "lvs_sync_daemon" || t == "lvs_sync_daemon_interface") {
 				if (i < n) print w[i + 1]
 			}
