@@ -26,16 +26,25 @@ fi
 export VIPD KEEPALIVED TIMEOUT
 
 # interfaces_of FILE: the interface names FILE uses, one a line. Expands $NAME / ${NAME} parameters
-# defined in the file (a common way to name the interface once), drops comments, then takes the word
+# defined in the file (a common way to name the interface once), drops comments and @ID lines, then takes the word
 # after interface, dev, iif, oif, bind_if, lvs_sync_daemon(_interface), and every name listed in a
 # track_interface block. Names the kernel cannot take (over 15 bytes, '/', ':', unexpanded '$') are skipped.
 interfaces_of() {
 	awk '
-	function expand(s,   k, n) {
+	function expand(s,   k, n, g) {
 		for (n = 0; n < 8 && index(s, "$"); n++)
-			for (k in par) { gsub("\\$\\{" k "\\}", par[k], s); gsub("\\$" k "([^A-Za-z0-9_]|$)", par[k] "&", s); }
+			for (k in par) {
+				for (g = 0; g < 20 && match(s, "\\$\\{" k "\\}"); g++)
+					s = substr(s, 1, RSTART - 1) par[k] substr(s, RSTART + RLENGTH)
+				for (g = 0; g < 20 && match(s, "\\$" k "([^A-Za-z0-9_]|$)"); g++)
+					s = substr(s, 1, RSTART - 1) par[k] substr(s, RSTART + 1 + length(k))
+			}
 		return s
 	}
+	# conditional lines: keepalived -t and vipd -t both default the config id to the host name, which no
+	# corpus file names: @ID lines are dropped, @^ID lines kept without their prefix
+	/^[ \t]*@\^[^ \t]+/ { sub(/^[ \t]*@\^[^ \t]+[ \t]*/, "") }
+	/^[ \t]*@[^ \t^]/ { next }
 	{ line = $0 }
 	# a parameter definition: $NAME=value (no spaces around = in the name part)
 	match(line, /^[ \t]*\$[A-Za-z_][A-Za-z0-9_]*[ \t]*=/) {
