@@ -14,110 +14,25 @@
 #include <unistd.h>
 
 #include "lib/cfg.h"
-
-struct parsed {
-	struct cfg_source src;
-	struct cfg_diag diag;
-};
+#include "test/unit/cfg_read_test.h"
 
 static void parse(struct parsed *p, const char *text)
 {
 	const struct cfg_read_opts opts = { .config_id = "h1" };
-	cfg_diag_init(&p->diag, NULL);
-	int rc = cfg_read_string("t.conf", text, &opts, &p->src, &p->diag);
-	ck_assert_int_eq(rc, (int)p->diag.nerrors);
+	parse_text(p, "t.conf", text, &opts);
 }
 
 static void parse_file(struct parsed *p, const char *path)
 {
 	const struct cfg_read_opts opts = { .config_id = "h1" };
-	cfg_diag_init(&p->diag, NULL);
-	int rc = cfg_read_file(path, &opts, &p->src, &p->diag);
-	ck_assert_int_eq(rc, (int)p->diag.nerrors);
+	parse_file_opts(p, path, &opts);
 }
 
-static void done(struct parsed *p)
-{
-	cfg_source_free(&p->src);
-	cfg_diag_free(&p->diag);
-}
-
-__attribute__((format(printf, 3, 4)))
-static const char *fmt(char *buf, size_t size, const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	int n = vsnprintf(buf, size, f, ap);
-	va_end(ap);
-	ck_assert(n > 0 && (size_t)n < size);
-	return buf;
-}
-
-static void check_stmt(const struct cfg_stmt *st, unsigned line, bool has_block, const char *const *words)
-{
-	ck_assert_ptr_nonnull(st);
-	int n = 0;
-	while (words[n])
-		n++;
-	ck_assert_int_eq(st->argc, n);
-	for (int i = 0; i < n; i++)
-		ck_assert_str_eq(st->argv[i], words[i]);
-	ck_assert_uint_eq(st->pos.line, line);
-	ck_assert_int_eq(st->has_block, has_block);
-}
-
-#define STMT(st, line, blk, ...) check_stmt((st), (line), (blk), (const char *const[]){ __VA_ARGS__, NULL })
-
-static void check_msgs(char **got, size_t n, const char *const *want)
-{
-	size_t k = 0;
-	while (want[k])
-		k++;
-	for (size_t i = 0; i < n && i < k; i++)
-		ck_assert_str_eq(got[i], want[i]);
-	ck_assert_msg(n == k, "%zu messages, expected %zu (first extra: %s)", n, k, n > k ? got[k] : "none");
-}
-
-#define ERRORS(p, ...) check_msgs((p)->diag.errors, (p)->diag.nerrors, (const char *const[]){ __VA_ARGS__, NULL })
-#define RECOVERED(p, ...) \
-	check_msgs((p)->diag.recovered, (p)->diag.nrecovered, (const char *const[]){ __VA_ARGS__, NULL })
-#define WARNINGS(p, ...) check_msgs((p)->diag.warnings, (p)->diag.nwarnings, (const char *const[]){ __VA_ARGS__, NULL })
 #define CLEAN(p)                                                                                              \
 	do {                                                                                                  \
 		ERRORS(p, NULL);                                                                              \
 		RECOVERED(p, NULL);                                                                           \
 	} while (0)
-
-static const struct cfg_stmt *nth(const struct cfg_stmt *st, int n)
-{
-	while (st && n-- > 0)
-		st = st->next;
-	ck_assert_ptr_nonnull(st);
-	return st;
-}
-
-static int count(const struct cfg_stmt *st)
-{
-	int n = 0;
-	for (; st; st = st->next)
-		n++;
-	return n;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_ge(fputs(text, fp), 0);
-	ck_assert_int_eq(fclose(fp), 0);
-}
-
-static void make_tmpdir(char *buf, size_t size)
-{
-	const char *base = getenv("TMPDIR");
-	fmt(buf, size, "%s/check_cfg_param.XXXXXX", base && *base ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(buf));
-}
 
 /* ---- ${NAME} in words ---- */
 
@@ -265,7 +180,7 @@ END_TEST
 START_TEST(pwd_is_the_files_directory)
 {
 	char dir[PATH_MAX], sub[PATH_MAX], main_conf[PATH_MAX], inc[PATH_MAX], real[PATH_MAX], want[PATH_MAX + 8];
-	make_tmpdir(dir, sizeof dir);
+	make_tmpdir(dir, sizeof dir, "check_cfg_param");
 	ck_assert_ptr_nonnull(realpath(dir, real));
 	ck_assert_int_eq(mkdir(fmt(sub, sizeof sub, "%s/sub", dir), 0755), 0);
 	write_file(fmt(main_conf, sizeof main_conf, "%s/main.conf", dir), "m ${_PWD}\ninclude sub/{a,b}.conf\n");
@@ -388,7 +303,7 @@ END_TEST
 START_TEST(include_braces_and_checks)
 {
 	char dir[PATH_MAX], path[PATH_MAX], main_conf[PATH_MAX], text[4 * PATH_MAX], want[2 * PATH_MAX];
-	make_tmpdir(dir, sizeof dir);
+	make_tmpdir(dir, sizeof dir, "check_cfg_param");
 	write_file(fmt(path, sizeof path, "%s/a.conf", dir), "from_a\n");
 	write_file(fmt(path, sizeof path, "%s/b.conf", dir), "from_b\n");
 	write_file(fmt(path, sizeof path, "%s/x.conf", dir), "never\n");
@@ -463,7 +378,7 @@ END_TEST
 START_TEST(included_file_closing_too_much)
 {
 	char dir[PATH_MAX], path[PATH_MAX], main_conf[PATH_MAX];
-	make_tmpdir(dir, sizeof dir);
+	make_tmpdir(dir, sizeof dir, "check_cfg_param");
 	write_file(fmt(path, sizeof path, "%s/inc.conf", dir), "inner\n}\nignored\n");
 	write_file(fmt(main_conf, sizeof main_conf, "%s/main.conf", dir), "blk {\ninclude inc.conf\nsecond\n}\nafter\n");
 	struct parsed p;

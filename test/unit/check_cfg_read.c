@@ -11,20 +11,13 @@
 #include <unistd.h>
 
 #include "lib/cfg.h"
+#include "test/unit/cfg_read_test.h"
 
 /* ---- helpers ---- */
 
-struct parsed {
-	struct cfg_source src;
-	struct cfg_diag diag;
-	int rc;
-};
-
 static void parse_opts(struct parsed *p, const char *text, const struct cfg_read_opts *opts)
 {
-	cfg_diag_init(&p->diag, NULL);
-	p->rc = cfg_read_string("test.conf", text, opts, &p->src, &p->diag);
-	ck_assert_int_eq(p->rc, (int)p->diag.nerrors);
+	parse_text(p, "test.conf", text, opts);
 }
 
 static void parse(struct parsed *p, const char *text)
@@ -33,23 +26,10 @@ static void parse(struct parsed *p, const char *text)
 	parse_opts(p, text, &opts);
 }
 
-static void parse_file_opts(struct parsed *p, const char *path, const struct cfg_read_opts *opts)
-{
-	cfg_diag_init(&p->diag, NULL);
-	p->rc = cfg_read_file(path, opts, &p->src, &p->diag);
-	ck_assert_int_eq(p->rc, (int)p->diag.nerrors);
-}
-
 static void parse_file(struct parsed *p, const char *path)
 {
 	const struct cfg_read_opts opts = { .config_id = "testhost" };
 	parse_file_opts(p, path, &opts);
-}
-
-static void done(struct parsed *p)
-{
-	cfg_source_free(&p->src);
-	cfg_diag_free(&p->diag);
 }
 
 /* Path of a fixture: make check sets top_srcdir; a run by hand from the source tree works too. */
@@ -61,85 +41,10 @@ static const char *data_path(char *buf, size_t size, const char *rel)
 	return buf;
 }
 
-__attribute__((format(printf, 3, 4)))
-static const char *fmt(char *buf, size_t size, const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	int n = vsnprintf(buf, size, f, ap);
-	va_end(ap);
-	ck_assert(n > 0 && (size_t)n < size);
-	return buf;
-}
-
-static void check_stmt(const struct cfg_stmt *st, unsigned line, bool has_block, const char *const *words)
-{
-	ck_assert_ptr_nonnull(st);
-	int n = 0;
-	while (words[n])
-		n++;
-	ck_assert_int_eq(st->argc, n);
-	for (int i = 0; i < n; i++)
-		ck_assert_str_eq(st->argv[i], words[i]);
-	ck_assert_ptr_null(st->argv[n]);
-	ck_assert_uint_eq(st->pos.line, line);
-	ck_assert_int_eq(st->has_block, has_block);
-	if (!has_block)
-		ck_assert_ptr_null(st->block);
-}
-
-/* STMT(statement, line, has_block, words...) */
-#define STMT(st, line, blk, ...) check_stmt((st), (line), (blk), (const char *const[]){ __VA_ARGS__, NULL })
-
-static void check_msgs(char **got, size_t n, const char *const *want)
-{
-	size_t k = 0;
-	while (want[k])
-		k++;
-	for (size_t i = 0; i < n && i < k; i++)
-		ck_assert_str_eq(got[i], want[i]);
-	ck_assert_msg(n == k, "%zu messages, expected %zu (first extra: %s)", n, k,
-		      n > k ? got[k] : "none");
-}
-
-#define ERRORS(p, ...) check_msgs((p)->diag.errors, (p)->diag.nerrors, (const char *const[]){ __VA_ARGS__, NULL })
-#define RECOVERED(p, ...) check_msgs((p)->diag.recovered, (p)->diag.nrecovered, (const char *const[]){ __VA_ARGS__, NULL })
-#define WARNINGS(p, ...) check_msgs((p)->diag.warnings, (p)->diag.nwarnings, (const char *const[]){ __VA_ARGS__, NULL })
 #define NO_ERRORS(p) \
 	ck_assert_msg((p)->diag.nerrors == 0, "unexpected error: %s", (p)->diag.nerrors ? (p)->diag.errors[0] : "")
 
-static int count(const struct cfg_stmt *st)
-{
-	int n = 0;
-	for (; st; st = st->next)
-		n++;
-	return n;
-}
-
-static const struct cfg_stmt *nth(const struct cfg_stmt *st, int n)
-{
-	while (st && n-- > 0)
-		st = st->next;
-	ck_assert_ptr_nonnull(st);
-	return st;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
-	ck_assert_int_eq(fclose(fp), 0);
-}
-
-/* A scratch directory, removed with its files by remove_tmpdir. */
-static void make_tmpdir(char *buf, size_t size)
-{
-	const char *base = getenv("TMPDIR");
-	fmt(buf, size, "%s/check_cfg_read.XXXXXX", base && *base ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(buf));
-}
-
+/* A scratch directory (make_tmpdir) is removed with its files by remove_tmpdir. */
 static void remove_tmpdir(const char *dir, const char *const *files)
 {
 	char path[PATH_MAX];
@@ -484,7 +389,7 @@ START_TEST(long_line)
 	/* keepalived reads 1,023 bytes of a line at a time: the rest is read as a line of its own */
 	enum { WORDS = 300 * 1000 };
 	char dir[PATH_MAX], path[PATH_MAX];
-	make_tmpdir(dir, sizeof dir);
+	make_tmpdir(dir, sizeof dir, "check_cfg_read");
 	fmt(path, sizeof path, "%s/long.conf", dir);
 	FILE *fp = fopen(path, "w");
 	ck_assert_ptr_nonnull(fp);
@@ -1020,7 +925,7 @@ START_TEST(include_default_depth)
 	char dir[PATH_MAX], path[PATH_MAX], text[64], want[PATH_MAX * 3];
 	char names[FILES][16];
 	const char *list[FILES + 1];
-	make_tmpdir(dir, sizeof dir);
+	make_tmpdir(dir, sizeof dir, "check_cfg_read");
 	for (int i = 0; i < FILES; i++) {
 		snprintf(names[i], sizeof names[i], "f%02d.conf", i);
 		list[i] = names[i];
@@ -1118,7 +1023,7 @@ END_TEST
 START_TEST(main_file_unreadable)
 {
 	char dir[PATH_MAX], path[PATH_MAX], want[PATH_MAX * 2];
-	make_tmpdir(dir, sizeof dir);
+	make_tmpdir(dir, sizeof dir, "check_cfg_read");
 	write_file(fmt(path, sizeof path, "%s/secret.conf", dir), "a\n");
 	ck_assert_int_eq(chmod(path, 0), 0);
 	/* root reads anything: then there is nothing to test */
@@ -1214,7 +1119,7 @@ static void hand(void *arg, const struct cfg_stmt *st)
 START_TEST(top_blocks_handed_over)
 {
 	char dir[PATH_MAX], inner[PATH_MAX], text[2 * PATH_MAX];
-	make_tmpdir(dir, sizeof dir);
+	make_tmpdir(dir, sizeof dir, "check_cfg_read");
 	write_file(fmt(inner, sizeof inner, "%s/inner.conf", dir), "from_file 4\n");
 	fmt(text, sizeof text,
 	    "a 1 {\n  b 2\n  c { d }\n}\n"	/* 1-4 */
