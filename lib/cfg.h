@@ -13,6 +13,7 @@
 #ifndef VIPD_CFG_H
 #define VIPD_CFG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,10 @@ struct cfg_diag {
 
 void cfg_diag_init(struct cfg_diag *d, const struct cfg_files *files);
 void cfg_diag_free(struct cfg_diag *d);
+enum cfg_diag_kind { CFG_DIAG_ERROR, CFG_DIAG_WARNING, CFG_DIAG_RECOVERED };
+/* Adds one diagnostic of that kind (a recovery is an error when strict); the functions below call it. */
+void cfg_vdiag(struct cfg_diag *d, enum cfg_diag_kind kind, struct cfg_pos pos, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 void cfg_error(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cfg_warning(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* An error keepalived runs past: fmt says what was wrong and what was done instead. An error when strict. */

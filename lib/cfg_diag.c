@@ -107,36 +107,40 @@ static char *vformat_at(const struct cfg_diag *d, struct cfg_pos pos, const char
 	return s;
 }
 
+void cfg_vdiag(struct cfg_diag *d, enum cfg_diag_kind kind, struct cfg_pos pos, const char *fmt, va_list ap)
+{
+	if (kind == CFG_DIAG_RECOVERED && d->strict)
+		kind = CFG_DIAG_ERROR;
+	char ***list = kind == CFG_DIAG_ERROR ? &d->errors : kind == CFG_DIAG_WARNING ? &d->warnings : &d->recovered;
+	size_t *n = kind == CFG_DIAG_ERROR ? &d->nerrors : kind == CFG_DIAG_WARNING ? &d->nwarnings : &d->nrecovered;
+	static const char *const what[] = { [CFG_DIAG_ERROR] = "errors", [CFG_DIAG_WARNING] = "warnings",
+					    [CFG_DIAG_RECOVERED] = "recovered errors" };
+
+	if (room_for(d, list, n, what[kind]))
+		append(list, n, vformat_at(d, pos, fmt, ap));
+}
+
 void cfg_error(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...)
 {
-	if (!room_for(d, &d->errors, &d->nerrors, "errors"))
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	append(&d->errors, &d->nerrors, vformat_at(d, pos, fmt, ap));
+	cfg_vdiag(d, CFG_DIAG_ERROR, pos, fmt, ap);
 	va_end(ap);
 }
 
 void cfg_warning(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...)
 {
-	if (!room_for(d, &d->warnings, &d->nwarnings, "warnings"))
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	append(&d->warnings, &d->nwarnings, vformat_at(d, pos, fmt, ap));
+	cfg_vdiag(d, CFG_DIAG_WARNING, pos, fmt, ap);
 	va_end(ap);
 }
 
 void cfg_recovered(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...)
 {
-	char ***list = d->strict ? &d->errors : &d->recovered;
-	size_t *n = d->strict ? &d->nerrors : &d->nrecovered;
-
-	if (!room_for(d, list, n, d->strict ? "errors" : "recovered errors"))
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	append(list, n, vformat_at(d, pos, fmt, ap));
+	cfg_vdiag(d, CFG_DIAG_RECOVERED, pos, fmt, ap);
 	va_end(ap);
 }
 

@@ -14,50 +14,59 @@
 
 #include "lib/config.h"
 
+__attribute__((format(printf, 4, 5)))
 static void
-vformat_stmt(char *buf, size_t len, const struct cfg_stmt *st, const char *fmt, va_list ap)
+diag_add(struct cfg_diag *d, enum cfg_diag_kind kind, struct cfg_pos pos, const char *fmt, ...)
 {
-	int n = snprintf(buf, len, "%s: ", st->argv[0]);
+	va_list ap;
 
-	if (n >= 0 && (size_t)n < len)
-		vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+	va_start(ap, fmt);
+	cfg_vdiag(d, kind, pos, fmt, ap);
+	va_end(ap);
+}
+
+/* "KEYWORD: message" at the statement's position */
+__attribute__((format(printf, 4, 0)))
+static void
+stmt_report(struct cfg_ctx *ctx, enum cfg_diag_kind kind, const struct cfg_stmt *st, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	int n = snprintf(msg, sizeof(msg), "%s: ", st->argv[0]);
+
+	if (n >= 0 && (size_t)n < sizeof(msg))
+		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	diag_add(ctx->diag, kind, st->pos, "%s", msg);
 }
 
 int
 cfg_stmt_error(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vformat_stmt(msg, sizeof(msg), st, fmt, ap);
+	stmt_report(ctx, CFG_DIAG_ERROR, st, fmt, ap);
 	va_end(ap);
-	cfg_error(ctx->diag, st->pos, "%s", msg);
 	return -1;
 }
 
 void
 cfg_stmt_warning(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vformat_stmt(msg, sizeof(msg), st, fmt, ap);
+	stmt_report(ctx, CFG_DIAG_WARNING, st, fmt, ap);
 	va_end(ap);
-	cfg_warning(ctx->diag, st->pos, "%s", msg);
 }
 
 int
 cfg_stmt_recovered(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vformat_stmt(msg, sizeof(msg), st, fmt, ap);
+	stmt_report(ctx, CFG_DIAG_RECOVERED, st, fmt, ap);
 	va_end(ap);
-	cfg_recovered(ctx->diag, st->pos, "%s", msg);
 	return -1;
 }
 
