@@ -90,16 +90,11 @@ check "AHW: vipd accepted none" [ "$(inst v AHW adverts_received)" = 0 ]
 check "AHW: keepalived logged vipd's ICV as invalid" grep -q '(AHW) IPSEC-AH : invalid IPSEC HMAC-MD5' "$T/k.ka.log"
 
 # keepalived dies: vipd takes its VRIDs
-for pid in $(cat "$T/k.ka.pid" "$T/k.ka.vrrp.pid" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-kill -KILL "$(cat "$T/k.ka")" 2>/dev/null || true
+kill_keepalived k
 for n in $KA_NAMES; do wait_for "vipd takes $n" 8 state_is v $n MASTER; done
 for n in $KA_NAMES; do check "$n's VIP on vipd" has_addr v "$(vip_of $n)"; done
 # keepalived returns (its sequence numbers from 0, it learns vipd's) and takes its VRIDs back
-rm -f "$T/k.ka.pid" "$T/k.ka.vrrp.pid"
-ip -n "$(ns k)" addr flush dev eth0 scope global
-ip -n "$(ns k)" addr add 192.0.2.2/24 dev eth0
-ip -n "$(ns k)" addr add 2001:db8::2/64 dev eth0 nodad
-start_keepalived k "$T/k.conf"
+restart_keepalived k "$T/k.conf"
 for n in $KA_NAMES; do wait_for "vipd yields $n to keepalived" 15 state_is v $n BACKUP; done
 for n in $KA_NAMES; do wait_for "$n's VIP leaves vipd" 3 no_addr v "$(vip_of $n)"; done
 for n in $VIPD_NAMES; do check "vipd still master of $n" state_is v $n MASTER; done

@@ -60,7 +60,7 @@ vt_net() {
 		ip -n "$n" addr add "192.0.2.$i/24" dev eth0
 		ip -n "$n" addr add "2001:db8::$i/64" dev eth0 nodad
 		ip -n "$n" link set eth0 up
-		eval "PORT_$d=p$i"
+		eval "PORT_$d=p$i INDEX_$d=$i"
 	done
 	# link-local addresses appear when the links come up
 	for d in "$@"; do
@@ -159,6 +159,23 @@ start_keepalived() {
 		-i "$d" >>"$T/$d.ka.log" 2>&1 &
 	KEEPALIVED_PIDS="$KEEPALIVED_PIDS $!"
 	echo $! >"$T/$d.ka"
+}
+
+# kill_keepalived NAME: SIGKILL, as a crash: every keepalived process of NAME
+kill_keepalived() {
+	for pid in $(cat "$T/$1.ka.pid" "$T/$1.ka.vrrp.pid" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+	kill -KILL "$(cat "$T/$1.ka")" 2>/dev/null || true
+}
+
+# restart_keepalived NAME CONF: after kill_keepalived, back as a rebooted machine: no pid files, only the
+# addresses vt_net gave it (the killed one left its VIPs), then started again
+restart_keepalived() {
+	rm -f "$T/$1.ka.pid" "$T/$1.ka.vrrp.pid"
+	eval "i=\$INDEX_$1"
+	ip -n "$(ns "$1")" addr flush dev eth0 scope global
+	ip -n "$(ns "$1")" addr add "192.0.2.$i/24" dev eth0
+	ip -n "$(ns "$1")" addr add "2001:db8::$i/64" dev eth0 nodad
+	start_keepalived "$1" "$2"
 }
 
 stop_keepalived() {
