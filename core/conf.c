@@ -115,6 +115,7 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "enable_script_security", cfg_kw_flag, G(enable_script_security), 0, 0, NULL, 0 },
 	{ "script_security", cfg_kw_flag, G(enable_script_security), 0, 0, "enable_script_security",
 	  CFG_KW_DEPRECATED },
+	{ "config_strict", cfg_kw_flag, G(config_strict), 0, 0, NULL, 0 },
 	{ "vrrp_version", cfg_kw_uint, G(vrrp_version), 2, 3, NULL, 0 },
 	{ "vrrp_strict", cfg_kw_ignore, 0, 0, 0, 0,
 	  "vipd has no strict mode (its adverts follow RFC 9568; unicast and v2 authentication stay allowed)", 0 },
@@ -361,6 +362,8 @@ conf_load_strict(const char *path, const char *config_id, bool strict, struct cf
 		ipvs_conf_check(&ctx);
 		sync_conf_check(&ctx);
 	}
+	if (conf->global->config_strict && diag->nrecovered > 0)
+		cfg_diag_refuse_recovered(diag);
 	/* the objects are all there is to keep: a large file's statements are tens of MB */
 	cfg_source_drop_tree(&conf->source);
 	if (diag->nerrors == 0 && config_keep_warnings(conf, diag) == -1)

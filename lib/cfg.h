@@ -59,6 +59,8 @@ void cfg_error(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __a
 void cfg_warning(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* An error keepalived runs past: fmt says what was wrong and what was done instead. An error when strict. */
 void cfg_recovered(struct cfg_diag *d, struct cfg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Turns the recoveries made so far into errors, and the later ones too (global_defs config_strict). */
+void cfg_diag_refuse_recovered(struct cfg_diag *d);
 /* An error that belongs to no line (a missing file given on the command line). */
 void cfg_error_nopos(struct cfg_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

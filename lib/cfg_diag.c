@@ -153,3 +153,18 @@ void cfg_error_nopos(struct cfg_diag *d, const char *fmt, ...)
 	append(&d->errors, &d->nerrors, vformat(fmt, ap));
 	va_end(ap);
 }
+
+/* global_defs config_strict is read after what it governs: the recoveries already made become errors. */
+void cfg_diag_refuse_recovered(struct cfg_diag *d)
+{
+	for (size_t i = 0; i < d->nrecovered; i++) {
+		if (room_for(d, &d->errors, &d->nerrors, "errors"))
+			append(&d->errors, &d->nerrors, d->recovered[i]);
+		else
+			free(d->recovered[i]);
+	}
+	free(d->recovered);
+	d->recovered = NULL;
+	d->nrecovered = 0;
+	d->strict = true;
+}

@@ -114,8 +114,9 @@ cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_st
 		if (kw == NULL) {
 			if (block->item != NULL)
 				block->item(ctx, st, NULL, obj);
-			else
-				cfg_stmt_error(ctx, st, "unknown keyword in %s", block->name);
+			else	/* keepalived logs it and reads on, skipping a block the keyword opened */
+				cfg_stmt_recovered(ctx, st, "unknown keyword in %s; ignored%s", block->name,
+						   st->has_block ? " with its block" : "");
 			continue;
 		}
 		if (check_block_shape(ctx, st, kw) == -1)

@@ -537,11 +537,11 @@ sync_group_member(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 	return 0;
 }
 
-/* A bare word in the group's own block: keepalived 1.x's spelling, which 2.x refuses as well. */
+/* A bare word in the group's own block: keepalived 1.x's spelling, which 2.x skips as an unknown keyword. */
 static int
 sync_group_stray(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	return cfg_stmt_error(ctx, st, "unknown keyword in vrrp_sync_group (instances go inside group { })");
+	return cfg_stmt_recovered(ctx, st, "unknown keyword in vrrp_sync_group; ignored (instances go inside group { })");
 }
 
 static const struct cfg_block sync_group_members = { "group", NULL, sync_group_member };

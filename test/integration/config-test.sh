@@ -53,16 +53,16 @@ virtual_server 192.0.2.10 http {
 unknown_block {
 }
 CONF
-expect_errors "$T/bad.conf" "$T/bad.conf:3: vrrp_version: '4' is not a number from 2 to 3
+expect_errors "$T/bad.conf" "recovered: $T/bad.conf:9: frobnicate: unknown keyword in vrrp_instance; ignored
+recovered: $T/bad.conf:22: unknown_block: unknown keyword in the top level; ignored with its block
+$T/bad.conf:3: vrrp_version: '4' is not a number from 2 to 3
 $T/bad.conf:7: virtual_router_id: '300' is not a number from 1 to 255
 $T/bad.conf:8: priority: 'high' is not a number from 1 to 255
-$T/bad.conf:9: frobnicate: unknown keyword in vrrp_instance
 $T/bad.conf:10: state: missing argument
 $T/bad.conf:12: vrrp_instance: VI_2: advert_int must be whole seconds with VRRP version 2
 $T/bad.conf:17: virtual_server: 'http' is not a port (0-65535)
 $T/bad.conf:18: lb_kind: 'NATT' is not one of NAT, DR, TUN
-$T/bad.conf:19: real_server: '198.51.100.300' is not an IPv4 or IPv6 address
-$T/bad.conf:22: unknown_block: unknown keyword in the top level"
+$T/bad.conf:19: real_server: '198.51.100.300' is not an IPv4 or IPv6 address"
 
 # Parameters that refer to themselves, directly or through another, end in an error, not a hang.
 cat >"$T/loop.conf" <<'CONF'

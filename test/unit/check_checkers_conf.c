@@ -144,12 +144,16 @@ static const struct bad_case bad_cases[] = {
 	{ "DNS_CHECK {\n type PTR\n }", "type: 'PTR' is not one of" },
 	{ "UDP_CHECK {\n payload 0g\n }", "payload: needs hex digits" },
 	{ "UDP_CHECK {\n min_reply_length 9\n max_reply_length 3\n }", "min_reply_length is above" },
-	{ "TCP_CHECK {\n url {\n }\n }", "url: unknown keyword in TCP_CHECK" },
-	{ "SMTP_CHECK {\n enable_sni\n }", "enable_sni: unknown keyword in SMTP_CHECK" },
 	{ "FILE_CHECK {\n weight 2\n }", "FILE_CHECK: needs track_file" },
 	{ "FILE_CHECK {\n track_file nowhere\n }", "FILE_CHECK: no track_file block named 'nowhere'" },
 	{ "FILE_CHECK {\n track_file t\n weight 2 twice\n }", "weight: 'twice': only 'reverse' may follow" },
-	{ "FILE_CHECK {\n track_file t\n alpha\n }", "alpha: unknown keyword in FILE_CHECK" },
+};
+
+/* what keepalived logs and runs past: the checker is kept, the line is not */
+static const struct bad_case recovered_cases[] = {
+	{ "TCP_CHECK {\n url {\n }\n }", "url: unknown keyword in TCP_CHECK; ignored with its block" },
+	{ "SMTP_CHECK {\n enable_sni\n }", "enable_sni: unknown keyword in SMTP_CHECK; ignored" },
+	{ "FILE_CHECK {\n track_file t\n alpha\n }", "alpha: unknown keyword in FILE_CHECK; ignored" },
 };
 
 /* keepalived 2: a checker takes what it does not set from its real server, then its virtual server, then
@@ -305,6 +309,26 @@ START_TEST(bad_checker_keywords)
 }
 END_TEST
 
+START_TEST(recovered_checker_keywords)
+{
+	const struct bad_case *rc = &recovered_cases[_i];
+	char text[1024];
+	struct cfg_diag diag;
+	struct config *conf;
+
+	snprintf(text, sizeof(text), "track_file t {\n file /nonexistent/t\n}\n"
+		 "virtual_server 192.0.2.10 80 {\n real_server 198.51.100.1 80 {\n %s\n }\n}\n", rc->checker);
+	conf = load(text, &diag);
+	print_errors(&diag);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(diag.nrecovered, 1);
+	ck_assert_msg(strstr(diag.recovered[0], rc->error) != NULL, "'%s' lacks '%s'", diag.recovered[0], rc->error);
+	ck_assert_uint_eq(conf->count[CFG_CHECKER], 1);
+	config_free(conf);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
 START_TEST(one_ssl_block)
 {
 	struct cfg_diag diag;
@@ -381,6 +405,8 @@ conf_suite(void)
 	tcase_add_test(tc, settings_inherited);
 	tcase_add_test(tc, script_and_user);
 	tcase_add_loop_test(tc, bad_checker_keywords, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_loop_test(tc, recovered_checker_keywords, 0,
+			    (int)(sizeof(recovered_cases) / sizeof(recovered_cases[0])));
 	tcase_add_test(tc, one_ssl_block);
 	tcase_add_test(tc, smtp_host_blocks);
 	tcase_add_test(tc, strings_terminated_on_receipt);

@@ -419,11 +419,26 @@ static const struct {
 	  "needs vmac_xmit_base" },
 	{ "static_rules {\n from 192.0.2.0/24\n}\n", "a rule needs an action" },
 	{ "static_routes {\n 192.0.2.0/24 nexthop via 192.0.2.1\n}\n", "write via A or B" },
-	{ "vrrp_sync_group G {\n VI_1\n}\n", "instances go inside group" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n unicast_peer {\n  2001:db8::2\n }\n"
 	  " virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
 	  "unicast_peer of another family" },
 };
+
+/* keepalived 1.x's members outside group { }: 2.x skips them as unknown keywords and runs, as vipd does */
+START_TEST(sync_group_stray_member_recovered)
+{
+	struct cfg_diag d;
+	struct config *conf = load("vrrp_sync_group G {\n VI_1\n group {\n  VI_1\n }\n}\n"
+				   "vrrp_instance VI_1 {\n interface e\n virtual_router_id 1\n"
+				   " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", &d);
+
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(d.nrecovered, 1);
+	ck_assert_ptr_nonnull(strstr(d.recovered[0], ":2: VI_1: unknown keyword in vrrp_sync_group; ignored"));
+	config_free(conf);
+	cfg_diag_free(&d);
+}
+END_TEST
 
 START_TEST(test_errors)
 {
@@ -452,6 +467,7 @@ main(void)
 	tcase_add_test(tc, test_static_and_group_tracking);
 	tcase_add_test(tc, test_notify_script_users);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, sync_group_stray_member_recovered);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
