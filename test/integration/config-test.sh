@@ -46,6 +46,9 @@ vrrp_instance VI_2 {
 	advert_int 0.5
 }
 virtual_server 192.0.2.10 http {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	lb_kind NATT
 	real_server 198.51.100.300 80 {
 	}
@@ -136,6 +139,8 @@ vrrp_sync_group G1 {
 	}
 }
 virtual_server group NOPE {
+	lb_algo wlc
+	lb_kind NAT
 }
 CONF
 expect_errors "$T/xref.conf" "$T/xref.conf:8: vrrp_instance VI_1: defined twice
@@ -204,6 +209,9 @@ global_defs {
 }
 ~SEQ(i, 1, -1, 3) virtual_server 192.0.2.1$i 80 {
 virtual_server 192.0.2.100 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	lb_algo rr
 	real_server 192.0.2.11 80 {
 		weight 1
