@@ -412,8 +412,12 @@ virtual_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct
 		strcpy(vs->group, st->argv[2]);
 		return 0;
 	}
-	if (st->argc != 3)
+	if (st->argc < 3)
 		return cfg_stmt_error(ctx, st, "needs IP PORT, fwmark N or group NAME");
+	/* keepalived 2.2.7 reads the address and port and nothing after them (`dev IFACE` in real files) */
+	if (st->argc > 3)
+		cfg_stmt_warning(ctx, st, "'%s' and what follows after the port is ignored, as keepalived does",
+				 st->argv[3]);
 	/* keepalived skips a virtual server it cannot read, with its block */
 	if (cfg_parse_addr(st->argv[1], false, &vs->addr) == -1 || cfg_parse_int(st->argv[2], 0, 65535, &port) == -1) {
 		vs->hdr.reserved |= IPVS_CONF_DROP;
@@ -449,7 +453,7 @@ virtual_server_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const stru
 }
 
 const struct cfg_object_spec virtual_server_spec = {
-	CFG_VIRTUAL_SERVER, &virtual_server_block, 2, 2, virtual_server_args, virtual_server_finish,
+	CFG_VIRTUAL_SERVER, &virtual_server_block, 2, 8, virtual_server_args, virtual_server_finish,
 };
 
 /* Parses a line of a virtual_server_group into e: 0, or -1 with what is wrong in why. */
