@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checkers/checkers.h"
+#include "ipvs/ipvs_conf.h"
 #include "lib/config.h"
 
 #define MS(s) ((int64_t)(s) * 1000)
@@ -23,6 +24,7 @@ kw_status_code(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 
 	if (cfg_nargs(ctx, st, 1, CFG_STATUS_RANGES) == -1)
 		return -1;
+	/* keepalived ignores a code it cannot read and keeps the others (none left: any 2xx) */
 	u->nstatus = 0;
 	for (int i = 1; i < st->argc; i++) {
 		char lo[8];
@@ -30,13 +32,16 @@ kw_status_code(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 		size_t n = dash ? (size_t)(dash - st->argv[i]) : strlen(st->argv[i]);
 		int64_t a, b;
 
-		if (n >= sizeof(lo))
-			return cfg_stmt_error(ctx, st, "'%s' is not a status code or range", st->argv[i]);
-		memcpy(lo, st->argv[i], n);
-		lo[n] = '\0';
-		if (cfg_parse_int(lo, 100, 599, &a) == -1 || cfg_parse_int(dash ? dash + 1 : lo, a, 599, &b) == -1)
-			return cfg_stmt_error(ctx, st, "'%s' is not a status code (100-599) or a range of them",
-					      st->argv[i]);
+		if (n < sizeof(lo)) {
+			memcpy(lo, st->argv[i], n);
+			lo[n] = '\0';
+		}
+		if (n >= sizeof(lo) || cfg_parse_int(lo, 100, 599, &a) == -1 ||
+		    cfg_parse_int(dash ? dash + 1 : lo, a, 599, &b) == -1) {
+			cfg_stmt_recovered(ctx, st, "'%s' is not a status code (100-599) or a range of them; ignored",
+					   st->argv[i]);
+			continue;
+		}
 		u->status[u->nstatus].lo = (uint16_t)a;
 		u->status[u->nstatus].hi = (uint16_t)b;
 		u->nstatus++;
@@ -54,13 +59,14 @@ kw_digest(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywo
 	if (cfg_nargs(ctx, st, 1, 1) == -1)
 		return -1;
 	s = st->argv[1];
+	/* keepalived ignores a digest it cannot read: the body is then not compared */
 	if (strlen(s) != 32)
-		return cfg_stmt_error(ctx, st, "an MD5 digest is 32 hex digits");
-	for (int i = 0; i < 32; i++) {
+		return cfg_stmt_recovered(ctx, st, "an MD5 digest is 32 hex digits, not %zu; ignored", strlen(s));
+	for (int i = 0; i < 32; i++)
 		if (!isxdigit((unsigned char)s[i]))
-			return cfg_stmt_error(ctx, st, "an MD5 digest is 32 hex digits");
+			return cfg_stmt_recovered(ctx, st, "an MD5 digest is 32 hex digits; '%s' is not; ignored", s);
+	for (int i = 0; i < 32; i++)
 		u->digest[i] = (char)tolower((unsigned char)s[i]);
-	}
 	u->digest[32] = '\0';
 	return 0;
 }
@@ -116,9 +122,12 @@ kw_payload(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 
 	if (cfg_nargs(ctx, st, 1, -1) == -1)
 		return -1;
+	/* keepalived ignores a payload it cannot read: the check sends an empty datagram */
 	if (check_conf_parse_hex(st->argc - 1, st->argv + 1, c->payload, NULL, sizeof(c->payload),
-				 &c->payload_len) == -1)
-		return cfg_stmt_error(ctx, st, "needs hex digits, at most %d bytes", CFG_CHECK_DATA_MAX);
+				 &c->payload_len) == -1) {
+		c->payload_len = 0;
+		return cfg_stmt_recovered(ctx, st, "needs hex digits, at most %d bytes; ignored", CFG_CHECK_DATA_MAX);
+	}
 	return 0;
 }
 
@@ -130,8 +139,11 @@ kw_require_reply(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 	c->require_reply = true;
 	c->reply_len = 0;
 	if (st->argc > 1 && check_conf_parse_hex(st->argc - 1, st->argv + 1, c->reply, c->reply_mask,
-						 sizeof(c->reply), &c->reply_len) == -1)
-		return cfg_stmt_error(ctx, st, "needs hex digits (X for any), at most %d bytes", CFG_CHECK_DATA_MAX);
+						 sizeof(c->reply), &c->reply_len) == -1) {
+		c->reply_len = 0;
+		return cfg_stmt_recovered(ctx, st, "needs hex digits (X for any), at most %d bytes; any reply will do",
+					  CFG_CHECK_DATA_MAX);
+	}
 	return 0;
 }
 
@@ -168,18 +180,24 @@ url_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywor
 {
 	struct cfg_check_url *u = obj;
 
-	if (config_set_text(ctx->conf, &u->path, "/", 1) == -1)
-		return cfg_stmt_error(ctx, st, "out of memory");
+	/* no path until one is given: keepalived drops a url without one */
+	u->path = (struct cfg_text){ 0 };
 	return 0;
 }
 
 static int
 url_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	const struct cfg_check_url *u = obj;
+	struct cfg_check_url *u = obj;
+	const char *path = config_text(ctx->conf, u->path);
 
-	if (config_text(ctx->conf, u->path)[0] != '/')
-		return cfg_stmt_error(ctx, st, "path must start with /");
+	if (path[0] == '\0') {
+		u->hdr.reserved |= IPVS_CONF_DROP;
+		return cfg_stmt_recovered(ctx, st, "no path; the url is ignored");
+	}
+	/* keepalived sends it as written */
+	if (path[0] != '/')
+		cfg_stmt_warning(ctx, st, "path '%s' does not start with /; it is requested as written", path);
 	return 0;
 }
 
@@ -205,7 +223,7 @@ ssl_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 	if (ctx->conf->count[CFG_SSL] > 1)
 		return cfg_stmt_error(ctx, st, "only one SSL block is allowed");
 	if ((s->certificate[0] == '\0') != (s->key[0] == '\0'))
-		return cfg_stmt_error(ctx, st, "certificate and key go together");
+		cfg_stmt_warning(ctx, st, "certificate and key go together; the one given alone is not used");
 	return 0;
 }
 
@@ -213,25 +231,34 @@ const struct cfg_object_spec check_ssl_conf_spec = { CFG_SSL, &check_ssl_block, 
 
 /* ---- the checkers ---- */
 
+/* keepalived 1's name for retry, which keepalived 2.2.7 no longer knows: an unknown keyword there, so the
+ * value is not used */
+static int
+kw_nb_get_retry(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_stmt_recovered(ctx, st, "keepalived 1's name for retry, unknown to keepalived 2.2.7; ignored "
+				  "(write retry)");
+}
+
 /* Keywords every checker accepts. */
 #define CHECK_COMMON_KEYWORDS \
-	{ "connect_ip", cfg_kw_addr, C(connect_ip), 0, 0, NULL, 0 }, \
-	{ "connect_port", cfg_kw_uint, C(connect_port), 1, 65535, NULL, 0 }, \
-	{ "bindto", cfg_kw_addr, C(bindto), 0, 0, NULL, 0 }, \
-	{ "bind_port", cfg_kw_uint, C(bind_port), 1, 65535, NULL, 0 }, \
+	{ "connect_ip", ipvs_kw_addr, C(connect_ip), 0, 0, NULL, 0 }, \
+	{ "connect_port", ipvs_kw_uint, C(connect_port), 1, 65535, NULL, 0 }, \
+	{ "bindto", ipvs_kw_addr, C(bindto), 0, 0, NULL, 0 }, \
+	{ "bind_port", ipvs_kw_uint, C(bind_port), 1, 65535, NULL, 0 }, \
 	{ "bind_if", cfg_kw_string, C(bind_if), 0, 0, NULL, 0 }, \
-	{ "connect_timeout", cfg_kw_duration, C(connect_timeout_ms), 1, MS(3600), NULL, 0 }, \
-	{ "retry", cfg_kw_uint, C(retry), 0, 1000000, NULL, 0 }, \
-	{ "nb_get_retry", cfg_kw_uint, C(retry), 0, 1000000, "retry", CFG_KW_DEPRECATED }, \
-	{ "delay_before_retry", cfg_kw_duration, C(delay_before_retry_ms), 0, MS(86400), NULL, 0 }, \
-	{ "delay_loop", cfg_kw_duration, C(delay_loop_ms), 10, MS(86400), NULL, 0 }, \
-	{ "warmup", cfg_kw_duration, C(warmup_ms), 0, MS(86400), NULL, 0 }, \
-	{ "alpha", cfg_kw_bool, C(alpha), 0, 0, NULL, 0 }, \
-	{ "fwmark", cfg_kw_uint, C(fwmark), 1, UINT32_MAX, NULL, 0 }, \
+	{ "connect_timeout", ipvs_kw_duration, C(connect_timeout_ms), 1, MS(3600), NULL, 0 }, \
+	{ "retry", ipvs_kw_uint, C(retry), 0, 1000000, NULL, 0 }, \
+	{ "nb_get_retry", kw_nb_get_retry, 0, 0, 0, 0, NULL, 0 }, \
+	{ "delay_before_retry", ipvs_kw_duration, C(delay_before_retry_ms), 0, MS(86400), NULL, 0 }, \
+	{ "delay_loop", ipvs_kw_duration, C(delay_loop_ms), 10, MS(86400), NULL, 0 }, \
+	{ "warmup", ipvs_kw_duration, C(warmup_ms), 0, MS(86400), NULL, 0 }, \
+	{ "alpha", ipvs_kw_bool, C(alpha), 0, 0, NULL, 0 }, \
+	{ "fwmark", ipvs_kw_uint, C(fwmark), 1, UINT32_MAX, NULL, 0 }, \
 	{ "log_all_failures", cfg_kw_ignore, 0, 0, 0, 0, "every failure is in the status", CFG_KW_MAYBE_BLOCK }
 
 #define HTTP_KEYWORDS \
-	{ "http_protocol", cfg_kw_enum, C(http_protocol), 0, 0, http_protocols, 0 }, \
+	{ "http_protocol", ipvs_kw_enum, C(http_protocol), 0, 0, http_protocols, 0 }, \
 	{ "virtualhost", cfg_kw_string, C(virtualhost), 0, 0, NULL, 0 }, \
 	{ "fast_recovery", cfg_kw_ignore, 0, 0, 0, 0, "vipd checks every url in each round", 0 }, \
 	{ "url", cfg_kw_object, 0, 0, 0, 0, &url_spec, CFG_KW_BLOCK }
@@ -243,16 +270,16 @@ static const struct cfg_keyword http_keywords[] = { CHECK_COMMON_KEYWORDS, HTTP_
 static const struct cfg_keyword ssl_get_keywords[] = {
 	CHECK_COMMON_KEYWORDS,
 	HTTP_KEYWORDS,
-	{ "enable_sni", cfg_kw_bool, C(enable_sni), 0, 0, NULL, 0 },
+	{ "enable_sni", ipvs_kw_bool, C(enable_sni), 0, 0, NULL, 0 },
 	{ "sni_name", cfg_kw_string, C(sni_name), 0, 0, NULL, 0 },
-	{ "verify_cert", cfg_kw_bool, C(verify_cert), 0, 0, NULL, 0 },
+	{ "verify_cert", ipvs_kw_bool, C(verify_cert), 0, 0, NULL, 0 },
 	END_KEYWORDS,
 };
 
 static const struct cfg_keyword misc_keywords[] = {
 	CHECK_COMMON_KEYWORDS,
 	{ "misc_path", cfg_kw_text_command, C(misc_path), 0, 0, NULL, 0 },
-	{ "misc_timeout", cfg_kw_duration, C(misc_timeout_ms), 1, MS(86400), NULL, 0 },
+	{ "misc_timeout", ipvs_kw_duration, C(misc_timeout_ms), 1, MS(86400), NULL, 0 },
 	{ "misc_dynamic", cfg_kw_flag, C(misc_dynamic), 0, 0, NULL, 0 },
 	{ "user", cfg_kw_command, C(user), 0, 0, NULL, 0 },
 	END_KEYWORDS,
@@ -260,7 +287,7 @@ static const struct cfg_keyword misc_keywords[] = {
 
 static const struct cfg_keyword dns_keywords[] = {
 	CHECK_COMMON_KEYWORDS,
-	{ "type", cfg_kw_enum, C(dns_type), 0, 0, dns_types, 0 },
+	{ "type", ipvs_kw_enum, C(dns_type), 0, 0, dns_types, 0 },
 	{ "name", cfg_kw_text, C(dns_name), 0, CFG_DNS_NAME_MAX - 1, NULL, 0 },
 	END_KEYWORDS,
 };
@@ -269,8 +296,8 @@ static const struct cfg_keyword udp_keywords[] = {
 	CHECK_COMMON_KEYWORDS,
 	{ "payload", kw_payload, 0, 0, 0, 0, NULL, 0 },
 	{ "require_reply", kw_require_reply, 0, 0, 0, 0, NULL, 0 },
-	{ "min_reply_length", cfg_kw_uint, C(min_reply_length), 0, 65535, NULL, 0 },
-	{ "max_reply_length", cfg_kw_uint, C(max_reply_length), 0, 65535, NULL, 0 },
+	{ "min_reply_length", ipvs_kw_uint, C(min_reply_length), 0, 65535, NULL, 0 },
+	{ "max_reply_length", ipvs_kw_uint, C(max_reply_length), 0, 65535, NULL, 0 },
 	END_KEYWORDS,
 };
 
@@ -444,7 +471,7 @@ check_conf_inherit(struct cfg_ctx *ctx)
 
 	CONFIG_FOREACH(ctx->conf, CFG_CHECKER, struct cfg_checker, c) {
 		checker_inherit(ctx->conf, c);
-		if (c->type == CHECK_FILE)
+		if (c->type == CHECK_FILE && !(c->hdr.reserved & IPVS_CONF_DROP))
 			file_check_target(ctx, c);
 	}
 }
@@ -452,9 +479,12 @@ check_conf_inherit(struct cfg_ctx *ctx)
 static int
 misc_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	const struct cfg_checker *c = obj;
+	struct cfg_checker *c = obj;
 
-	return config_text(ctx->conf, c->misc_path)[0] == '\0' ? cfg_stmt_error(ctx, st, "needs misc_path") : 0;
+	if (config_text(ctx->conf, c->misc_path)[0] != '\0')
+		return 0;
+	c->hdr.reserved |= IPVS_CONF_DROP;
+	return cfg_stmt_recovered(ctx, st, "no misc_path; the checker is ignored");
 }
 
 static int
@@ -499,15 +529,37 @@ smtp_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 static int
 file_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	const struct cfg_checker *c = obj;
+	struct cfg_checker *c = obj;
 
-	return c->track_file[0] == '\0' ? cfg_stmt_error(ctx, st, "needs track_file") : 0;
+	if (c->track_file[0] != '\0')
+		return 0;
+	c->hdr.reserved |= IPVS_CONF_DROP;
+	return cfg_stmt_recovered(ctx, st, "no track_file; the checker is ignored");
+}
+
+/* keepalived drops an HTTP_GET or SSL_GET left without a url (2.2.7 then crashes; the intent is plain) */
+static int
+http_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_checker *c = obj;
+	const struct cfg_check_url *u;
+
+	/* urls are appended as they are read: this checker's, if any, are the last ones */
+	for (size_t i = ctx->conf->count[CFG_CHECK_URL]; i > 0; i--) {
+		u = config_get(ctx->conf, CFG_CHECK_URL, i - 1);
+		if (u->hdr.parent != c->hdr.id)
+			break;
+		if (!(u->hdr.reserved & IPVS_CONF_DROP))
+			return 0;
+	}
+	c->hdr.reserved |= IPVS_CONF_DROP;
+	return cfg_stmt_recovered(ctx, st, "no url with a path; the checker is ignored");
 }
 
 #define CHECK_SPEC(block, finish) { CFG_CHECKER, &(block), 0, 0, checker_args, finish }
 const struct cfg_object_spec check_tcp_spec = CHECK_SPEC(tcp_block, NULL);
-const struct cfg_object_spec check_http_spec = CHECK_SPEC(http_block, NULL);
-const struct cfg_object_spec check_ssl_spec = CHECK_SPEC(ssl_block, NULL);
+const struct cfg_object_spec check_http_spec = CHECK_SPEC(http_block, http_finish);
+const struct cfg_object_spec check_ssl_spec = CHECK_SPEC(ssl_block, http_finish);
 const struct cfg_object_spec check_misc_spec = CHECK_SPEC(misc_block, misc_finish);
 const struct cfg_object_spec check_smtp_spec = CHECK_SPEC(smtp_block, smtp_finish);
 const struct cfg_object_spec check_dns_spec = CHECK_SPEC(dns_block, NULL);

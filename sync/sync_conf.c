@@ -20,9 +20,12 @@ option_number(struct cfg_ctx *ctx, const struct cfg_stmt *st, int i, int64_t min
 {
 	int64_t v;
 
-	if (i + 1 >= st->argc || cfg_parse_int(st->argv[i + 1], min, max, &v) == -1)
-		return cfg_stmt_error(ctx, st, "%s needs a number from %lld to %lld", st->argv[i], (long long)min,
-				      (long long)max);
+	/* keepalived ignores the option and keeps its default */
+	if (i + 1 >= st->argc || cfg_parse_int(st->argv[i + 1], min, max, &v) == -1) {
+		cfg_stmt_recovered(ctx, st, "%s needs a number from %lld to %lld; ignored", st->argv[i],
+				   (long long)min, (long long)max);
+		return 0;
+	}
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -49,8 +52,13 @@ is_multicast(const struct cfg_addr *a)
 static int
 option_group(struct cfg_ctx *ctx, const struct cfg_stmt *st, int i, struct cfg_addr *out)
 {
-	if (i + 1 >= st->argc || cfg_parse_addr(st->argv[i + 1], false, out) == -1 || !is_multicast(out))
-		return cfg_stmt_error(ctx, st, "group needs a multicast address (IPv4 or IPv6)");
+	struct cfg_addr a;
+
+	if (i + 1 >= st->argc || cfg_parse_addr(st->argv[i + 1], false, &a) == -1 || !is_multicast(&a)) {
+		cfg_stmt_recovered(ctx, st, "group needs a multicast address (IPv4 or IPv6); ignored");
+		return 0;
+	}
+	*out = a;
 	return 0;
 }
 
@@ -68,6 +76,9 @@ sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const 
 
 	if (sd->enabled)
 		return cfg_stmt_error(ctx, st, "given twice (the kernel runs one pair of sync daemons)");
+	/* keepalived logs it and runs without connection sync */
+	if (st->argc < 2)
+		return cfg_stmt_recovered(ctx, st, "needs an interface; ignored (no connection sync)");
 	if (cfg_nargs(ctx, st, 1, 14) == -1 || copy_word(ctx, st, sd->interface, sizeof(sd->interface),
 							st->argv[1]) == -1)
 		return -1;
@@ -79,7 +90,9 @@ sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const 
 			return -1;
 		i++;
 		if (i < st->argc && cfg_parse_int(st->argv[i], 0, 255, &v) == 0) {
-			cfg_stmt_warning(ctx, st, "write 'id %s' for the sync id", st->argv[i]);
+			/* keepalived 2.2.7 logs it as an error, and uses the number */
+			cfg_stmt_recovered(ctx, st, "the sync id without 'id' is keepalived 1's form; using %s (write "
+					   "'id %s')", st->argv[i], st->argv[i]);
 			sd->syncid = (uint32_t)v;
 			i++;
 		}
@@ -104,7 +117,7 @@ sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const 
 		else if (strcmp(opt, "inst") == 0)
 			r = cfg_stmt_error(ctx, st, "the vrrp_instance is given twice");
 		else
-			r = cfg_stmt_error(ctx, st, "unknown option '%s'", opt);
+			r = cfg_stmt_recovered(ctx, st, "unknown option '%s'; ignored with its value", opt) + 1;
 		if (r == -1)
 			return -1;
 	}
@@ -131,7 +144,9 @@ sync_conf_lvs_sync_daemon_interface(struct cfg_ctx *ctx, const struct cfg_stmt *
 	if (copy_word(ctx, st, sd->interface, sizeof(sd->interface), st->argv[1]) == -1 ||
 	    copy_word(ctx, st, sd->instance, sizeof(sd->instance), vi->name) == -1)
 		return -1;
-	cfg_stmt_warning(ctx, st, "deprecated: write 'lvs_sync_daemon %s %s' in global_defs", st->argv[1], vi->name);
+	/* keepalived 2.2.7 logs it as an error and still uses it */
+	cfg_stmt_recovered(ctx, st, "keepalived 1's form; used as 'lvs_sync_daemon %s %s' in global_defs (write "
+			   "that)", st->argv[1], vi->name);
 	sd->syncid = SYNCID_FROM_VRID;
 	sd->maxlen = 0;
 	sd->enabled = true;

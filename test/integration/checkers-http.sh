@@ -23,6 +23,9 @@ wait_port 192.0.2.31 8081
 good=b1946ac92492d2347c6235b4d2611184
 cat >"$T/vipd.conf" <<CONF
 virtual_server 192.0.2.10 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	delay_loop 0.3
 	real_server 192.0.2.101 80 {
 		HTTP_GET {
@@ -85,6 +88,9 @@ virtual_server 192.0.2.10 80 {
 			connect_port 8081
 			connect_timeout 0.5
 			retry 0
+			url {
+				path /
+			}
 		}
 	}
 	real_server 192.0.2.107 80 {

@@ -49,6 +49,9 @@ global_defs {
 	lvs_notify_fifo $T/fifo
 }
 virtual_server 192.0.2.10 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	delay_loop 0.3
 	real_server 192.0.2.51 80 {
 		notify_up "$T/notify.sh 51 UP $T/notify.log"

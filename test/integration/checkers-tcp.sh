@@ -31,6 +31,9 @@ wait_port 192.0.2.23 8082
 
 cat >"$T/vipd.conf" <<'CONF'
 virtual_server 192.0.2.10 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	delay_loop 0.4
 	real_server 192.0.2.21 8080 {
 		TCP_CHECK {
@@ -72,6 +75,9 @@ virtual_server 192.0.2.10 80 {
 	}
 }
 virtual_server 2001:db8::10 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	delay_loop 0.4
 	real_server 2001:db8::24 8080 {
 		TCP_CHECK {

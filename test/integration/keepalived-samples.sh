@@ -17,8 +17,12 @@ expected_errors() {
 	# with AH authentication - clearing"), a recovery; so does vipd, and both exit 5
 	keepalived.conf.SSL_GET) echo '^recovered: [^:]*:13: vrrp_instance: VI_1: state MASTER with auth_type AH; starting as BACKUP|^vipd: .*: 1 error recovered from' ;;
 	# the sample lists sync group members outside group { }: keepalived 2.2 skips them ("Unknown keyword
-	# 'VI_2'"), and so does vipd; its lvs_sync_daemon_interface is accepted, with a warning
-	keepalived.conf.vrrp.lvs_syncd) echo "^recovered: [^:]*:[45]: VI_[23]: unknown keyword in vrrp_sync_group; ignored|^vipd: .*: 2 errors recovered from" ;;
+	# 'VI_2'"), and so does vipd; its lvs_sync_daemon_interface is keepalived 1's form, which keepalived 2.2
+	# logs as an error and uses, as vipd does
+	keepalived.conf.vrrp.lvs_syncd) echo "^recovered: [^:]*:[45]: VI_[23]: unknown keyword in vrrp_sync_group; ignored|^recovered: [^:]*:11: lvs_sync_daemon_interface: keepalived 1's form|^vipd: .*: 3 errors recovered from" ;;
+	# protocol TCP on a fwmark service: keepalived logs "protocol specified for fwmark - protocol will be
+	# ignored" (exit 5); so does vipd
+	keepalived.conf.fwmark) echo "^recovered: [^:]*:7: virtual_server: a fwmark service has no protocol; protocol ignored|^vipd: .*: 1 error recovered from" ;;
 	# `to 192.168.100./24` is not an address (keepalived: "Invalid rule to address", and skips the rule)
 	keepalived.conf.vrrp.rules) echo "^[^:]*:(11|26): to: '192\.168\.(100|200)\./24' is not an address" ;;
 	*) echo "" ;;

@@ -113,6 +113,7 @@ vrrp_instance VI_1 {
 virtual_server 192.0.2.10 80 {
 	lb_algo rr
 	lb_kind NAT
+	protocol TCP
 	real_server 198.51.100.21 80 {
 		weight 1
 		TCP_CHECK {

@@ -18,6 +18,9 @@ global_defs {
 	lvs_notify_fifo $T/fifo
 }
 virtual_server 192.0.2.10 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	delay_loop 0.3
 	omega
 	real_server 192.0.2.21 8080 {
@@ -35,6 +38,9 @@ virtual_server 192.0.2.10 80 {
 	}
 }
 virtual_server 192.0.2.11 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	delay_loop 0.3
 	real_server 192.0.2.23 8080 {
 		notify_down "echo 23 down >>$T/notified"

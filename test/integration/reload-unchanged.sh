@@ -16,6 +16,9 @@ vrrp_script chk {
 	script "$1"
 }
 virtual_server 192.0.2.10 80 {
+	protocol TCP
+	lb_algo wlc
+	lb_kind NAT
 	delay_loop 60
 	quorum_up "/bin/true up"
 	real_server 192.0.2.21 8080 {

@@ -123,7 +123,7 @@ START_TEST(every_checker_keyword)
 	ck_assert_uint_eq(c->fwmark, 5);
 	ck_assert_uint_eq(c->warmup_ms, UINT64_MAX);	/* unset: the delay loop */
 	c = config_get(conf, CFG_CHECKER, 7);
-	ck_assert_uint_eq(c->retry, 7);
+	ck_assert_uint_eq(c->retry, 1);		/* nb_get_retry is unknown to keepalived 2.2.7: the default */
 	config_free(conf);
 	cfg_diag_free(&diag);
 }
@@ -135,16 +135,7 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{ "HTTP_GET {\n url {\n digest 1234\n }\n }", "digest: an MD5 digest is 32 hex digits" },
-	{ "HTTP_GET {\n url {\n status_code 200 600\n }\n }", "status_code: '600' is not a status code" },
-	{ "HTTP_GET {\n url {\n status_code 300-200\n }\n }", "status_code: '300-200'" },
-	{ "HTTP_GET {\n url {\n path health\n }\n }", "url: path must start with /" },
-	{ "HTTP_GET {\n http_protocol 2\n }", "http_protocol: '2' is not one of 1.0, 1.0C, 1.1" },
-	{ "MISC_CHECK {\n misc_timeout 3\n }", "MISC_CHECK: needs misc_path" },
-	{ "DNS_CHECK {\n type PTR\n }", "type: 'PTR' is not one of" },
-	{ "UDP_CHECK {\n payload 0g\n }", "payload: needs hex digits" },
 	{ "UDP_CHECK {\n min_reply_length 9\n max_reply_length 3\n }", "min_reply_length is above" },
-	{ "FILE_CHECK {\n weight 2\n }", "FILE_CHECK: needs track_file" },
 	{ "FILE_CHECK {\n track_file nowhere\n }", "FILE_CHECK: no track_file block named 'nowhere'" },
 	{ "FILE_CHECK {\n track_file t\n weight 2 twice\n }", "weight: 'twice': only 'reverse' may follow" },
 };
@@ -154,6 +145,23 @@ static const struct bad_case recovered_cases[] = {
 	{ "TCP_CHECK {\n url {\n }\n }", "url: unknown keyword in TCP_CHECK; ignored with its block" },
 	{ "SMTP_CHECK {\n enable_sni\n }", "enable_sni: unknown keyword in SMTP_CHECK; ignored" },
 	{ "FILE_CHECK {\n track_file t\n alpha\n }", "alpha: unknown keyword in FILE_CHECK; ignored" },
+	/* values keepalived cannot read are ignored */
+	{ "HTTP_GET {\n url {\n path /\n digest 1234\n }\n }", "digest: an MD5 digest is 32 hex digits, not 4" },
+	{ "HTTP_GET {\n url {\n path /\n status_code 200 600\n }\n }", "status_code: '600' is not a status code" },
+	{ "HTTP_GET {\n url {\n path /\n status_code 300-200\n }\n }", "status_code: '300-200'" },
+	{ "HTTP_GET {\n http_protocol 2\n url {\n path /\n }\n }", "http_protocol: '2' is not one of 1.0, 1.0C, 1.1" },
+	{ "DNS_CHECK {\n type PTR\n }", "type: 'PTR' is not one of" },
+	{ "UDP_CHECK {\n payload 0g\n }", "payload: needs hex digits" },
+	{ "TCP_CHECK {\n connect_port 70000\n }", "connect_port: '70000' is not a number from 1 to 65535; ignored" },
+	{ "TCP_CHECK {\n nb_get_retry 3\n }", "nb_get_retry: keepalived 1's name for retry" },
+};
+
+/* what keepalived logs and drops: the checker is gone */
+static const struct bad_case dropped_cases[] = {
+	{ "MISC_CHECK {\n misc_timeout 3\n }", "MISC_CHECK: no misc_path; the checker is ignored" },
+	{ "FILE_CHECK {\n weight 2\n }", "FILE_CHECK: no track_file; the checker is ignored" },
+	{ "HTTP_GET {\n connect_timeout 3\n }", "HTTP_GET: no url with a path; the checker is ignored" },
+	{ "SSL_GET {\n url {\n }\n }", "url: no path; the url is ignored" },
 };
 
 /* keepalived 2: a checker takes what it does not set from its real server, then its virtual server, then
@@ -229,7 +237,8 @@ START_TEST(settings_inherited)
 	config_free(conf);
 	cfg_diag_free(&diag);
 	/* keepalived's persistence_timeout without a value: 6 minutes */
-	conf = load("virtual_server 192.0.2.10 80 {\n  persistence_timeout\n}\n", &diag);
+	conf = load("virtual_server 192.0.2.10 80 {\n  persistence_timeout\n  real_server 198.51.100.1 80 {\n  }\n}\n",
+		    &diag);
 	ck_assert_ptr_nonnull(conf);
 	ck_assert_uint_eq(((const struct cfg_virtual_server *)config_get(conf, CFG_VIRTUAL_SERVER, 0))->persistence_timeout, 360);
 	config_free(conf);
@@ -317,13 +326,36 @@ START_TEST(recovered_checker_keywords)
 	struct config *conf;
 
 	snprintf(text, sizeof(text), "track_file t {\n file /nonexistent/t\n}\n"
-		 "virtual_server 192.0.2.10 80 {\n real_server 198.51.100.1 80 {\n %s\n }\n}\n", rc->checker);
+		 "virtual_server 192.0.2.10 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
+		 " real_server 198.51.100.1 80 {\n %s\n }\n}\n", rc->checker);
 	conf = load(text, &diag);
 	print_errors(&diag);
 	ck_assert_ptr_nonnull(conf);
 	ck_assert_uint_eq(diag.nrecovered, 1);
 	ck_assert_msg(strstr(diag.recovered[0], rc->error) != NULL, "'%s' lacks '%s'", diag.recovered[0], rc->error);
 	ck_assert_uint_eq(conf->count[CFG_CHECKER], 1);
+	config_free(conf);
+	cfg_diag_free(&diag);
+}
+END_TEST
+
+START_TEST(dropped_checkers)
+{
+	const struct bad_case *dc = &dropped_cases[_i];
+	char text[1024];
+	struct cfg_diag diag;
+	struct config *conf;
+
+	snprintf(text, sizeof(text), "virtual_server 192.0.2.10 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
+		 " real_server 198.51.100.1 80 {\n %s\n }\n}\n", dc->checker);
+	conf = load(text, &diag);
+	print_errors(&diag);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_ge(diag.nrecovered, 1);
+	ck_assert_msg(strstr(diag.recovered[0], dc->error) != NULL, "'%s' lacks '%s'", diag.recovered[0], dc->error);
+	ck_assert_uint_eq(conf->count[CFG_CHECKER], 0);
+	ck_assert_uint_eq(conf->count[CFG_CHECK_URL], 0);
+	ck_assert_uint_eq(conf->count[CFG_REAL_SERVER], 1);
 	config_free(conf);
 	cfg_diag_free(&diag);
 }
@@ -338,9 +370,11 @@ START_TEST(one_ssl_block)
 	ck_assert_uint_eq(diag.nerrors, 1);
 	ck_assert_ptr_nonnull(strstr(diag.errors[0], "only one SSL block"));
 	cfg_diag_free(&diag);
+	/* keepalived accepts it */
 	conf = load("SSL {\n certificate /a\n}\n", &diag);
-	ck_assert_ptr_null(conf);
-	ck_assert_ptr_nonnull(strstr(diag.errors[0], "certificate and key go together"));
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_ptr_nonnull(strstr(diag.warnings[0], "certificate and key go together"));
+	config_free(conf);
 	cfg_diag_free(&diag);
 }
 END_TEST
@@ -407,6 +441,7 @@ conf_suite(void)
 	tcase_add_loop_test(tc, bad_checker_keywords, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_loop_test(tc, recovered_checker_keywords, 0,
 			    (int)(sizeof(recovered_cases) / sizeof(recovered_cases[0])));
+	tcase_add_loop_test(tc, dropped_checkers, 0, (int)(sizeof(dropped_cases) / sizeof(dropped_cases[0])));
 	tcase_add_test(tc, one_ssl_block);
 	tcase_add_test(tc, smtp_host_blocks);
 	tcase_add_test(tc, strings_terminated_on_receipt);

@@ -115,7 +115,7 @@ RS
 {
 	printf 'global_defs {\n\trouter_id lab\n}\n'
 	for v in "$vip_plain" "$vip_inhibit" "$vip_quorum"; do
-		printf 'virtual_server %s 80 {\n\tlb_algo rr\n\tlb_kind NAT\n\tdelay_loop 0.5\n' "$v"
+		printf 'virtual_server %s 80 {\n\tprotocol TCP\n\tlb_algo rr\n\tlb_kind NAT\n\tdelay_loop 0.5\n' "$v"
 		[[ $v == "$vip_inhibit" ]] && printf '\tinhibit_on_failure\n'
 		[[ $v == "$vip_quorum" ]] && printf '\tquorum 2\n\tsorry_server %s 80\n' "$sorry"
 		rs_block "$rs1"

@@ -87,6 +87,7 @@ virtual_server_group WEB {
 	fwmark 9
 }
 virtual_server 192.0.2.10 80 {
+	protocol TCP
 	lb_algo rr
 	lb_kind NAT
 	persistence_timeout 60
@@ -120,6 +121,7 @@ virtual_server fwmark 5 {
 	}
 }
 virtual_server 2001:db8::10 443 {
+	protocol TCP
 	lb_algo mh
 	persistence_timeout 300
 	persistence_granularity 64
@@ -129,6 +131,7 @@ virtual_server 2001:db8::10 443 {
 	}
 }
 virtual_server group WEB {
+	protocol TCP
 	lb_algo lc
 	lb_kind DR
 	real_server 10.9.0.26 80 {
@@ -136,6 +139,7 @@ virtual_server group WEB {
 	}
 }
 virtual_server 192.0.2.11 80 {
+	protocol TCP
 	lb_algo wlc
 	lb_kind NAT
 	alpha
@@ -147,6 +151,7 @@ virtual_server 192.0.2.11 80 {
 	}
 }
 virtual_server 192.0.2.12 80 {
+	protocol TCP
 	lb_algo rr
 	lb_kind NAT
 	sorry_server 10.9.0.99 80
