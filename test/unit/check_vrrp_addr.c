@@ -79,6 +79,26 @@ START_TEST(test_addr_msg)
 	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
 	ck_assert_uint_eq(mnl_attr_get_payload_len(at.tb[IFA_LOCAL]), 16);
 	ck_assert_ptr_null(at.tb[IFA_LABEL]);
+	/* added, a /64 stays preferred (no lifetimes sent); a /128 goes in deprecated, as with keepalived,
+	 * unless it has a preferred_lft of its own */
+	v.preferred_lft = -1;
+	ck_assert_uint_gt(vrrp_addr_msg(buf, sizeof(buf), true, 3, &v, 2), 0);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_ptr_null(at.tb[IFA_CACHEINFO]);
+	ck_assert_int_eq(cfg_parse_addr("2001:db8::11/128", true, &v.addr), 0);
+	ck_assert_uint_gt(vrrp_addr_msg(buf, sizeof(buf), true, 3, &v, 3), 0);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_ptr_nonnull(at.tb[IFA_CACHEINFO]);
+	ck_assert_uint_eq(((const struct ifa_cacheinfo *)mnl_attr_get_payload(at.tb[IFA_CACHEINFO]))->ifa_prefered, 0);
+	ck_assert_uint_eq(((const struct ifa_cacheinfo *)mnl_attr_get_payload(at.tb[IFA_CACHEINFO]))->ifa_valid,
+			  UINT32_MAX);
+	v.preferred_lft = 100;
+	ck_assert_uint_gt(vrrp_addr_msg(buf, sizeof(buf), true, 3, &v, 4), 0);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_uint_eq(((const struct ifa_cacheinfo *)mnl_attr_get_payload(at.tb[IFA_CACHEINFO]))->ifa_prefered, 100);
 	/* too small a buffer */
 	ck_assert_uint_eq(vrrp_addr_msg(buf, 16, true, 1, &v, 1), 0);
 }
@@ -106,6 +126,7 @@ START_TEST(test_route_msg)
 	ck_assert_uint_eq(rtm->rtm_dst_len, 24);
 	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
 	ck_assert_uint_eq(rtm->rtm_type, RTN_UNICAST);
+	ck_assert_uint_eq(rtm->rtm_protocol, RTPROT_KEEPALIVED);
 	memset(&at, 0, sizeof(at));
 	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at), 0);
 	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[RTA_DST]), r.dst.addr, 4);
@@ -113,15 +134,24 @@ START_TEST(test_route_msg)
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_PRIORITY]), 10);
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_TABLE]), 1000);
 	ck_assert_ptr_null(at.tb[RTA_OIF]);
-	/* a link route through an interface, deleted */
+	/* a route through an interface, without gateway, deleted: universe scope still (keepalived's, not
+	 * ip route's link), a protocol given kept */
 	memset(&r, 0, sizeof(r));
 	r.scope = -1;
+	r.protocol = RTPROT_BIRD;
 	ck_assert_int_eq(cfg_parse_addr("203.0.113.0/24", true, &r.dst), 0);
 	n = vrrp_route_msg(buf, sizeof(buf), false, 4, &r, 6);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELROUTE);
 	rtm = mnl_nlmsg_get_payload(nlh);
-	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_LINK);
+	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
+	ck_assert_uint_eq(rtm->rtm_protocol, RTPROT_BIRD);
 	ck_assert_uint_eq(rtm->rtm_table, RT_TABLE_MAIN);
+	/* a scope given is sent */
+	r.scope = RT_SCOPE_LINK;
+	ck_assert_uint_gt(vrrp_route_msg(buf, sizeof(buf), true, 4, &r, 7), 0);
+	ck_assert_uint_eq(((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_scope, RT_SCOPE_LINK);
+	r.scope = -1;
+	n = vrrp_route_msg(buf, sizeof(buf), false, 4, &r, 6);
 	memset(&at, 0, sizeof(at));
 	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at), 0);
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_OIF]), 4);
@@ -213,6 +243,7 @@ START_TEST(test_rule_msg)
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_FWMARK]), 0x10);
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_FWMASK]), 0xff);
 	ck_assert_str_eq(mnl_attr_get_str(at.tb[FRA_IIFNAME]), "eth1");
+	ck_assert_uint_eq(mnl_attr_get_u8(at.tb[FRA_PROTOCOL]), RTPROT_KEEPALIVED);
 	ck_assert_uint_eq(vrrp_rule_msg(buf, sizeof(buf), false, &r, 4), nlh->nlmsg_len);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELRULE);
 	ck_assert_uint_eq(vrrp_rule_msg(buf, 16, true, &r, 1), 0);
