@@ -271,16 +271,22 @@ vrrp_vmac_ensure(struct vrrp_inst *in)
 	 * addresses is answered by their macvlan alone, with the virtual MAC; the link below answers only
 	 * for its own addresses, on the interface they are on (arp_ignore, arp_filter); the macvlan accepts
 	 * what comes from its own addresses (adverts seen back through the link below) and promotes a
-	 * secondary when the primary goes, as the VIPs come and go. An IPv6 instance's macvlan is left as it
-	 * is: it has no IPv4 address.
+	 * secondary when the primary goes, as the VIPs come and go.
+	 *
+	 * Two more than keepalived, without which the neighbours learn another MAC than the virtual one
+	 * for a VIP (which the virtual MAC is there to avoid): arp_ignore=1 on an IPv6 instance's macvlan
+	 * too, which would otherwise answer ARP for the IPv4 addresses of the others with its own MAC; and
+	 * arp_announce=2 on the link below, whose ARP requests would otherwise carry a VIP as their sender
+	 * when traffic from the VIP leaves there.
 	 */
+	vrrp_sysctl(name, "arp_ignore", "1");
 	if (in->family == AF_INET) {
-		vrrp_sysctl(name, "arp_ignore", "1");
 		vrrp_sysctl(name, "accept_local", "1");
 		vrrp_sysctl(name, "rp_filter", "0");
 		vrrp_sysctl(name, "promote_secondaries", "1");
 		vrrp_sysctl(base, "arp_ignore", "1");
 		vrrp_sysctl(base, "arp_filter", "1");
+		vrrp_sysctl(base, "arp_announce", "2");
 		/* no IPv6 at all on an IPv4 instance's: no link-local, no MLD from the virtual MAC */
 		sysctl_write("ipv6", name, "disable_ipv6", "1");
 	}

@@ -175,7 +175,9 @@ echo "identical:$identical"
 # VRRP_DIFF_KEEP=DIR keeps the dumps and logs there
 if [ -n "${VRRP_DIFF_KEEP:-}" ]; then mkdir -p "$VRRP_DIFF_KEEP" && cp -r "$OUT"/. "$VRRP_DIFF_KEEP"; fi
 # entries nothing needed any more are worth knowing about (but a kernel may lack what they cover)
-while IFS= read -r entry; do
-	grep -qxF -- "$entry" "$T/allowed.used" 2>/dev/null || echo "note: allowed.txt entry not used: $entry"
-done <"$T/allowed"
+if [ -z "${VRRP_DIFF_ONLY:-}" ]; then
+	while IFS= read -r entry; do
+		grep -qxF -- "$entry" "$T/allowed.used" 2>/dev/null || echo "note: allowed.txt entry not used: $entry"
+	done <"$T/allowed"
+fi
 vt_finish
