@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "lib/config.h"
+#include "test/unit/conf_text.h"
 #include "vrrp/vrrp_addr.h"
+#include "vrrp/vrrp_int.h"
 
 /* The attributes of a request, by type. */
 struct attrs {
@@ -315,6 +317,47 @@ START_TEST(test_garp_na)
 }
 END_TEST
 
+/* Rules without a preference get keepalived's: 16384 down, one count per family, static_rules and
+ * virtual_rules together in file order; a preference given is kept and takes no number. */
+START_TEST(test_rules_number)
+{
+	struct cfg_diag d;
+	struct config *conf = conf_load_text(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_rules {\n"
+		"  from 192.0.2.1 table 1\n  from 2001:db8::1 table 1\n  to 192.0.2.0/24 table 2 preference 50\n"
+		"  to 198.51.100.0/24 table 3\n }\n}\n"
+		"static_rules {\n from 203.0.113.0/24 table 4\n from 2001:db8::/64 table 4\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_rules {\n"
+		"  from 192.0.2.2 table 5\n }\n}\n", NULL, &d);
+	struct cfg_vrrp_instance a, b;
+	struct cfg_vrrp_static st[2];
+
+	ck_assert_msg(conf != NULL, "%s", d.nerrors ? d.errors[0] : "");
+	a = *(struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 0);
+	b = *(struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 1);
+	st[0] = *(struct cfg_vrrp_static *)config_get(conf, CFG_VRRP_STATIC, 0);
+	st[1] = *(struct cfg_vrrp_static *)config_get(conf, CFG_VRRP_STATIC, 1);
+	ck_assert_uint_eq(a.nrules, 4);
+	/* the order they are numbered in does not matter: B, then the static ones, then A */
+	vrrp_rules_number(conf, &b.hdr.pos, b.rules, b.nrules);
+	for (int i = 1; i >= 0; i--)
+		vrrp_rules_number(conf, &st[i].hdr.pos, &st[i].rule, 1);
+	vrrp_rules_number(conf, &a.hdr.pos, a.rules, a.nrules);
+	ck_assert_uint_eq(a.rules[0].priority, 16384);
+	ck_assert_uint_eq(a.rules[1].priority, 16384);	/* the first IPv6 one */
+	ck_assert_uint_eq(a.rules[2].priority, 50);
+	ck_assert_uint_eq(a.rules[3].priority, 16383);
+	ck_assert_uint_eq(st[0].rule.priority, 16382);
+	ck_assert_uint_eq(st[1].rule.priority, 16383);
+	ck_assert_uint_eq(b.rules[0].priority, 16381);
+	/* numbered again (a reload of the same file): the same numbers */
+	vrrp_rules_number(conf, &a.hdr.pos, a.rules, a.nrules);
+	ck_assert_uint_eq(a.rules[3].priority, 16383);
+	config_free(conf);
+	cfg_diag_free(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -329,6 +372,7 @@ main(void)
 	tcase_add_test(tc, test_rule_msg);
 	tcase_add_test(tc, test_vmac_msg);
 	tcase_add_test(tc, test_garp_na);
+	tcase_add_test(tc, test_rules_number);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
