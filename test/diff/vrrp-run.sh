@@ -9,8 +9,8 @@
 #
 # Directives in CONF, comments to both daemons:
 #   #@ link NAME [ADDR...]  a veth NAME (its peer, also NAME, in a wire namespace) with these addresses;
-#                           without any #@ link, the interfaces the file names get 192.168.200.(230+i)/24 (in
-#                           the samples' subnet, without their addresses)
+#                           without any #@ link, each interface the file names gets 192.168.200.(230+i)/24
+#                           (the samples' subnet, clear of their addresses)
 #   #@ wire NAME ADDR...    addresses of the wire's end of NAME
 #   #@ nocarrier NAME       the wire's end stays down: NAME is up without carrier
 #   #@ peer FILE            keepalived on FILE (beside CONF) in the wire namespace, master before the
