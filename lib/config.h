@@ -165,7 +165,7 @@ struct cfg_vrrp_vip {
 	bool excluded;			/* not carried in adverts */
 	struct cfg_addr peer;		/* point-to-point peer, family 0 = none */
 	uint32_t flags;			/* IFA_F_ (home, mngtmpaddr, noprefixroute, autojoin, nodad) */
-	int64_t preferred_lft;		/* seconds; -1 = forever (the kernel's default) */
+	int64_t preferred_lft;		/* seconds; -1 = none given: forever, but 0 for an IPv6 /128 */
 };
 
 /* One line of virtual_routes: DST/LEN [via GW] [src ADDR] [dev D] [metric N] [table N] [scope S] | blackhole DST. */
@@ -176,10 +176,10 @@ struct cfg_vrrp_route {
 	char dev[CFG_IFNAME_MAX];
 	uint32_t metric;
 	uint32_t table;			/* 0 = main */
-	int32_t scope;			/* RT_SCOPE_*, -1 = from the kernel's rules */
+	int32_t scope;			/* RT_SCOPE_*, -1 = none given (universe, as keepalived) */
 	bool blackhole;
 	uint8_t type;			/* RTN_* of unreachable, prohibit, throw; 0 = unicast (or blackhole) */
-	uint8_t protocol;		/* RTPROT_*, 0 = static */
+	uint8_t protocol;		/* RTPROT_*, 0 = keepalived's (18) */
 	bool onlink;
 	uint32_t mtu;			/* 0 = none */
 	struct cfg_addr via_or;		/* `via A or B`: a second next hop (multipath), family 0 = none */

@@ -153,10 +153,12 @@ vrrp_apply(struct proc *p, const struct config *conf, const struct config *old)
 	struct vrrp_inst **next = calloc(n + 1, sizeof(*next));
 	bool *taken = calloc(ctx->ninst + 1, sizeof(*taken));
 	struct vrrp_group *groups = calloc(conf->count[CFG_VRRP_SYNC_GROUP] + 1, sizeof(*groups));
+	/* an instance's configuration with its rules numbered (vrrp_rules_number) */
+	struct cfg_vrrp_instance *work = malloc(sizeof(*work));
 	struct cfg_vrrp_instance *vi;
 	size_t k = 0;
 
-	if (next == NULL || taken == NULL || groups == NULL)
+	if (next == NULL || taken == NULL || groups == NULL || work == NULL)
 		goto oom;
 	ctx->global = *conf->global;
 	/* strings parsed by handlers of their own, so not terminated on receipt by the generic code */
@@ -170,7 +172,9 @@ vrrp_apply(struct proc *p, const struct config *conf, const struct config *old)
 			if (!taken[i] && strcmp(ctx->inst[i]->cfg.name, vi->name) == 0 &&
 			    vrrp_inst_same_router(ctx->inst[i], vi))
 				taken[i] = true, in = ctx->inst[i];
-		if (in == NULL && (in = vrrp_inst_new(ctx, vi)) == NULL)
+		*work = *vi;
+		vrrp_rules_number(conf, &vi->hdr.pos, work->rules, work->nrules);
+		if (in == NULL && (in = vrrp_inst_new(ctx, work)) == NULL)
 			goto oom;
 		next[k++] = in;
 	}
@@ -192,8 +196,12 @@ vrrp_apply(struct proc *p, const struct config *conf, const struct config *old)
 	free(taken);
 	/* the kept ones take their new settings now that the table is final */
 	k = 0;
-	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
-		vrrp_inst_update(ctx->inst[k++], vi);
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
+		*work = *vi;
+		vrrp_rules_number(conf, &vi->hdr.pos, work->rules, work->nrules);
+		vrrp_inst_update(ctx->inst[k++], work);
+	}
+	free(work);
 	groups_apply(ctx, conf, groups);
 	if (vrrp_track_apply(ctx, conf) == -1)
 		log_warnx("out of memory setting up vrrp_script checks");
@@ -220,6 +228,7 @@ oom:
 	free(next);
 	free(taken);
 	free(groups);
+	free(work);
 	log_warnx("out of memory applying configuration %u", conf->generation);
 	return -1;
 }

@@ -71,6 +71,14 @@ alen(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
+bool
+vrrp_addr_deprecated(const struct cfg_vrrp_vip *vip)
+{
+	/* a lone IPv6 address (/128) is not to be picked as the source of the host's own traffic, as
+	 * keepalived has it: it may move to another router at any time */
+	return vip->addr.family == AF_INET6 && vip->addr.prefix == 128 && vip->preferred_lft < 0;
+}
+
 size_t
 vrrp_addr_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_vrrp_vip *vip, uint32_t seq)
 {
@@ -101,8 +109,9 @@ vrrp_addr_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_vr
 	mnl_attr_put(nlh, IFA_ADDRESS, alen(vip->addr.family), vip->peer.family ? vip->peer.addr : vip->addr.addr);
 	if (flags > 0xff)
 		mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
-	if (vip->preferred_lft >= 0 && add) {
-		struct ifa_cacheinfo ci = { .ifa_prefered = (uint32_t)vip->preferred_lft, .ifa_valid = UINT32_MAX };
+	if (add && (vip->preferred_lft >= 0 || vrrp_addr_deprecated(vip))) {
+		struct ifa_cacheinfo ci = { .ifa_prefered = vip->preferred_lft >= 0 ? (uint32_t)vip->preferred_lft : 0,
+					    .ifa_valid = UINT32_MAX };
 
 		mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
 	}
@@ -132,12 +141,12 @@ vrrp_route_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_v
 	rtm->rtm_family = r->dst.family;
 	rtm->rtm_dst_len = r->dst.prefix;
 	rtm->rtm_table = r->table > 0 && r->table < 256 ? (uint8_t)r->table : RT_TABLE_MAIN;
-	rtm->rtm_protocol = r->protocol ? r->protocol : RTPROT_STATIC;
+	/* keepalived's own protocol number, as keepalived marks its routes: `ip route flush proto keepalived`
+	 * and routing daemons' filters written for keepalived find ours */
+	rtm->rtm_protocol = r->protocol ? r->protocol : RTPROT_KEEPALIVED;
 	rtm->rtm_type = r->type ? r->type : r->blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
-	if (r->scope >= 0)
-		rtm->rtm_scope = (uint8_t)r->scope;
-	else
-		rtm->rtm_scope = r->via.family || rtm->rtm_type != RTN_UNICAST ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	/* no scope given: universe, as keepalived sends (not ip route's link for a route without gateway) */
+	rtm->rtm_scope = r->scope >= 0 ? (uint8_t)r->scope : RT_SCOPE_UNIVERSE;
 	if (r->onlink)
 		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (r->dst.prefix > 0)
@@ -184,7 +193,7 @@ vrrp_rule_msg(void *buf, size_t size, bool add, const struct cfg_vrrp_rule *r, u
 {
 	struct nlmsghdr *nlh;
 	struct fib_rule_hdr *frh;
-	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*frh)) + 9 * MNL_ATTR_HDRLEN + 2 * 16 + 5 * 4 +
+	size_t need = MNL_ALIGN(sizeof(*nlh)) + MNL_ALIGN(sizeof(*frh)) + 10 * MNL_ATTR_HDRLEN + 2 * 16 + 6 * 4 +
 		      2 * MNL_ALIGN(CFG_IFNAME_MAX);
 
 	if (size < need)
@@ -224,6 +233,8 @@ vrrp_rule_msg(void *buf, size_t size, bool add, const struct cfg_vrrp_rule *r, u
 		mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
 	if (r->action == FR_ACT_GOTO)
 		mnl_attr_put_u32(nlh, FRA_GOTO, r->goto_priority);
+	/* marked as keepalived marks its rules (`ip rule` shows proto keepalived) */
+	mnl_attr_put_u8(nlh, FRA_PROTOCOL, RTPROT_KEEPALIVED);
 	return nlh->nlmsg_len;
 }
 

@@ -17,6 +17,8 @@ struct vrrp_nl;
 struct vrrp_nl *vrrp_nl_open(void);
 void vrrp_nl_close(struct vrrp_nl *nl);
 
+/* Whether an address goes in deprecated (preferred_lft 0) without a preferred_lft of its own. */
+bool vrrp_addr_deprecated(const struct cfg_vrrp_vip *vip);
 /* Builds an RTM_NEWADDR / RTM_DELADDR request into buf; returns its length, 0 if it does not fit. */
 size_t vrrp_addr_msg(void *buf, size_t size, bool add, int ifindex, const struct cfg_vrrp_vip *vip, uint32_t seq);
 /* Builds an RTM_NEWROUTE / RTM_DELROUTE request; ifindex 0 = no output interface. */

@@ -184,6 +184,9 @@ void vrrp_static_apply(struct vrrp_ctx *ctx, const struct config *conf);
 /* Puts in place what is not yet (an interface came up). */
 void vrrp_static_retry(struct vrrp_ctx *ctx);
 void vrrp_static_clear(struct vrrp_ctx *ctx);
+/* Gives the rules without a preference (n of them, of the instance or static_rules line at `at`) the one
+ * keepalived gives: 16384 for the first such rule of a family in the file, then one less for each next. */
+void vrrp_rules_number(const struct config *conf, const struct cfg_pos *at, struct cfg_vrrp_rule *rules, size_t n);
 /* The macvlan of a use_vmac instance: made if missing, its ifindex (0 if it cannot be made yet). */
 int vrrp_vmac_ensure(struct vrrp_inst *in);
 /* Writes net.ipv4.conf.IFNAME.NAME (logged on failure). */

@@ -72,6 +72,54 @@ static_set(struct vrrp_ctx *ctx, struct vrrp_static *s, bool add)
 	return r;
 }
 
+/* ---- preferences of rules given none ---- */
+
+/* keepalived's first default preference, below the kernel's main table rule (32766) */
+#define RULE_PRIO_DEFAULT 16384
+
+static bool
+pos_before(const struct cfg_pos *a, const struct cfg_pos *b)
+{
+	return a->file != b->file ? a->file < b->file : a->line < b->line;
+}
+
+static void
+count_unset(const struct cfg_vrrp_rule *r, size_t n, uint32_t *v4, uint32_t *v6)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].priority == 0)
+			(*(r[i].family == AF_INET6 ? v6 : v4))++;
+}
+
+void
+vrrp_rules_number(const struct config *conf, const struct cfg_pos *at, struct cfg_vrrp_rule *rules, size_t n)
+{
+	const struct cfg_vrrp_instance *vi;
+	const struct cfg_vrrp_static *st;
+	uint32_t v4 = 0, v6 = 0;
+
+	/*
+	 * keepalived numbers them as it reads the file (so an include sorts here by its file's number, where
+	 * keepalived read it in line): counting those before, static or virtual, rather than letting the
+	 * kernel put each just before the first rule it finds, which would reverse their order
+	 */
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, const struct cfg_vrrp_instance, vi)
+		if (pos_before(&vi->hdr.pos, at))
+			count_unset(vi->rules, vi->nrules, &v4, &v6);
+	CONFIG_FOREACH(conf, CFG_VRRP_STATIC, const struct cfg_vrrp_static, st)
+		if (st->type == VRRP_STATIC_RULE && pos_before(&st->hdr.pos, at))
+			count_unset(&st->rule, 1, &v4, &v6);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *used = rules[i].family == AF_INET6 ? &v6 : &v4;
+
+		if (rules[i].priority != 0)
+			continue;
+		if (*used < RULE_PRIO_DEFAULT)
+			rules[i].priority = RULE_PRIO_DEFAULT - *used;
+		(*used)++;
+	}
+}
+
 static void
 terminate(struct cfg_vrrp_static *c)
 {
@@ -100,6 +148,8 @@ vrrp_static_apply(struct vrrp_ctx *ctx, const struct config *conf)
 	CONFIG_FOREACH(conf, CFG_VRRP_STATIC, struct cfg_vrrp_static, c) {
 		next[n].cfg = *c;
 		terminate(&next[n].cfg);
+		if (c->type == VRRP_STATIC_RULE)
+			vrrp_rules_number(conf, &c->hdr.pos, &next[n].cfg.rule, 1);
 		/* the same line as before stays as it is: a reload does not blink it */
 		for (size_t i = 0; i < ctx->nstatics; i++) {
 			if (!kept[i] && same_static(&ctx->statics[i].cfg, &next[n].cfg)) {
@@ -145,17 +195,23 @@ vrrp_static_clear(struct vrrp_ctx *ctx)
 
 /* ---- use_vmac ---- */
 
-void
-vrrp_sysctl(const char *ifname, const char *name, const char *value)
+static void
+sysctl_write(const char *family, const char *ifname, const char *name, const char *value)
 {
 	char path[128];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname, name);
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, ifname, name);
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1 || write(fd, value, strlen(value)) != (ssize_t)strlen(value))
 		log_warn("%s", path);
 	if (fd != -1)
 		close(fd);
+}
+
+void
+vrrp_sysctl(const char *ifname, const char *name, const char *value)
+{
+	sysctl_write("ipv4", ifname, name, value);
 }
 
 static void
@@ -178,7 +234,9 @@ vmac_link_local(struct vrrp_inst *in, const char *base, int idx)
 	ll.addr.family = AF_INET6;
 	ll.addr.prefix = 64;
 	ll.scope = RT_SCOPE_LINK;
-	ll.preferred_lft = -1;
+	/* deprecated, as keepalived has it: the link below's address, which nothing else should pick as its
+	 * source on the macvlan */
+	ll.preferred_lft = 0;
 	if (vrrp_nl_addr(in->ctx->nl, true, idx, &ll) == -1) {
 		log_warn("%s: the link-local address of %s on its macvlan", in->cfg.name, base);
 		return false;
@@ -209,18 +267,28 @@ vrrp_vmac_ensure(struct vrrp_inst *in)
 	in->vmac_made = true;
 	in->vmac_ifindex = idx;
 	/*
-	 * ARP for the addresses is answered by their macvlan alone, with the virtual MAC: each macvlan
-	 * answers only for its own addresses, and the link below no longer answers for addresses that are
-	 * not its own, nor asks from them (traffic from an address that leaves by the link below would
-	 * otherwise teach the neighbours the link's MAC for it).
+	 * The sysctls keepalived sets, no more (its users' firewall and ARP setups expect them): ARP for the
+	 * addresses is answered by their macvlan alone, with the virtual MAC; the link below answers only
+	 * for its own addresses, on the interface they are on (arp_ignore, arp_filter); the macvlan accepts
+	 * what comes from its own addresses (adverts seen back through the link below) and promotes a
+	 * secondary when the primary goes, as the VIPs come and go.
+	 *
+	 * Two more than keepalived, without which the neighbours learn another MAC than the virtual one
+	 * for a VIP (which the virtual MAC is there to avoid): arp_ignore=1 on an IPv6 instance's macvlan
+	 * too, which would otherwise answer ARP for the IPv4 addresses of the others with its own MAC; and
+	 * arp_announce=2 on the link below, whose ARP requests would otherwise carry a VIP as their sender
+	 * when traffic from the VIP leaves there.
 	 */
-	vrrp_sysctl(name, "arp_ignore", "1");	/* an IPv6 one's too: it must not answer for the others' */
+	vrrp_sysctl(name, "arp_ignore", "1");
 	if (in->family == AF_INET) {
 		vrrp_sysctl(name, "accept_local", "1");
 		vrrp_sysctl(name, "rp_filter", "0");
+		vrrp_sysctl(name, "promote_secondaries", "1");
 		vrrp_sysctl(base, "arp_ignore", "1");
 		vrrp_sysctl(base, "arp_filter", "1");
 		vrrp_sysctl(base, "arp_announce", "2");
+		/* no IPv6 at all on an IPv4 instance's: no link-local, no MLD from the virtual MAC */
+		sysctl_write("ipv6", name, "disable_ipv6", "1");
 	}
 	/*
 	 * No address of its own: an EUI-64 link-local from the virtual MAC would be the same on every router

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "lib/config.h"
+#include "test/unit/conf_text.h"
 #include "vrrp/vrrp_addr.h"
+#include "vrrp/vrrp_int.h"
 
 /* The attributes of a request, by type. */
 struct attrs {
@@ -79,6 +81,26 @@ START_TEST(test_addr_msg)
 	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
 	ck_assert_uint_eq(mnl_attr_get_payload_len(at.tb[IFA_LOCAL]), 16);
 	ck_assert_ptr_null(at.tb[IFA_LABEL]);
+	/* added, a /64 stays preferred (no lifetimes sent); a /128 goes in deprecated, as with keepalived,
+	 * unless it has a preferred_lft of its own */
+	v.preferred_lft = -1;
+	ck_assert_uint_gt(vrrp_addr_msg(buf, sizeof(buf), true, 3, &v, 2), 0);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_ptr_null(at.tb[IFA_CACHEINFO]);
+	ck_assert_int_eq(cfg_parse_addr("2001:db8::11/128", true, &v.addr), 0);
+	ck_assert_uint_gt(vrrp_addr_msg(buf, sizeof(buf), true, 3, &v, 3), 0);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_ptr_nonnull(at.tb[IFA_CACHEINFO]);
+	ck_assert_uint_eq(((const struct ifa_cacheinfo *)mnl_attr_get_payload(at.tb[IFA_CACHEINFO]))->ifa_prefered, 0);
+	ck_assert_uint_eq(((const struct ifa_cacheinfo *)mnl_attr_get_payload(at.tb[IFA_CACHEINFO]))->ifa_valid,
+			  UINT32_MAX);
+	v.preferred_lft = 100;
+	ck_assert_uint_gt(vrrp_addr_msg(buf, sizeof(buf), true, 3, &v, 4), 0);
+	memset(&at, 0, sizeof(at));
+	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &at), 0);
+	ck_assert_uint_eq(((const struct ifa_cacheinfo *)mnl_attr_get_payload(at.tb[IFA_CACHEINFO]))->ifa_prefered, 100);
 	/* too small a buffer */
 	ck_assert_uint_eq(vrrp_addr_msg(buf, 16, true, 1, &v, 1), 0);
 }
@@ -106,6 +128,7 @@ START_TEST(test_route_msg)
 	ck_assert_uint_eq(rtm->rtm_dst_len, 24);
 	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
 	ck_assert_uint_eq(rtm->rtm_type, RTN_UNICAST);
+	ck_assert_uint_eq(rtm->rtm_protocol, RTPROT_KEEPALIVED);
 	memset(&at, 0, sizeof(at));
 	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at), 0);
 	ck_assert_mem_eq(mnl_attr_get_payload(at.tb[RTA_DST]), r.dst.addr, 4);
@@ -113,15 +136,24 @@ START_TEST(test_route_msg)
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_PRIORITY]), 10);
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_TABLE]), 1000);
 	ck_assert_ptr_null(at.tb[RTA_OIF]);
-	/* a link route through an interface, deleted */
+	/* a route through an interface, without gateway, deleted: universe scope still (keepalived's, not
+	 * ip route's link), a protocol given kept */
 	memset(&r, 0, sizeof(r));
 	r.scope = -1;
+	r.protocol = RTPROT_BIRD;
 	ck_assert_int_eq(cfg_parse_addr("203.0.113.0/24", true, &r.dst), 0);
 	n = vrrp_route_msg(buf, sizeof(buf), false, 4, &r, 6);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELROUTE);
 	rtm = mnl_nlmsg_get_payload(nlh);
-	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_LINK);
+	ck_assert_uint_eq(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
+	ck_assert_uint_eq(rtm->rtm_protocol, RTPROT_BIRD);
 	ck_assert_uint_eq(rtm->rtm_table, RT_TABLE_MAIN);
+	/* a scope given is sent */
+	r.scope = RT_SCOPE_LINK;
+	ck_assert_uint_gt(vrrp_route_msg(buf, sizeof(buf), true, 4, &r, 7), 0);
+	ck_assert_uint_eq(((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_scope, RT_SCOPE_LINK);
+	r.scope = -1;
+	n = vrrp_route_msg(buf, sizeof(buf), false, 4, &r, 6);
 	memset(&at, 0, sizeof(at));
 	ck_assert_int_ge(mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at), 0);
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[RTA_OIF]), 4);
@@ -213,6 +245,7 @@ START_TEST(test_rule_msg)
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_FWMARK]), 0x10);
 	ck_assert_uint_eq(mnl_attr_get_u32(at.tb[FRA_FWMASK]), 0xff);
 	ck_assert_str_eq(mnl_attr_get_str(at.tb[FRA_IIFNAME]), "eth1");
+	ck_assert_uint_eq(mnl_attr_get_u8(at.tb[FRA_PROTOCOL]), RTPROT_KEEPALIVED);
 	ck_assert_uint_eq(vrrp_rule_msg(buf, sizeof(buf), false, &r, 4), nlh->nlmsg_len);
 	ck_assert_uint_eq(nlh->nlmsg_type, RTM_DELRULE);
 	ck_assert_uint_eq(vrrp_rule_msg(buf, 16, true, &r, 1), 0);
@@ -284,6 +317,47 @@ START_TEST(test_garp_na)
 }
 END_TEST
 
+/* Rules without a preference get keepalived's: 16384 down, one count per family, static_rules and
+ * virtual_rules together in file order; a preference given is kept and takes no number. */
+START_TEST(test_rules_number)
+{
+	struct cfg_diag d;
+	struct config *conf = conf_load_text(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_rules {\n"
+		"  from 192.0.2.1 table 1\n  from 2001:db8::1 table 1\n  to 192.0.2.0/24 table 2 preference 50\n"
+		"  to 198.51.100.0/24 table 3\n }\n}\n"
+		"static_rules {\n from 203.0.113.0/24 table 4\n from 2001:db8::/64 table 4\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_rules {\n"
+		"  from 192.0.2.2 table 5\n }\n}\n", NULL, &d);
+	struct cfg_vrrp_instance a, b;
+	struct cfg_vrrp_static st[2];
+
+	ck_assert_msg(conf != NULL, "%s", d.nerrors ? d.errors[0] : "");
+	a = *(struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 0);
+	b = *(struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 1);
+	st[0] = *(struct cfg_vrrp_static *)config_get(conf, CFG_VRRP_STATIC, 0);
+	st[1] = *(struct cfg_vrrp_static *)config_get(conf, CFG_VRRP_STATIC, 1);
+	ck_assert_uint_eq(a.nrules, 4);
+	/* the order they are numbered in does not matter: B, then the static ones, then A */
+	vrrp_rules_number(conf, &b.hdr.pos, b.rules, b.nrules);
+	for (int i = 1; i >= 0; i--)
+		vrrp_rules_number(conf, &st[i].hdr.pos, &st[i].rule, 1);
+	vrrp_rules_number(conf, &a.hdr.pos, a.rules, a.nrules);
+	ck_assert_uint_eq(a.rules[0].priority, 16384);
+	ck_assert_uint_eq(a.rules[1].priority, 16384);	/* the first IPv6 one */
+	ck_assert_uint_eq(a.rules[2].priority, 50);
+	ck_assert_uint_eq(a.rules[3].priority, 16383);
+	ck_assert_uint_eq(st[0].rule.priority, 16382);
+	ck_assert_uint_eq(st[1].rule.priority, 16383);
+	ck_assert_uint_eq(b.rules[0].priority, 16381);
+	/* numbered again (a reload of the same file): the same numbers */
+	vrrp_rules_number(conf, &a.hdr.pos, a.rules, a.nrules);
+	ck_assert_uint_eq(a.rules[3].priority, 16383);
+	config_free(conf);
+	cfg_diag_free(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -298,6 +372,7 @@ main(void)
 	tcase_add_test(tc, test_rule_msg);
 	tcase_add_test(tc, test_vmac_msg);
 	tcase_add_test(tc, test_garp_na);
+	tcase_add_test(tc, test_rules_number);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
