@@ -205,6 +205,12 @@ struct cfg_ctx {
 	 * only echo those errors */
 	bool partial;
 	bool recover;			/* inside a block opened by a CFG_KW_RECOVER keyword */
+	/*
+	 * When set, cfg_stmt_error reports a recovery instead, with this appended to say what was done
+	 * instead ("; this line is ignored, as keepalived does"): for a line that keepalived skips whatever
+	 * is wrong with it (a route, a rule, an address). The handler still returns -1 and drops the line.
+	 */
+	const char *on_error;
 	struct cfg_item_pos *pos;	/* see cfg_note_pos; may be NULL (then nothing is noted) */
 };
 

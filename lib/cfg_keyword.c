@@ -42,9 +42,15 @@ int
 cfg_stmt_error(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
 	va_start(ap, fmt);
-	stmt_report(ctx, CFG_DIAG_ERROR, st, fmt, ap);
+	if (ctx->on_error == NULL) {
+		stmt_report(ctx, CFG_DIAG_ERROR, st, fmt, ap);
+	} else {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		cfg_stmt_recovered(ctx, st, "%s%s", msg, ctx->on_error);
+	}
 	va_end(ap);
 	return -1;
 }
