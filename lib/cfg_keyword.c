@@ -184,8 +184,25 @@ cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_st
 						   st->has_block ? " with its block" : "");
 			continue;
 		}
-		if (check_block_shape(ctx, st, kw) == -1)
+		if (!cfg_lenient(ctx, kw) && check_block_shape(ctx, st, kw) == -1)
 			continue;
+		if ((kw->flags & CFG_KW_BLOCK) && !st->has_block) {
+			/* keepalived: "Block X has extra parameters"; what it reads as the block is not one here */
+			cfg_stmt_recovered(ctx, st, "needs a { ... } block; ignored, as keepalived does");
+			continue;
+		}
+		if (st->has_block && !(kw->flags & (CFG_KW_BLOCK | CFG_KW_MAYBE_BLOCK))) {
+			/* keepalived ignores the '{' and reads the lines inside as if they were not in a block */
+			struct cfg_stmt alone = *st;
+
+			cfg_stmt_recovered(ctx, st, "takes no { ... } block; the '{' is ignored and the lines inside "
+					   "are read as if outside it, as keepalived does");
+			alone.has_block = false;
+			alone.block = NULL;
+			kw->handler(ctx, &alone, kw, obj);
+			cfg_walk(ctx, block, st->block, obj);
+			continue;
+		}
 		if (kw->flags & CFG_KW_DEPRECATED)
 			cfg_stmt_warning(ctx, st, "deprecated, use %s", (const char *)kw->data);
 		kw->handler(ctx, st, kw, obj);
