@@ -164,6 +164,8 @@ enum cfg_kw_flags {
 	/* with RECOVER: a number outside [min,max] becomes the nearest bound (keepalived's "setting to 1",
 	 * "setting to maximum") instead of being ignored */
 	CFG_KW_CLAMP = 1 << 4,
+	/* the field at off is a char array of size bytes, whatever the handler (for copies: lib/config.c) */
+	CFG_KW_CHARS = 1 << 5,
 };
 
 /*

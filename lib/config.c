@@ -197,7 +197,8 @@ terminate_strings(const struct cfg_block *block, void *obj)
 	if (block == NULL)
 		return;
 	for (const struct cfg_keyword *kw = block->keywords; kw != NULL && kw->name != NULL; kw++) {
-		if (kw->handler == cfg_kw_string || kw->handler == cfg_kw_command) {
+		/* a char array whatever its handler: kw->size of one is its own size */
+		if (kw->handler == cfg_kw_string || kw->handler == cfg_kw_command || (kw->flags & CFG_KW_CHARS)) {
 			((char *)obj)[kw->off + kw->size - 1] = '\0';
 		} else if (kw->handler == cfg_kw_script_chars) {
 			((char *)obj)[kw->off + kw->size - 1] = '\0';

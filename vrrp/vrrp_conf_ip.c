@@ -7,6 +7,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,46 @@ find_flag(const struct word_flag *list, const char *w)
 		if (strcmp(list->name, w) == 0)
 			return list;
 	return NULL;
+}
+
+/*
+ * What keepalived takes on a route or rule line and vipd does not: such a line stays an error even where
+ * keepalived's errors are recovered, since skipping it would leave out a route keepalived installs.
+ */
+static const char *const keepalived_route_words[] = {
+	"advmss", "rtt", "rttvar", "reordering", "window", "cwnd", "ssthresh", "realms", "rto_min", "initcwnd",
+	"initrwnd", "features", "quickack", "congctl", "pref", "fastopen_no_cookie", "tos", "dsfield", "encap",
+	"expires", "ttl-propagate", "lock", "hoplimit", NULL,
+};
+static const char *const keepalived_rule_words[] = {
+	"uidrange", "sport", "dport", "ipproto", "l3mdev", "protocol", "suppress_prefixlength", "sup_pl",
+	"suppress_ifgroup", "sup_group", "realms", "map-to", "nat", NULL,
+};
+
+static bool
+in_list(const char *const *list, const char *w)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, w) == 0)
+			return true;
+	return false;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int
+unsupported(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+{
+	const char *outer = ctx->on_error;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->on_error = NULL;
+	cfg_stmt_error(ctx, st, "%s", msg);
+	ctx->on_error = outer;
+	return -1;
 }
 
 static int vip_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_vip *v, bool excluded);
@@ -279,7 +320,7 @@ route_option(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rou
 		return vrrp_conf_scope(ctx, st, val, &r->scope) == -1 ? -1 : 2;
 	if (strcmp(k, "mtu") == 0) {
 		if (strcmp(val, "lock") == 0)
-			return cfg_stmt_error(ctx, st, "mtu lock is not supported");
+			return unsupported(ctx, st, "mtu lock is not supported");
 		if (cfg_parse_int(val, 68, 65535, &n) == -1)
 			return cfg_stmt_error(ctx, st, "mtu '%s' is not in 68..65535", val);
 		r->mtu = (uint32_t)n;
@@ -364,7 +405,9 @@ route_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rout
 			return -1;
 		if (used == 0) {
 			if (strcmp(st->argv[i], "nexthop") == 0)
-				return cfg_stmt_error(ctx, st, "nexthop is not supported; write via A or B");
+				return unsupported(ctx, st, "nexthop is not supported; write via A or B");
+			if (in_list(keepalived_route_words, st->argv[i]))
+				return unsupported(ctx, st, "option '%s' of a route is not supported", st->argv[i]);
 			return cfg_stmt_error(ctx, st, "unknown option '%s' of a route", st->argv[i]);
 		}
 	}
@@ -468,7 +511,9 @@ rule_option(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rule
 		cfg_stmt_warning(ctx, st, "track_group is ignored: vipd does not watch static rules");
 		return 0;
 	}
-	return cfg_stmt_error(ctx, st, "unknown or unsupported option '%s' of a rule", k);
+	if (in_list(keepalived_rule_words, k))
+		return unsupported(ctx, st, "option '%s' of a rule is not supported", k);
+	return cfg_stmt_error(ctx, st, "unknown option '%s' of a rule", k);
 }
 
 static int
