@@ -374,6 +374,15 @@ vrrp_conf_rule(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_r
 	return ret;
 }
 
+static bool
+has_word(const struct cfg_stmt *st, const char *w)
+{
+	for (int i = 1; i < st->argc; i++)
+		if (strcmp(st->argv[i], w) == 0)
+			return true;
+	return false;
+}
+
 static int
 route_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_route *r)
 {
@@ -420,6 +429,10 @@ route_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rout
 	if ((r->via.family && r->via.family != r->dst.family) || (r->src.family && r->src.family != r->dst.family) ||
 	    (r->via_or.family && r->via_or.family != r->dst.family))
 		return cfg_stmt_error(ctx, st, "addresses of different families in one route");
+	/* keepalived counts it an error that it cannot track such a route; vipd tracks none */
+	if (r->dev[0] == '\0' && cfg_lenient(ctx, NULL) && !has_word(st, "no_track"))
+		cfg_stmt_recovered(ctx, st, "a route without dev is not tracked, as keepalived says (vipd tracks no "
+				   "route); add no_track to say so");
 	return 0;
 }
 
