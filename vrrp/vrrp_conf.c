@@ -377,9 +377,9 @@ kw_interface(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 
 	if (cfg_kw_string(ctx, st, kw, obj) == -1)
 		return -1;
-	if (strcmp(vi->interface, "lo") == 0 && cfg_lenient(ctx, kw))
-		cfg_stmt_recovered(ctx, st, "keepalived ignores a loopback interface (and then stops at start); vipd "
-				   "runs the instance on lo, where its adverts reach this host only");
+	if (strcmp(vi->interface, "lo") == 0)
+		cfg_stmt_warning(ctx, st, "keepalived ignores a loopback interface (and then stops at start); vipd "
+				 "runs the instance on lo, where its adverts reach this host only");
 	else if (if_nametoindex(vi->interface) == 0 && cfg_lenient(ctx, kw))
 		cfg_stmt_recovered(ctx, st, "no interface '%s' here; the instance waits in Fault until it appears",
 				   vi->interface);

@@ -61,7 +61,7 @@ verdict_case() {
 	# the lines keepalived names, and those vipd's recoveries name: some in common
 	klines=$(grep -oE '\((.*: )?Line [0-9]+\)' "$T/$name.ka" | grep -oE '[0-9]+\)$' | tr -d ')' | sort -u)
 	vlines=$(sed -n 's/^recovered: [^:]*:\([0-9]*\): .*/\1/p' "$T/$name.vipd" | sort -u)
-	if [ "$ka" -eq 5 ] && [ -n "$klines" ] && [ -z "$(comm -12 <(echo "$klines") <(echo "$vlines"))" ]; then
+	if [ "$vi" -eq 5 ] && [ -n "$klines" ] && [ -z "$(comm -12 <(echo "$klines") <(echo "$vlines"))" ]; then
 		echo "FAIL $name: keepalived names lines" $klines", vipd's recoveries lines" $vlines
 		return
 	fi

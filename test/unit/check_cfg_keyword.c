@@ -411,13 +411,13 @@ START_TEST(required_keywords_and_range_checks)
 	snprintf(expect, sizeof(expect), "%s:12: virtual_server: ip_family does not match the address", path);
 	ck_assert_str_eq(diag.errors[2], expect);
 	/* what keepalived runs past: the advert interval lowered, the empty vrrp_script removed */
-	ck_assert_uint_eq(diag.nrecovered, 3);
+	ck_assert_uint_eq(diag.nrecovered, 2);
 	snprintf(expect, sizeof(expect), "%s:4: vrrp_instance: B: advert_int 41.000 s cannot be carried by VRRP "
 		 "version 3; using 40.950 s, as keepalived does", path);
-	ck_assert_str_eq(diag.recovered[1], expect);
+	ck_assert_str_eq(diag.recovered[0], expect);
 	snprintf(expect, sizeof(expect), "%s:10: vrrp_script: s: no script; this vrrp_script is removed, as "
 		 "keepalived does", path);
-	ck_assert_str_eq(diag.recovered[2], expect);
+	ck_assert_str_eq(diag.recovered[1], expect);
 	cfg_diag_free(&diag);
 	unlink(path);
 	free(path);
