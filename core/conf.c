@@ -25,12 +25,13 @@ kw_umask(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywor
 	unsigned long v = 0;
 	char *end;
 
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
 	if (st->argv[1][0] >= '0' && st->argv[1][0] <= '9') {
 		v = strtoul(st->argv[1], &end, 0);
 		if (*end != '\0' || v > 0777)
-			return cfg_stmt_error(ctx, st, "'%s' is not a umask (0 to 0777)", st->argv[1]);
+			return cfg_stmt_recovered(ctx, st, "'%s' is not a umask (0 to 0777); ignored, as keepalived does",
+						  st->argv[1]);
 	} else {
 		snprintf(words, sizeof(words), "%s", st->argv[1]);
 		for (char *w = strtok_r(words, "|", &save); w != NULL; w = strtok_r(NULL, "|", &save)) {
@@ -39,13 +40,23 @@ kw_umask(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywor
 			for (i = 0; i < sizeof(bits) / sizeof(bits[0]) && strcmp(bits[i].name, w) != 0; i++)
 				;
 			if (i == sizeof(bits) / sizeof(bits[0]))
-				return cfg_stmt_error(ctx, st, "'%s' is not one of IRUSR ... IXOTH", w);
+				return cfg_stmt_recovered(ctx, st, "'%s' is not one of IRUSR ... IXOTH; ignored, as "
+							  "keepalived does", w);
 			v |= bits[i].bit;
 		}
 	}
 	g->umask = (uint32_t)v;
 	g->umask_set = true;
 	return 0;
+}
+
+/* router_id NAME: without a name, keepalived keeps the host name and says so */
+static int
+kw_router_id(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (st->argc == 1)
+		return cfg_stmt_recovered(ctx, st, "no name; ignored (the host name is used), as keepalived does");
+	return cfg_kw_string(ctx, st, kw, obj);
 }
 
 /* notify_fifo PATH [USER [GROUP]]: keepalived makes the fifo for that user; vipd writes to one that exists. */
@@ -109,12 +120,9 @@ kw_flush_on_stop(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 #define NO_FIFO_SCRIPT "vipd starts no fifo reader; run it beside vipd"
 #define NO_RELOAD_FILE "reload with SIGHUP or vipctl reload"
 static const struct cfg_keyword global_keywords[] = {
-	{ "router_id", cfg_kw_string, G(router_id), 0, 0, NULL, 0 },
-	{ "lvs_id", cfg_kw_string, G(router_id), 0, 0, "router_id", CFG_KW_DEPRECATED },
+	{ "router_id", kw_router_id, G(router_id), 0, 0, NULL, 0 },
 	{ "script_user", cfg_kw_command, G(script_user), 0, 0, NULL, 0 },
 	{ "enable_script_security", cfg_kw_flag, G(enable_script_security), 0, 0, NULL, 0 },
-	{ "script_security", cfg_kw_flag, G(enable_script_security), 0, 0, "enable_script_security",
-	  CFG_KW_DEPRECATED },
 	{ "config_strict", cfg_kw_flag, G(config_strict), 0, 0, NULL, 0 },
 	{ "vrrp_version", cfg_kw_uint, G(vrrp_version), 2, 3, NULL, 0 },
 	{ "vrrp_strict", cfg_kw_ignore, 0, 0, 0, 0,
@@ -123,9 +131,10 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_mcast_group6", cfg_kw_addr, G(vrrp_mcast_group6), 0, 0, NULL, 0 },
 	{ "vrrp_startup_delay", cfg_kw_duration, G(vrrp_startup_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "vrrp_garp_master_delay", cfg_kw_duration, G(vrrp_garp_master_delay_ms), 0, MS(3600), NULL, 0 },
-	{ "vrrp_garp_master_repeat", cfg_kw_uint, G(vrrp_garp_master_repeat), 1, 255, NULL, 0 },
+	{ "vrrp_garp_master_repeat", cfg_kw_uint, G(vrrp_garp_master_repeat), 1, 255, NULL, CFG_KW_CLAMP },
 	{ "vrrp_garp_master_refresh", cfg_kw_duration, G(vrrp_garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
-	{ "vrrp_garp_master_refresh_repeat", cfg_kw_uint, G(vrrp_garp_master_refresh_repeat), 1, 255, NULL, 0 },
+	{ "vrrp_garp_master_refresh_repeat", cfg_kw_uint, G(vrrp_garp_master_refresh_repeat), 1, 255, NULL,
+	  CFG_KW_CLAMP },
 	{ "vrrp_garp_lower_prio_delay", cfg_kw_duration, G(vrrp_garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "vrrp_garp_lower_prio_repeat", cfg_kw_uint, G(vrrp_garp_lower_prio_repeat), 1, 255, NULL, 0 },
 	{ "vrrp_garp_interval", vrrp_conf_usec, G(vrrp_garp_interval_us), 0, MS(1000) * 1000, NULL, 0 },
@@ -136,7 +145,7 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_higher_prio_send_advert", cfg_kw_bool, G(vrrp_higher_prio_send_advert), 0, 0, NULL, 0 },
 	{ "vrrp_skip_check_adv_addr", cfg_kw_bool, G(vrrp_skip_check_adv_addr), 0, 0, NULL, 0 },
 	{ "vrrp_priority", cfg_kw_int, G(vrrp_priority), -20, 19, NULL, 0 },
-	{ "vrrp_rt_priority", cfg_kw_uint, G(vrrp_rt_priority), 1, 99, NULL, 0 },
+	{ "vrrp_rt_priority", cfg_kw_uint, G(vrrp_rt_priority), 1, 99, NULL, CFG_KW_CLAMP },
 	{ "vrrp_cpu_affinity", kw_cpu_affinity, G(vrrp_cpu_affinity), 0, 0, NULL, 0 },
 	{ "checker_priority", cfg_kw_int, G(checker_priority), -20, 19, NULL, 0 },
 	{ "default_interface", cfg_kw_string, G(default_interface), 0, 0, NULL, 0 },
@@ -223,10 +232,16 @@ static const struct cfg_block global_block = { "global_defs", global_keywords, N
 static int
 kw_global_defs(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
+	bool outer = ctx->recover;
+	int r;
+
 	if (cfg_nargs(ctx, st, 0, 0) == -1)
 		return -1;
 	ctx->conf->global->hdr.pos = st->pos;
-	return cfg_walk(ctx, &global_block, st->block, ctx->conf->global) == 0 ? 0 : -1;
+	ctx->recover = true;	/* keepalived runs past a bad value in global_defs, ignoring its line */
+	r = cfg_walk(ctx, &global_block, st->block, ctx->conf->global) == 0 ? 0 : -1;
+	ctx->recover = outer;
+	return r;
 }
 
 /* A keepalived block whose absence here would silently weaken the cluster. */
@@ -238,19 +253,20 @@ top_refuse(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 
 static const struct cfg_keyword top_keywords[] = {
 	{ "global_defs", kw_global_defs, 0, 0, 0, 0, NULL, CFG_KW_BLOCK },
-	{ "vrrp_script", cfg_kw_object, 0, 0, 0, 0, &vrrp_script_spec, CFG_KW_BLOCK },
-	{ "vrrp_instance", cfg_kw_object, 0, 0, 0, 0, &vrrp_instance_spec, CFG_KW_BLOCK },
-	{ "vrrp_sync_group", cfg_kw_object, 0, 0, 0, 0, &vrrp_sync_group_spec, CFG_KW_BLOCK },
+	{ "vrrp_script", cfg_kw_object, 0, 0, 0, 0, &vrrp_script_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
+	{ "vrrp_instance", cfg_kw_object, 0, 0, 0, 0, &vrrp_instance_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
+	{ "vrrp_sync_group", cfg_kw_object, 0, 0, 0, 0, &vrrp_sync_group_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
 	{ "virtual_server_group", cfg_kw_object, 0, 0, 0, 0, &virtual_server_group_spec, CFG_KW_BLOCK },
 	{ "virtual_server", cfg_kw_object, 0, 0, 0, 0, &virtual_server_spec, CFG_KW_BLOCK },
 	{ "connection_sync", cfg_kw_object, 0, 0, 0, 0, &conn_sync_spec, CFG_KW_BLOCK },
 	{ "SSL", cfg_kw_object, 0, 0, 0, 0, &check_ssl_conf_spec, CFG_KW_BLOCK },
-	{ "static_ipaddress", vrrp_conf_static, 0, 0, VRRP_STATIC_ADDR, 0, NULL, CFG_KW_BLOCK },
-	{ "static_routes", vrrp_conf_static, 0, 0, VRRP_STATIC_ROUTE, 0, NULL, CFG_KW_BLOCK },
-	{ "static_rules", vrrp_conf_static, 0, 0, VRRP_STATIC_RULE, 0, NULL, CFG_KW_BLOCK },
-	{ "track_file", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_file_spec, CFG_KW_BLOCK },
-	{ "vrrp_track_file", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_file_spec, CFG_KW_BLOCK | CFG_KW_DEPRECATED },
-	{ "vrrp_track_process", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_process_spec, CFG_KW_BLOCK },
+	{ "static_ipaddress", vrrp_conf_static, 0, 0, VRRP_STATIC_ADDR, 0, NULL, CFG_KW_BLOCK | CFG_KW_RECOVER },
+	{ "static_routes", vrrp_conf_static, 0, 0, VRRP_STATIC_ROUTE, 0, NULL, CFG_KW_BLOCK | CFG_KW_RECOVER },
+	{ "static_rules", vrrp_conf_static, 0, 0, VRRP_STATIC_RULE, 0, NULL, CFG_KW_BLOCK | CFG_KW_RECOVER },
+	{ "track_file", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_file_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
+	{ "vrrp_track_file", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_file_spec,
+	  CFG_KW_BLOCK | CFG_KW_DEPRECATED | CFG_KW_RECOVER },
+	{ "vrrp_track_process", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_process_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
 	{ "bfd_instance", top_refuse, 0, 0, 0, 0,
 	  "vipd has no BFD, and a session that fails would go unnoticed; use a vrrp_script", MAYBE },
 	/* keepalived reads these outside global_defs too */
@@ -339,6 +355,7 @@ conf_load_strict(const char *path, const char *config_id, bool strict, struct cf
 	struct config *conf = config_new();
 	struct typing typing = { .errors = 0 };
 	struct cfg_read_opts opts = { .config_id = config_id, .top_block = type_top_block, .top_block_arg = &typing };
+	struct cfg_item_pos item_pos = { NULL, 0, 0 };
 	struct cfg_ctx ctx;
 
 	cfg_diag_init(diag, NULL);
@@ -351,7 +368,7 @@ conf_load_strict(const char *path, const char *config_id, bool strict, struct cf
 		return NULL;
 	}
 	/* the statements read despite errors are still typed, so one run reports every error there is */
-	ctx = (struct cfg_ctx){ .conf = conf, .diag = diag, .files = &conf->source.files };
+	ctx = (struct cfg_ctx){ .conf = conf, .diag = diag, .files = &conf->source.files, .pos = &item_pos };
 	typing.ctx = ctx;
 	ctx.partial = cfg_read_file(path, &opts, &conf->source, diag) > (int)typing.errors;
 	/* what is left: statements without a block, and blocks an error left open */
@@ -362,6 +379,7 @@ conf_load_strict(const char *path, const char *config_id, bool strict, struct cf
 		ipvs_conf_check(&ctx);
 		sync_conf_check(&ctx);
 	}
+	cfg_item_pos_free(&item_pos);
 	if (conf->global->config_strict && diag->nrecovered > 0)
 		cfg_diag_refuse_recovered(diag);
 	/* the objects are all there is to keep: a large file's statements are tens of MB */

@@ -151,6 +151,21 @@ enum cfg_kw_flags {
 	CFG_KW_BLOCK = 1 << 0,		/* the statement must have a block */
 	CFG_KW_MAYBE_BLOCK = 1 << 1,	/* a block is allowed */
 	CFG_KW_DEPRECATED = 1 << 2,	/* accepted with a warning naming `data` as the new spelling */
+	/*
+	 * keepalived's leniency, applied by the generic handlers (cfg_kw_uint, _int, _enum, _bool, _flag,
+	 * _unflag, _addr, _duration, _string, _text): a value they cannot take is reported as recovered and the
+	 * field keeps what it held (its default), as keepalived 2.2.7 ignores such a line; words after the
+	 * value are ignored with a warning, as keepalived ignores them silently (`nopreempt foo`, `priority
+	 * 100 200`). A missing value stays an error: keepalived -t exits 2 ("missing a parameter"), it does
+	 * not run past it. On a keyword that opens a block (cfg_kw_object, cfg_kw_subblock), every keyword
+	 * inside it, and in its sub-blocks, is lenient (ctx->recover).
+	 */
+	CFG_KW_RECOVER = 1 << 3,
+	/* with RECOVER: a number outside [min,max] becomes the nearest bound (keepalived's "setting to 1",
+	 * "setting to maximum") instead of being ignored */
+	CFG_KW_CLAMP = 1 << 4,
+	/* the field at off is a char array of size bytes, whatever the handler (for copies: lib/config.c) */
+	CFG_KW_CHARS = 1 << 5,
 };
 
 /*
@@ -191,7 +206,38 @@ struct cfg_ctx {
 	/* the reader dropped statements with errors: skip the checks for missing keywords, which would
 	 * only echo those errors */
 	bool partial;
+	bool recover;			/* inside a block opened by a CFG_KW_RECOVER keyword */
+	/*
+	 * When set, cfg_stmt_error reports a recovery instead, with this appended to say what was done
+	 * instead ("; this line is ignored, as keepalived does"): for a line that keepalived skips whatever
+	 * is wrong with it (a route, a rule, an address). The handler still returns -1 and drops the line.
+	 */
+	const char *on_error;
+	struct cfg_item_pos *pos;	/* see cfg_note_pos; may be NULL (then nothing is noted) */
 };
+
+/*
+ * Where list items that are checked once the whole file is read (an instance's track_script names, which
+ * may name a vrrp_script defined further on) came from, so that the message names their line and not
+ * their block's. Keyed by the item's address: objects never move (lib/config.h). Not part of the objects,
+ * so that moving a line does not make a reload see a changed object.
+ */
+struct cfg_item_pos {
+	struct { const void *item; struct cfg_pos pos; } *v;
+	size_t n, cap;
+};
+/* Notes where item came from (nothing when ctx->pos is NULL or memory is short: only messages lose it). */
+void cfg_note_pos(struct cfg_ctx *ctx, const void *item, struct cfg_pos pos);
+/* Where item came from, or fallback when it was not noted. */
+struct cfg_pos cfg_item_pos(const struct cfg_ctx *ctx, const void *item, struct cfg_pos fallback);
+void cfg_item_pos_free(struct cfg_item_pos *p);
+/* Whether generic handlers recover for this keyword (CFG_KW_RECOVER on it or on a block around it). */
+bool cfg_lenient(const struct cfg_ctx *ctx, const struct cfg_keyword *kw);
+/*
+ * cfg_nargs for keywords that follow keepalived's leniency: too few words is an error, too many a
+ * warning (the extra words are ignored) when cfg_lenient, else an error. kw may be NULL (then: ctx's).
+ */
+int cfg_nargs_kw(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, int min, int max);
 
 /* Walks the statements of a block against its table, handling each into obj. Returns errors seen. */
 int cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_stmt *first, void *obj);
@@ -251,6 +297,13 @@ struct cfg_object_spec {
 	cfg_handler args;		/* fills the new object from the words; NULL: the one word is its name */
 	cfg_handler finish;		/* checks the object once its block is read; may be NULL */
 };
+/*
+ * What args or finish return when keepalived would drop the object (a second vrrp_instance of a name, a
+ * vrrp_script without a script), having reported the recovery: the object is removed from the config
+ * and, when args returns it, its block is not read (keepalived skips it). Only for kinds whose objects
+ * have no children (ids of the later objects of the kind are renumbered).
+ */
+#define CFG_OBJ_DROP 1
 int cfg_kw_object(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 
 #define CFG_FIELD(type, field) offsetof(type, field), sizeof(((type *)0)->field)

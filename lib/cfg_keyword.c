@@ -42,9 +42,15 @@ int
 cfg_stmt_error(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
 	va_start(ap, fmt);
-	stmt_report(ctx, CFG_DIAG_ERROR, st, fmt, ap);
+	if (ctx->on_error == NULL) {
+		stmt_report(ctx, CFG_DIAG_ERROR, st, fmt, ap);
+	} else {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		cfg_stmt_recovered(ctx, st, "%s%s", msg, ctx->on_error);
+	}
 	va_end(ap);
 	return -1;
 }
@@ -83,6 +89,65 @@ cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max)
 	return 0;
 }
 
+bool
+cfg_lenient(const struct cfg_ctx *ctx, const struct cfg_keyword *kw)
+{
+	return ctx->recover || (kw != NULL && (kw->flags & CFG_KW_RECOVER));
+}
+
+int
+cfg_nargs_kw(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, int min, int max)
+{
+	int n = st->argc - 1;
+
+	if (max >= 0 && n > max && n >= min && cfg_lenient(ctx, kw)) {
+		cfg_stmt_warning(ctx, st, "%d extra word%s after the value ignored, as keepalived ignores them", n - max,
+				 n - max == 1 ? "" : "s");
+		return 0;
+	}
+	return cfg_nargs(ctx, st, min, max);
+}
+
+void
+cfg_note_pos(struct cfg_ctx *ctx, const void *item, struct cfg_pos pos)
+{
+	struct cfg_item_pos *p = ctx->pos;
+
+	if (p == NULL)
+		return;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		void *v = realloc(p->v, cap * sizeof(*p->v));
+
+		if (v == NULL)
+			return;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n].item = item;
+	p->v[p->n++].pos = pos;
+}
+
+struct cfg_pos
+cfg_item_pos(const struct cfg_ctx *ctx, const void *item, struct cfg_pos fallback)
+{
+	const struct cfg_item_pos *p = ctx->pos;
+
+	/* the latest first: an item's address is noted again when a dropped object's memory is not reused */
+	for (size_t i = p ? p->n : 0; i-- > 0;)
+		if (p->v[i].item == item)
+			return p->v[i].pos;
+	return fallback;
+}
+
+void
+cfg_item_pos_free(struct cfg_item_pos *p)
+{
+	free(p->v);
+	p->v = NULL;
+	p->n = p->cap = 0;
+}
+
 const struct cfg_keyword *
 cfg_lookup(const struct cfg_block *block, const char *name)
 {
@@ -119,8 +184,25 @@ cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_st
 						   st->has_block ? " with its block" : "");
 			continue;
 		}
-		if (check_block_shape(ctx, st, kw) == -1)
+		if (!cfg_lenient(ctx, kw) && check_block_shape(ctx, st, kw) == -1)
 			continue;
+		if ((kw->flags & CFG_KW_BLOCK) && !st->has_block) {
+			/* keepalived: "Block X has extra parameters"; what it reads as the block is not one here */
+			cfg_stmt_recovered(ctx, st, "needs a { ... } block; ignored, as keepalived does");
+			continue;
+		}
+		if (st->has_block && !(kw->flags & (CFG_KW_BLOCK | CFG_KW_MAYBE_BLOCK))) {
+			/* keepalived ignores the '{' and reads the lines inside as if they were not in a block */
+			struct cfg_stmt alone = *st;
+
+			cfg_stmt_recovered(ctx, st, "takes no { ... } block; the '{' is ignored and the lines inside "
+					   "are read as if outside it, as keepalived does");
+			alone.has_block = false;
+			alone.block = NULL;
+			kw->handler(ctx, &alone, kw, obj);
+			cfg_walk(ctx, block, st->block, obj);
+			continue;
+		}
 		if (kw->flags & CFG_KW_DEPRECATED)
 			cfg_stmt_warning(ctx, st, "deprecated, use %s", (const char *)kw->data);
 		kw->handler(ctx, st, kw, obj);
@@ -238,6 +320,21 @@ store_int(void *obj, const struct cfg_keyword *kw, int64_t v)
 	}
 }
 
+/* What an integer field holds (signed when its keyword allows negative values). */
+static int64_t
+load_int(const void *obj, const struct cfg_keyword *kw)
+{
+	const void *p = (const char *)obj + kw->off;
+	bool sgn = kw->min < 0;
+
+	switch (kw->size) {
+	case 1: return sgn ? (int64_t)*(const int8_t *)p : (int64_t)*(const uint8_t *)p;
+	case 2: return sgn ? (int64_t)*(const int16_t *)p : (int64_t)*(const uint16_t *)p;
+	case 4: return sgn ? (int64_t)*(const int32_t *)p : (int64_t)*(const uint32_t *)p;
+	default: return *(const int64_t *)p;
+	}
+}
+
 static int
 copy_string(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj,
 	    const char *s)
@@ -253,7 +350,7 @@ copy_string(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 int
 cfg_kw_string(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
 	return copy_string(ctx, st, kw, obj, st->argv[1]);
 }
@@ -305,7 +402,7 @@ store_text(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 int
 cfg_kw_text(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
 	return store_text(ctx, st, kw, obj, st->argv[1], strlen(st->argv[1]));
 }
@@ -398,13 +495,23 @@ handle_int(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 {
 	int64_t v;
 
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
-	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &v) == -1)
+	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &v) == 0) {
+		store_int(obj, kw, v);
+		return 0;
+	}
+	if (!cfg_lenient(ctx, kw))
 		return cfg_stmt_error(ctx, st, "'%s' is not a number from %" PRId64 " to %" PRId64, st->argv[1],
 				      kw->min, kw->max);
-	store_int(obj, kw, v);
-	return 0;
+	if ((kw->flags & CFG_KW_CLAMP) && cfg_parse_int(st->argv[1], INT64_MIN, INT64_MAX, &v) == 0) {
+		v = v < kw->min ? kw->min : kw->max;
+		store_int(obj, kw, v);
+		return cfg_stmt_recovered(ctx, st, "%s is out of range %" PRId64 "-%" PRId64 "; using %" PRId64
+					  ", as keepalived does", st->argv[1], kw->min, kw->max, v);
+	}
+	return cfg_stmt_recovered(ctx, st, "'%s' is not a number from %" PRId64 " to %" PRId64 "; ignored (keeping %"
+				  PRId64 "), as keepalived does", st->argv[1], kw->min, kw->max, load_int(obj, kw));
 }
 
 int
@@ -422,7 +529,7 @@ cfg_kw_int(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 int
 cfg_kw_flag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	if (cfg_nargs(ctx, st, 0, 0) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 0, 0) == -1)
 		return -1;
 	store_int(obj, kw, 1);
 	return 0;
@@ -431,7 +538,7 @@ cfg_kw_flag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 int
 cfg_kw_unflag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	if (cfg_nargs(ctx, st, 0, 0) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 0, 0) == -1)
 		return -1;
 	store_int(obj, kw, 0);
 	return 0;
@@ -474,10 +581,14 @@ cfg_kw_bool(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 {
 	int v = 1;
 
-	if (cfg_nargs(ctx, st, 0, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 0, 1) == -1)
 		return -1;
-	if (st->argc == 2 && lookup_enum(bool_names, st->argv[1], &v) == -1)
-		return cfg_stmt_error(ctx, st, "'%s' is not one of on, off, yes, no, true, false", st->argv[1]);
+	if (st->argc >= 2 && lookup_enum(bool_names, st->argv[1], &v) == -1) {
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "'%s' is not one of on, off, yes, no, true, false", st->argv[1]);
+		return cfg_stmt_recovered(ctx, st, "'%s' is not one of on, off, yes, no, true, false; ignored, as "
+					  "keepalived does", st->argv[1]);
+	}
 	store_int(obj, kw, v);
 	return 0;
 }
@@ -488,11 +599,14 @@ cfg_kw_enum(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 	char choices[256];
 	int v;
 
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
 	if (lookup_enum(kw->data, st->argv[1], &v) == -1) {
 		enum_choices(kw->data, choices, sizeof(choices));
-		return cfg_stmt_error(ctx, st, "'%s' is not one of %s", st->argv[1], choices);
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "'%s' is not one of %s", st->argv[1], choices);
+		return cfg_stmt_recovered(ctx, st, "'%s' is not one of %s; ignored, as keepalived does", st->argv[1],
+					  choices);
 	}
 	store_int(obj, kw, v);
 	return 0;
@@ -503,10 +617,14 @@ cfg_kw_addr(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 {
 	struct cfg_addr a;
 
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
-	if (cfg_parse_addr(st->argv[1], false, &a) == -1)
-		return cfg_stmt_error(ctx, st, "'%s' is not an IPv4 or IPv6 address", st->argv[1]);
+	if (cfg_parse_addr(st->argv[1], false, &a) == -1) {
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "'%s' is not an IPv4 or IPv6 address", st->argv[1]);
+		return cfg_stmt_recovered(ctx, st, "'%s' is not an IPv4 or IPv6 address; ignored, as keepalived does",
+					  st->argv[1]);
+	}
 	memcpy(field(obj, kw), &a, sizeof(a));
 	return 0;
 }
@@ -515,15 +633,34 @@ int
 cfg_kw_duration(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
 	uint64_t ms;
+	int64_t was;
 
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
-	if (cfg_parse_duration_ms(st->argv[1], &ms) == -1)
-		return cfg_stmt_error(ctx, st, "'%s' is not a duration in seconds (like 1 or 0.25)", st->argv[1]);
-	if ((int64_t)ms < kw->min || (int64_t)ms > kw->max)
-		return cfg_stmt_error(ctx, st, "%s s is out of range (%" PRId64 ".%03" PRId64 " to %" PRId64
-				      ".%03" PRId64 " s)", st->argv[1], kw->min / 1000, kw->min % 1000,
-				      kw->max / 1000, kw->max % 1000);
+	if (cfg_parse_duration_ms(st->argv[1], &ms) == -1) {
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "'%s' is not a duration in seconds (like 1 or 0.25)", st->argv[1]);
+		was = load_int(obj, kw);
+		return cfg_stmt_recovered(ctx, st, "'%s' is not a duration in seconds; ignored (keeping %" PRId64
+					  ".%03" PRId64 " s), as keepalived does", st->argv[1], was / 1000, was % 1000);
+	}
+	if ((int64_t)ms < kw->min || (int64_t)ms > kw->max) {
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "%s s is out of range (%" PRId64 ".%03" PRId64 " to %" PRId64
+					      ".%03" PRId64 " s)", st->argv[1], kw->min / 1000, kw->min % 1000,
+					      kw->max / 1000, kw->max % 1000);
+		if (kw->flags & CFG_KW_CLAMP) {
+			was = (int64_t)ms < kw->min ? kw->min : kw->max;
+			store_int(obj, kw, was);
+			return cfg_stmt_recovered(ctx, st, "%s s is out of range; using %" PRId64 ".%03" PRId64
+						  " s, as keepalived does", st->argv[1], was / 1000, was % 1000);
+		}
+		was = load_int(obj, kw);
+		return cfg_stmt_recovered(ctx, st, "%s s is out of range (%" PRId64 ".%03" PRId64 " to %" PRId64
+					  ".%03" PRId64 " s); ignored (keeping %" PRId64 ".%03" PRId64 " s), as keepalived does",
+					  st->argv[1], kw->min / 1000, kw->min % 1000, kw->max / 1000, kw->max % 1000,
+					  was / 1000, was % 1000);
+	}
 	store_int(obj, kw, (int64_t)ms);
 	return 0;
 }
@@ -539,9 +676,41 @@ cfg_kw_ignore(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 int
 cfg_kw_subblock(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	if (cfg_nargs(ctx, st, 0, 0) == -1)
+	bool outer = ctx->recover;
+	int r;
+
+	if (cfg_nargs_kw(ctx, st, kw, 0, 0) == -1)
 		return -1;
-	return cfg_walk(ctx, kw->data, st->block, obj) == 0 ? 0 : -1;
+	ctx->recover = cfg_lenient(ctx, kw);
+	r = cfg_walk(ctx, kw->data, st->block, obj) == 0 ? 0 : -1;
+	ctx->recover = outer;
+	return r;
+}
+
+/* cfg_kw_object's work once the object is added: its words, its block, the checks. */
+static int
+object_fill(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw,
+	    const struct cfg_object_spec *spec, const struct cfg_kind_info *ki, struct cfg_obj *obj, void *parent,
+	    size_t before)
+{
+	obj->pos = st->pos;
+	obj->parent = parent ? ((struct cfg_obj *)parent)->id : 0;
+	/* the block is read even when the arguments are wrong, so its errors are reported in the same run */
+	if (spec->args != NULL) {
+		if (spec->args(ctx, st, kw, obj) == CFG_OBJ_DROP) {
+			config_remove(ctx->conf, spec->kind, ctx->conf->count[spec->kind] - 1);
+			return 0;
+		}
+	} else if (ki->name_size > 0 && st->argc > 1) {
+		struct cfg_keyword name_kw = { .off = ki->name_off, .size = ki->name_size };
+
+		copy_string(ctx, st, &name_kw, obj, st->argv[1]);
+	}
+	cfg_walk(ctx, spec->block, st->block, obj);
+	if (ctx->diag->nerrors == before && !ctx->partial && spec->finish != NULL &&
+	    spec->finish(ctx, st, kw, obj) == CFG_OBJ_DROP)
+		config_remove(ctx->conf, spec->kind, ctx->conf->count[spec->kind] - 1);
+	return ctx->diag->nerrors == before ? 0 : -1;
 }
 
 int
@@ -550,24 +719,16 @@ cfg_kw_object(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 	const struct cfg_object_spec *spec = kw->data;
 	const struct cfg_kind_info *ki = cfg_kind_info(spec->kind);
 	size_t before = ctx->diag->nerrors;
+	bool outer = ctx->recover;
 	struct cfg_obj *obj;
+	int r;
 
 	if (cfg_nargs(ctx, st, spec->min_args, spec->max_args) == -1)
 		return -1;
 	if ((obj = config_add(ctx->conf, spec->kind)) == NULL)
 		return cfg_stmt_error(ctx, st, "out of memory");
-	obj->pos = st->pos;
-	obj->parent = parent ? ((struct cfg_obj *)parent)->id : 0;
-	/* the block is read even when the arguments are wrong, so its errors are reported in the same run */
-	if (spec->args != NULL) {
-		spec->args(ctx, st, kw, obj);
-	} else if (ki->name_size > 0 && st->argc > 1) {
-		struct cfg_keyword name_kw = { .off = ki->name_off, .size = ki->name_size };
-
-		copy_string(ctx, st, &name_kw, obj, st->argv[1]);
-	}
-	cfg_walk(ctx, spec->block, st->block, obj);
-	if (ctx->diag->nerrors == before && !ctx->partial && spec->finish != NULL)
-		spec->finish(ctx, st, kw, obj);
-	return ctx->diag->nerrors == before ? 0 : -1;
+	ctx->recover = cfg_lenient(ctx, kw);
+	r = object_fill(ctx, st, kw, spec, ki, obj, parent, before);
+	ctx->recover = outer;
+	return r;
 }

@@ -165,6 +165,17 @@ config_get(const struct config *conf, unsigned kind, size_t i)
 	return conf->objs[kind][i];
 }
 
+void
+config_remove(struct config *conf, unsigned kind, size_t i)
+{
+	if (kind >= CFG_KIND_MAX || i >= conf->count[kind])
+		return;
+	memmove(&conf->objs[kind][i], &conf->objs[kind][i + 1], (conf->count[kind] - i - 1) * sizeof(void *));
+	conf->count[kind]--;
+	for (; i < conf->count[kind]; i++)
+		((struct cfg_obj *)conf->objs[kind][i])->id = (uint32_t)i + 1;
+}
+
 void *
 config_find_id(const struct config *conf, unsigned kind, uint32_t id)
 {
@@ -186,7 +197,8 @@ terminate_strings(const struct cfg_block *block, void *obj)
 	if (block == NULL)
 		return;
 	for (const struct cfg_keyword *kw = block->keywords; kw != NULL && kw->name != NULL; kw++) {
-		if (kw->handler == cfg_kw_string || kw->handler == cfg_kw_command) {
+		/* a char array whatever its handler: kw->size of one is its own size */
+		if (kw->handler == cfg_kw_string || kw->handler == cfg_kw_command || (kw->flags & CFG_KW_CHARS)) {
 			((char *)obj)[kw->off + kw->size - 1] = '\0';
 		} else if (kw->handler == cfg_kw_script_chars) {
 			((char *)obj)[kw->off + kw->size - 1] = '\0';

@@ -619,6 +619,12 @@ int config_add_copy(struct config *conf, unsigned kind, const void *obj, size_t 
 int config_add_copies(struct config *conf, unsigned kind, const void *objs, size_t size, size_t count);
 /* Object i (0-based) of a kind, or NULL. */
 void *config_get(const struct config *conf, unsigned kind, size_t i);
+/*
+ * Removes object i of a kind (what keepalived drops while reading: a second vrrp_instance of a name...): the
+ * later ones move up and their ids are renumbered, so only for kinds whose objects have no children.
+ * Its memory stays in the slab until config_free.
+ */
+void config_remove(struct config *conf, unsigned kind, size_t i);
 /* The object of a kind with this id, or NULL. */
 void *config_find_id(const struct config *conf, unsigned kind, uint32_t id);
 /* Which children this config needs running. */

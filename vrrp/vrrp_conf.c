@@ -2,7 +2,9 @@
  * Keywords of vrrp_instance, vrrp_script, vrrp_sync_group, track_file and vrrp_track_process, and the checks
  * between them. Address, route and rule lines are vrrp_conf_ip.c's.
  */
+#include <net/if.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +32,17 @@ vip_add(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance
 		return cfg_stmt_error(ctx, st, "more than %d virtual addresses", CFG_VRRP_VIP_MAX);
 	if (vrrp_conf_vip(ctx, st, &vi->vips[vi->nvips], excluded) == -1)
 		return -1;
+	/* an advert carries one family, the first address's: keepalived drops an address of the other one */
+	if (!excluded && cfg_lenient(ctx, NULL)) {
+		int family = 0;
+
+		for (uint32_t i = 0; i < vi->nvips && family == 0; i++)
+			if (!vi->vips[i].excluded)
+				family = vi->vips[i].addr.family;
+		if (family != 0 && family != vi->vips[vi->nvips].addr.family)
+			return cfg_stmt_recovered(ctx, st, "not of the family of the instance's first address; "
+						  "ignored, as keepalived does (virtual_ipaddress_excluded takes both)");
+	}
 	vi->nvips++;
 	return 0;
 }
@@ -83,16 +96,37 @@ peer_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywo
 
 	if (n == CFG_VRRP_PEER_MAX)
 		return cfg_stmt_error(ctx, st, "more than %d unicast peers", CFG_VRRP_PEER_MAX);
-	if (cfg_parse_addr(st->argv[0], false, &vi->peers[n]) == -1)
-		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+	if (cfg_parse_addr(st->argv[0], false, &vi->peers[n]) == -1) {
+		if (!cfg_lenient(ctx, NULL))
+			return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+		return cfg_stmt_recovered(ctx, st, "'%s' is not an address; peer ignored, as keepalived does",
+					  st->argv[0]);
+	}
+	/* keepalived takes the family from the first peer (or the source address) and skips the others */
+	if (cfg_lenient(ctx, NULL)) {
+		int family = n > 0 ? vi->peers[0].family : vi->unicast_src_ip.family ? vi->unicast_src_ip.family :
+			     vi->mcast_src_ip.family;
+
+		if (family != 0 && family != vi->peers[n].family)
+			return cfg_stmt_recovered(ctx, st, "not of the instance's address family; peer ignored, as "
+						  "keepalived does");
+	}
 	for (int i = 1; i < st->argc; i += 2) {
 		int64_t *v = strcmp(st->argv[i], "min_ttl") == 0 ? &min : strcmp(st->argv[i], "max_ttl") == 0 ? &max : NULL;
 
-		if (v == NULL)
-			return cfg_stmt_error(ctx, st, "a unicast peer is ADDR [min_ttl N] [max_ttl N]");
-		if (i + 1 >= st->argc || cfg_parse_int(st->argv[i + 1], 0, 255, v) == -1)
+		if (v != NULL && i + 1 < st->argc && cfg_parse_int(st->argv[i + 1], 0, 255, v) == 0) {
+			ranged = true;
+			continue;
+		}
+		if (!cfg_lenient(ctx, NULL)) {
+			if (v == NULL)
+				return cfg_stmt_error(ctx, st, "a unicast peer is ADDR [min_ttl N] [max_ttl N]");
 			return cfg_stmt_error(ctx, st, "%s needs a TTL in 0..255", st->argv[i]);
-		ranged = true;
+		}
+		cfg_stmt_recovered(ctx, st, "'%s%s%s' is not min_ttl N or max_ttl N (0-255); ignored, as keepalived "
+				   "does", st->argv[i], i + 1 < st->argc ? " " : "", i + 1 < st->argc ? st->argv[i + 1] : "");
+		if (v == NULL)
+			i--;	/* keepalived skips an unknown word alone */
 	}
 	if (ranged && min > max)
 		return cfg_stmt_error(ctx, st, "min_ttl above max_ttl");
@@ -118,19 +152,27 @@ track_line(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_track
 	if (vrrp_conf_name(ctx, st, t->name, sizeof(t->name), st->argv[0]) == -1)
 		return -1;
 	if (i + 1 < st->argc && strcmp(st->argv[i], "weight") == 0) {
-		if (cfg_parse_int(st->argv[i + 1], -limit, limit, &w) == -1)
+		if (cfg_parse_int(st->argv[i + 1], -limit, limit, &w) == 0)
+			t->weight_set = true;
+		else if (!cfg_lenient(ctx, NULL))
 			return cfg_stmt_error(ctx, st, "weight '%s' is not in %lld..%lld", st->argv[i + 1],
 					      (long long)-limit, (long long)limit);
-		t->weight_set = true;
+		else	/* keepalived tracks it with the default weight */
+			cfg_stmt_recovered(ctx, st, "weight '%s' is not in %lld..%lld; ignored, as keepalived does",
+					   st->argv[i + 1], (long long)-limit, (long long)limit), w = 0;
 		i += 2;
 	}
 	if (i < st->argc && strcmp(st->argv[i], "reverse") == 0)
 		t->reverse = true, i++;
 	else if (i < st->argc && (strcmp(st->argv[i], "noreverse") == 0 || strcmp(st->argv[i], "no_reverse") == 0))
 		i++;
-	if (i != st->argc)
-		return cfg_stmt_error(ctx, st, "expected NAME [weight N [reverse]]");
+	if (i != st->argc) {
+		if (!cfg_lenient(ctx, NULL))
+			return cfg_stmt_error(ctx, st, "expected NAME [weight N [reverse]]");
+		cfg_stmt_warning(ctx, st, "words after NAME [weight N [reverse]] ignored, as keepalived ignores them");
+	}
 	t->weight = (int32_t)w;
+	cfg_note_pos(ctx, t, st->pos);
 	(*n)++;
 	return 0;
 }
@@ -279,13 +321,20 @@ kw_weight(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keywo
 	int64_t w;
 	bool *reverse = (bool *)((char *)obj + (size_t)(uintptr_t)kw->data);
 
-	if (cfg_nargs(ctx, st, 1, 2) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 2) == -1)
 		return -1;
-	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &w) == -1)
-		return cfg_stmt_error(ctx, st, "'%s' is not in %lld..%lld", st->argv[1], (long long)kw->min,
-				      (long long)kw->max);
-	if (st->argc == 3 && strcmp(st->argv[2], "reverse") != 0 && strcmp(st->argv[2], "noreverse") != 0)
-		return cfg_stmt_error(ctx, st, "'%s': expected reverse", st->argv[2]);
+	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &w) == -1) {
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "'%s' is not in %lld..%lld", st->argv[1], (long long)kw->min,
+					      (long long)kw->max);
+		return cfg_stmt_recovered(ctx, st, "'%s' is not in %lld..%lld; ignored, as keepalived does", st->argv[1],
+					  (long long)kw->min, (long long)kw->max);
+	}
+	if (st->argc >= 3 && strcmp(st->argv[2], "reverse") != 0 && strcmp(st->argv[2], "noreverse") != 0) {
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "'%s': expected reverse", st->argv[2]);
+		cfg_stmt_warning(ctx, st, "'%s' ignored (expected reverse), as keepalived ignores it", st->argv[2]);
+	}
 	*(int32_t *)((char *)obj + kw->off) = (int32_t)w;
 	*reverse = st->argc == 3 && strcmp(st->argv[2], "reverse") == 0;
 	return 0;
@@ -300,6 +349,42 @@ static const struct cfg_block track_if_block = { "track_interface", NULL, track_
 static const struct cfg_block track_script_block = { "track_script", NULL, track_script_item };
 static const struct cfg_block track_file_block = { "track_file", NULL, track_file_item };
 static const struct cfg_block track_process_block = { "track_process", NULL, track_process_item };
+
+/* state MASTER|BACKUP: keepalived starts anything else as BACKUP */
+static int
+kw_state(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
+		return -1;
+	if (strcmp(st->argv[1], "MASTER") == 0 || strcmp(st->argv[1], "BACKUP") == 0 || !cfg_lenient(ctx, kw))
+		return cfg_kw_enum(ctx, st, kw, obj);
+	vi->state = VRRP_WANT_BACKUP;
+	return cfg_stmt_recovered(ctx, st, "'%s' is not MASTER or BACKUP; starting as BACKUP, as keepalived does",
+				  st->argv[1]);
+}
+
+/*
+ * interface NAME. An interface missing at -t, keepalived reports and runs past; vipd waits for it. A loopback,
+ * keepalived ignores (and then stops at start, the instance having no interface): vipd runs on it, which
+ * is what a test on one host wants, and says that keepalived would not.
+ */
+static int
+kw_interface(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	if (cfg_kw_string(ctx, st, kw, obj) == -1)
+		return -1;
+	if (strcmp(vi->interface, "lo") == 0)
+		cfg_stmt_warning(ctx, st, "keepalived ignores a loopback interface (and then stops at start); vipd "
+				 "runs the instance on lo, where its adverts reach this host only");
+	else if (if_nametoindex(vi->interface) == 0 && cfg_lenient(ctx, kw))
+		cfg_stmt_recovered(ctx, st, "no interface '%s' here; the instance waits in Fault until it appears",
+				   vi->interface);
+	return 0;
+}
 
 /* auth_pass: keepalived keeps the first 8 characters of a longer one, and says so */
 static int
@@ -333,8 +418,8 @@ static const struct cfg_block auth_block = { "authentication", auth_keywords, NU
 #define I(field) CFG_FIELD(struct cfg_vrrp_instance, field)
 #define SCRIPT_I(cmd, user) CFG_SCRIPT_CHARS(struct cfg_vrrp_instance, cmd, user)
 static const struct cfg_keyword vrrp_instance_keywords[] = {
-	{ "state", cfg_kw_enum, I(state), 0, 0, vrrp_states, 0 },
-	{ "interface", cfg_kw_string, I(interface), 0, 0, NULL, 0 },
+	{ "state", kw_state, I(state), 0, 0, vrrp_states, 0 },
+	{ "interface", kw_interface, I(interface), 0, 0, NULL, CFG_KW_CHARS },
 	{ "virtual_router_id", cfg_kw_uint, I(vrid), 1, 255, NULL, 0 },
 	{ "lvs_sync_daemon_interface", sync_conf_lvs_sync_daemon_interface, 0, 0, 0, 0, NULL, 0 },
 	{ "priority", cfg_kw_uint, I(priority), 1, 255, NULL, 0 },
@@ -354,11 +439,11 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "unicast_fault_no_peer", cfg_kw_flag, I(unicast_fault_no_peer), 0, 0, NULL, 0 },
 	{ "check_unicast_src", vrrp_conf_builtin, 0, 0, 0, 0, NULL, 0 },	/* always */
 	{ "garp_master_delay", cfg_kw_duration, I(garp_master_delay_ms), 0, MS(3600), NULL, 0 },
-	{ "garp_master_repeat", cfg_kw_uint, I(garp_master_repeat), 1, 255, NULL, 0 },
+	{ "garp_master_repeat", cfg_kw_uint, I(garp_master_repeat), 1, 255, NULL, CFG_KW_CLAMP },
 	{ "garp_master_refresh", cfg_kw_duration, I(garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
-	{ "garp_master_refresh_repeat", cfg_kw_uint, I(garp_master_refresh_repeat), 1, 255, NULL, 0 },
+	{ "garp_master_refresh_repeat", cfg_kw_uint, I(garp_master_refresh_repeat), 1, 255, NULL, CFG_KW_CLAMP },
 	{ "garp_lower_prio_delay", cfg_kw_duration, I(garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
-	{ "garp_lower_prio_repeat", cfg_kw_uint, I(garp_lower_prio_repeat), 1, 255, NULL, 0 },
+	{ "garp_lower_prio_repeat", cfg_kw_uint, I(garp_lower_prio_repeat), 1, 255, NULL, CFG_KW_CLAMP },
 	{ "garp_extra_if", cfg_kw_ignore, 0, 0, 0, 0,
 	  "vipd announces the addresses on their own interfaces at each transition and garp_master_refresh", 0 },
 	{ "garp_extra_if_vmac", cfg_kw_ignore, 0, 0, 0, 0,
@@ -580,9 +665,19 @@ instance_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 {
 	struct cfg_vrrp_instance *vi = obj;
 
+	const struct cfg_vrrp_instance *other;
+
 	snprintf(vi->name, sizeof(vi->name), "%s", st->argv[1]);
 	if (strlen(st->argv[1]) >= sizeof(vi->name))
 		return cfg_stmt_error(ctx, st, "name too long");
+	/* keepalived keeps the first instance of a name and skips the block of any later one */
+	CONFIG_FOREACH(ctx->conf, CFG_VRRP_INSTANCE, const struct cfg_vrrp_instance, other) {
+		if (other != vi && strcmp(other->name, vi->name) == 0 && cfg_lenient(ctx, kw)) {
+			cfg_stmt_recovered(ctx, st, "%s is already defined (%s:%u); this block is ignored, as keepalived "
+					   "does", vi->name, cfg_file_name(ctx->files, other->hdr.pos), other->hdr.pos.line);
+			return CFG_OBJ_DROP;
+		}
+	}
 	vi->priority = 100;
 	vi->advert_int_ms = 1000;
 	/* unset until vrrp_conf_check gives them global_defs' values, wherever global_defs is in the file */
@@ -596,6 +691,30 @@ instance_defaults(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct c
 	return 0;
 }
 
+/* What keepalived does with an advert_int the version cannot carry: rounded, or lowered to the maximum. */
+static void
+advert_int_fix(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance *vi, uint32_t version)
+{
+	uint64_t was = vi->advert_int_ms, unit = version == 2 ? 1000 : 10;
+
+	if (version == 3 && was > 40950)
+		vi->advert_int_ms = 40950;
+	else if (was % unit != 0)
+		vi->advert_int_ms = (was + unit / 2) / unit * unit;
+	if (vi->advert_int_ms == 0)
+		vi->advert_int_ms = unit;
+	if (vi->advert_int_ms == was)
+		return;
+	if (!cfg_lenient(ctx, NULL))
+		cfg_stmt_error(ctx, st, "%s: advert_int %" PRIu64 ".%03" PRIu64 " s cannot be carried by VRRP version %u "
+			       "(v2: whole seconds; v3: centiseconds up to 40.95 s)", vi->name, was / 1000, was % 1000,
+			       version);
+	else
+		cfg_stmt_recovered(ctx, st, "%s: advert_int %" PRIu64 ".%03" PRIu64 " s cannot be carried by VRRP "
+				   "version %u; using %" PRIu64 ".%03" PRIu64 " s, as keepalived does", vi->name, was / 1000,
+				   was % 1000, version, vi->advert_int_ms / 1000, vi->advert_int_ms % 1000);
+}
+
 static int
 instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
@@ -605,16 +724,18 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 	/* vrrp_version in global_defs is IPv4's: an IPv6 instance without its own version is version 3 */
 	if (vi->version == 0 && vrrp_conf_family(vi) == AF_INET6)
 		version = 3;
+	if (vi->version == 2 && vrrp_conf_family(vi) == AF_INET6) {
+		/* keepalived does it without a word (keepalived -t exits 0) */
+		cfg_stmt_warning(ctx, st, "%s: IPv6 needs VRRP version 3; using version 3, as keepalived does", vi->name);
+		vi->version = version = 3;
+	}
+	/* keepalived -t reports these and exits 5, but keepalived itself then stops at start */
 	if (vi->interface[0] == '\0')
-		cfg_stmt_error(ctx, st, "%s: needs an interface", vi->name);
+		cfg_stmt_error(ctx, st, "%s: needs an interface (keepalived stops at start without one)", vi->name);
 	if (vi->vrid == 0)
-		cfg_stmt_error(ctx, st, "%s: needs a virtual_router_id", vi->name);
-	if (version == 2 && vi->advert_int_ms % 1000 != 0)
-		cfg_stmt_error(ctx, st, "%s: advert_int must be whole seconds with VRRP version 2", vi->name);
-	if (version == 3 && vi->advert_int_ms > 40950)
-		cfg_stmt_error(ctx, st, "%s: advert_int is at most 40.95 s with VRRP version 3", vi->name);
-	if (version == 3 && vi->advert_int_ms % 10 != 0)
-		cfg_stmt_error(ctx, st, "%s: advert_int is in centiseconds with VRRP version 3", vi->name);
+		cfg_stmt_error(ctx, st, "%s: needs a virtual_router_id from 1 to 255 (keepalived stops at start "
+			       "without one)", vi->name);
+	advert_int_fix(ctx, st, vi, version);
 	/* authentication (PASS, or IPsec AH over IPv4) is version 2's; IPv6 instances are version 3 */
 	if (vi->auth_type != VRRP_AUTH_NONE && (version == 3 || vrrp_conf_family(vi) == AF_INET6)) {
 		cfg_stmt_recovered(ctx, st, "%s: VRRP version 3 has no authentication; ignoring it, as keepalived "
@@ -651,8 +772,6 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 				cfg_stmt_error(ctx, st, "%s: IPv4 and IPv6 virtual addresses mixed; put one family "
 					       "in virtual_ipaddress_excluded", vi->name);
 		}
-		if (family == AF_INET6 && version == 2)
-			cfg_stmt_error(ctx, st, "%s: IPv6 needs VRRP version 3", vi->name);
 		if (vi->mcast_dst_ip.family != 0 &&
 		    ((family != 0 && vi->mcast_dst_ip.family != family) ||
 		     (vi->mcast_dst_ip.family == AF_INET && (vi->mcast_dst_ip.addr[0] & 0xf0) != 0xe0) ||
@@ -686,8 +805,12 @@ script_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 {
 	const struct cfg_vrrp_script *vs = obj;
 
-	if (vs->script[0] == '\0')
-		cfg_stmt_error(ctx, st, "%s: needs a script", vs->name);
+	if (vs->script[0] == '\0') {
+		if (!cfg_lenient(ctx, kw))
+			return cfg_stmt_error(ctx, st, "%s: needs a script", vs->name);
+		cfg_stmt_recovered(ctx, st, "%s: no script; this vrrp_script is removed, as keepalived does", vs->name);
+		return CFG_OBJ_DROP;
+	}
 	return 0;
 }
 
@@ -790,9 +913,12 @@ vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 	const char *s;
 	uint64_t whole = 0, frac = 0, scale = 1000000;
 
-	if (cfg_nargs(ctx, st, 1, 1) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
 	s = st->argv[1];
+	if ((*s < '0' || *s > '9') && cfg_lenient(ctx, kw))
+		return cfg_stmt_recovered(ctx, st, "'%s' is not seconds (like 0.001); ignored, as keepalived does",
+					  st->argv[1]);
 	if (*s < '0' || *s > '9')
 		return cfg_stmt_error(ctx, st, "'%s' is not seconds (like 0.001)", st->argv[1]);
 	for (; *s >= '0' && *s <= '9' && whole < 1000000; s++)
@@ -800,6 +926,9 @@ vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 	if (*s == '.')
 		for (s++; *s >= '0' && *s <= '9' && scale > 1; s++)
 			scale /= 10, frac += (uint64_t)(*s - '0') * scale;
+	if ((*s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max) && cfg_lenient(ctx, kw))
+		return cfg_stmt_recovered(ctx, st, "'%s' is not seconds from 0 to %lld with at most 6 decimals; ignored, "
+					  "as keepalived does", st->argv[1], (long long)kw->max / 1000000);
 	if (*s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max)
 		return cfg_stmt_error(ctx, st, "'%s' is not seconds from 0 to %lld with at most 6 decimals",
 				      st->argv[1], (long long)kw->max / 1000000);
@@ -846,6 +975,7 @@ append_tracks(struct cfg_ctx *ctx, const struct cfg_vrrp_sync_group *g, struct c
 				  "%d objects of a kind", g->name, vi->name, CFG_VRRP_TRACK_MAX);
 			return;
 		}
+		cfg_note_pos(ctx, &dst[*n], cfg_item_pos(ctx, &src[i], g->hdr.pos));
 		dst[(*n)++] = src[i];
 	}
 }
@@ -870,6 +1000,112 @@ group_tracking(struct cfg_ctx *ctx, const struct cfg_vrrp_sync_group *g)
 	}
 }
 
+/*
+ * Drops the entries of a tracking list that name nothing (exists says), as keepalived does with a
+ * "track script X not found, ignoring": reported at the entry's line.
+ */
+static void
+drop_unknown_tracks(struct cfg_ctx *ctx, struct cfg_vrrp_instance *vi, struct cfg_vrrp_track *list, uint32_t *n,
+		    const char *what, bool (*exists)(const struct config *, const char *))
+{
+	uint32_t kept = 0;
+
+	for (uint32_t t = 0; t < *n; t++) {
+		if (exists(ctx->conf, list[t].name)) {
+			list[kept++] = list[t];
+			continue;
+		}
+		cfg_recovered(ctx->diag, cfg_item_pos(ctx, &list[t], vi->hdr.pos), "vrrp_instance %s: no %s '%s'; "
+			      "not tracked, as keepalived does", vi->name, what, list[t].name);
+	}
+	*n = kept;
+}
+
+static bool
+script_exists(const struct config *conf, const char *name)
+{
+	struct cfg_vrrp_script *sc;
+
+	CONFIG_FOREACH(conf, CFG_VRRP_SCRIPT, struct cfg_vrrp_script, sc)
+		if (strcmp(sc->name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+track_file_exists(const struct config *conf, const char *name)
+{
+	struct cfg_vrrp_track_file *tf;
+
+	CONFIG_FOREACH(conf, CFG_VRRP_TRACK_FILE, struct cfg_vrrp_track_file, tf)
+		if (strcmp(tf->name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+track_process_exists(const struct config *conf, const char *name)
+{
+	struct cfg_vrrp_track_process *tp;
+
+	CONFIG_FOREACH(conf, CFG_VRRP_TRACK_PROCESS, struct cfg_vrrp_track_process, tp)
+		if (strcmp(tp->name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+instance_exists(const struct config *conf, const char *name)
+{
+	struct cfg_vrrp_instance *vi;
+
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
+		if (strcmp(vi->name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * keepalived drops a sync group's member that names no instance, and a member already in an earlier group;
+ * a group left without members is removed.
+ */
+static void
+check_sync_groups(struct cfg_ctx *ctx)
+{
+	struct cfg_vrrp_sync_group *g, *h;
+
+	for (size_t gi = 0; (g = config_get(ctx->conf, CFG_VRRP_SYNC_GROUP, gi)) != NULL;) {
+		uint32_t kept = 0;
+
+		for (uint32_t m = 0; m < g->nmembers; m++) {
+			bool shared = false;
+
+			for (size_t hi = 0; hi < gi; hi++) {
+				h = config_get(ctx->conf, CFG_VRRP_SYNC_GROUP, hi);
+				for (uint32_t k = 0; k < h->nmembers; k++)
+					shared |= strcmp(h->members[k], g->members[m]) == 0;
+			}
+			if (!instance_exists(ctx->conf, g->members[m]))
+				cfg_recovered(ctx->diag, g->hdr.pos, "vrrp_sync_group %s: no vrrp_instance '%s'; "
+					      "ignored, as keepalived does", g->name, g->members[m]);
+			else if (shared)
+				cfg_recovered(ctx->diag, g->hdr.pos, "vrrp_sync_group %s: vrrp_instance '%s' is in an "
+					      "earlier sync group; ignored here, as keepalived does", g->name,
+					      g->members[m]);
+			else
+				memmove(g->members[kept++], g->members[m], CFG_NAME_MAX);
+		}
+		g->nmembers = kept;
+		if (kept == 0) {
+			cfg_recovered(ctx->diag, g->hdr.pos, "vrrp_sync_group %s: no instances left; removed, as "
+				      "keepalived does", g->name);
+			config_remove(ctx->conf, CFG_VRRP_SYNC_GROUP, gi);
+			continue;
+		}
+		gi++;
+	}
+}
+
 static void
 check_track_files(struct cfg_ctx *ctx)
 {
@@ -885,17 +1121,8 @@ check_track_files(struct cfg_ctx *ctx)
 				obj_error(ctx, &tf->hdr, "track_file", tf->name, "defined twice");
 		}
 	}
-	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
-		for (uint32_t t = 0; t < vi->ntrack_file; t++) {
-			bool found = false;
-
-			CONFIG_FOREACH(conf, CFG_VRRP_TRACK_FILE, struct cfg_vrrp_track_file, tf)
-				found |= strcmp(tf->name, vi->track_file[t].name) == 0;
-			if (!found)
-				cfg_error(ctx->diag, vi->hdr.pos, "vrrp_instance %s: track_file: unknown track_file '%s'",
-					  vi->name, vi->track_file[t].name);
-		}
-	}
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
+		drop_unknown_tracks(ctx, vi, vi->track_file, &vi->ntrack_file, "track_file", track_file_exists);
 }
 
 static void
@@ -913,17 +1140,9 @@ check_track_processes(struct cfg_ctx *ctx)
 				obj_error(ctx, &tp->hdr, "vrrp_track_process", tp->name, "defined twice");
 		}
 	}
-	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
-		for (uint32_t t = 0; t < vi->ntrack_process; t++) {
-			bool found = false;
-
-			CONFIG_FOREACH(conf, CFG_VRRP_TRACK_PROCESS, struct cfg_vrrp_track_process, tp)
-				found |= strcmp(tp->name, vi->track_process[t].name) == 0;
-			if (!found)
-				cfg_error(ctx->diag, vi->hdr.pos, "vrrp_instance %s: track_process: unknown "
-					  "vrrp_track_process '%s'", vi->name, vi->track_process[t].name);
-		}
-	}
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
+		drop_unknown_tracks(ctx, vi, vi->track_process, &vi->ntrack_process, "vrrp_track_process",
+				    track_process_exists);
 }
 
 /* Names must be unique; a sync group's members must exist and belong to one group only. */
@@ -932,7 +1151,7 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 {
 	const struct config *conf = ctx->conf;
 	struct cfg_vrrp_instance *vi, *other;
-	struct cfg_vrrp_sync_group *g, *h;
+	struct cfg_vrrp_sync_group *g;
 	size_t before = ctx->diag->nerrors;
 	char why[80];
 
@@ -957,40 +1176,13 @@ vrrp_conf_check(struct cfg_ctx *ctx)
 					  other->name, why);
 		}
 	}
+	/* the members a group keeps get its tracking */
+	check_sync_groups(ctx);
 	CONFIG_FOREACH(conf, CFG_VRRP_SYNC_GROUP, struct cfg_vrrp_sync_group, g)
 		group_tracking(ctx, g);
 	check_track_files(ctx);
 	check_track_processes(ctx);
-	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi) {
-		for (uint32_t t = 0; t < vi->ntrack_script; t++) {
-			struct cfg_vrrp_script *sc;
-			bool found = false;
-
-			CONFIG_FOREACH(conf, CFG_VRRP_SCRIPT, struct cfg_vrrp_script, sc)
-				found |= strcmp(sc->name, vi->track_script[t].name) == 0;
-			if (!found)
-				cfg_error(ctx->diag, vi->hdr.pos, "vrrp_instance %s: track_script: unknown vrrp_script '%s'",
-					  vi->name, vi->track_script[t].name);
-		}
-	}
-	CONFIG_FOREACH(conf, CFG_VRRP_SYNC_GROUP, struct cfg_vrrp_sync_group, g) {
-		for (uint32_t m = 0; m < g->nmembers; m++) {
-			bool found = false;
-
-			CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
-				found |= strcmp(vi->name, g->members[m]) == 0;
-			if (!found)
-				cfg_error(ctx->diag, g->hdr.pos, "vrrp_sync_group %s: unknown vrrp_instance '%s'",
-					  g->name, g->members[m]);
-			CONFIG_FOREACH(conf, CFG_VRRP_SYNC_GROUP, struct cfg_vrrp_sync_group, h) {
-				if (h == g)
-					break;
-				for (uint32_t k = 0; k < h->nmembers; k++)
-					if (strcmp(h->members[k], g->members[m]) == 0)
-						obj_error(ctx, &g->hdr, "vrrp_sync_group", g->name,
-							  "shares an instance with another sync group");
-			}
-		}
-	}
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, struct cfg_vrrp_instance, vi)
+		drop_unknown_tracks(ctx, vi, vi->track_script, &vi->ntrack_script, "vrrp_script", script_exists);
 	return (int)(ctx->diag->nerrors - before);
 }

@@ -6,6 +6,8 @@
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +21,8 @@ static const struct cfg_enum vrrp_scopes[] = {
 	{ "global", 0 }, { "site", 200 }, { "link", 253 }, { "host", 254 }, { "nowhere", 255 }, { NULL, 0 },
 };
 
-int
-vrrp_conf_scope(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *s, int32_t *scope)
+static int
+vrrp_scope_value(const char *s, int32_t *scope)
 {
 	int64_t v;
 
@@ -34,6 +36,14 @@ vrrp_conf_scope(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *s, i
 		*scope = (int32_t)v;
 		return 0;
 	}
+	return -1;
+}
+
+int
+vrrp_conf_scope(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *s, int32_t *scope)
+{
+	if (vrrp_scope_value(s, scope) == 0)
+		return 0;
 	return cfg_stmt_error(ctx, st, "'%s' is not a scope (global, site, link, host, nowhere or 0-255)", s);
 }
 
@@ -59,6 +69,18 @@ static const struct word_flag vip_flags[] = {
 	{ "no_track", 0 }, { NULL, 0 },
 };
 
+static bool
+vip_known_option(const char *k)
+{
+	static const char *const known[] = { "dev", "label", "scope", "brd", "broadcast", "peer", "preferred_lft",
+					     "track_group", "use_vmac", NULL };
+
+	for (const char *const *p = known; *p != NULL; p++)
+		if (strcmp(*p, k) == 0)
+			return true;
+	return false;
+}
+
 static const struct word_flag *
 find_flag(const struct word_flag *list, const char *w)
 {
@@ -68,17 +90,103 @@ find_flag(const struct word_flag *list, const char *w)
 	return NULL;
 }
 
+/*
+ * What keepalived takes on a route or rule line and vipd does not: such a line stays an error even where
+ * keepalived's errors are recovered, since skipping it would leave out a route keepalived installs.
+ */
+static const char *const keepalived_route_words[] = {
+	"advmss", "rtt", "rttvar", "reordering", "window", "cwnd", "ssthresh", "realms", "rto_min", "initcwnd",
+	"initrwnd", "features", "quickack", "congctl", "pref", "fastopen_no_cookie", "tos", "dsfield", "encap",
+	"expires", "ttl-propagate", "lock", "hoplimit", NULL,
+};
+static const char *const keepalived_rule_words[] = {
+	"uidrange", "sport", "dport", "ipproto", "l3mdev", "protocol", "suppress_prefixlength", "sup_pl",
+	"suppress_ifgroup", "sup_group", "realms", "map-to", "nat", NULL,
+};
+
+static bool
+in_list(const char *const *list, const char *w)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, w) == 0)
+			return true;
+	return false;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int
+unsupported(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+{
+	const char *outer = ctx->on_error;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->on_error = NULL;
+	cfg_stmt_error(ctx, st, "%s", msg);
+	ctx->on_error = outer;
+	return -1;
+}
+
+static int vip_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_vip *v, bool excluded);
+
+/* ADDR/LEN whose LEN keepalived cannot take: the address alone (a host prefix), as keepalived does */
+static int
+vip_addr(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_addr *a)
+{
+	char buf[64];
+	const char *slash = strchr(st->argv[0], '/');
+
+	if (cfg_parse_addr(st->argv[0], true, a) == 0)
+		return 0;
+	if (slash == NULL || !cfg_lenient(ctx, NULL) || (size_t)(slash - st->argv[0]) >= sizeof(buf))
+		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+	memcpy(buf, st->argv[0], (size_t)(slash - st->argv[0]));
+	buf[slash - st->argv[0]] = '\0';
+	if (cfg_parse_addr(buf, false, a) == -1)
+		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+	cfg_stmt_recovered(ctx, st, "'%s' is not a prefix length; using /%u, as keepalived does", slash + 1, a->prefix);
+	return 0;
+}
+
+/* A VIP's option keepalived ignores when it is wrong (the address is kept). */
+static bool
+vip_option_ignored(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *k, const char *val)
+{
+	if (!cfg_lenient(ctx, NULL))
+		return false;
+	cfg_stmt_recovered(ctx, st, "'%s%s%s' ignored, as keepalived does", k, val ? " " : "", val ? val : "");
+	return true;
+}
+
 int
 vrrp_conf_vip(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_vip *v, bool excluded)
+{
+	const char *outer = ctx->on_error;
+	int r;
+
+	/* anything else wrong with the line: keepalived skips the address */
+	if (cfg_lenient(ctx, NULL))
+		ctx->on_error = "; this address is ignored, as keepalived does";
+	r = vip_parse(ctx, st, v, excluded);
+	ctx->on_error = outer;
+	return r;
+}
+
+static int
+vip_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_vip *v, bool excluded)
 {
 	memset(v, 0, sizeof(*v));
 	v->excluded = excluded;
 	v->preferred_lft = -1;
-	if (cfg_parse_addr(st->argv[0], true, &v->addr) == -1)
-		return cfg_stmt_error(ctx, st, "'%s' is not an address", st->argv[0]);
+	if (vip_addr(ctx, st, &v->addr) == -1)
+		return -1;
 	for (int i = 1; i < st->argc; i++) {
 		const char *k = st->argv[i], *val = i + 1 < st->argc ? st->argv[i + 1] : NULL;
 		const struct word_flag *f = find_flag(vip_flags, k);
+		int32_t scope;
 
 		if (f != NULL) {
 			v->flags |= f->flag;
@@ -89,18 +197,27 @@ vrrp_conf_vip(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_vi
 					 "with that interface's MAC address");
 			continue;
 		}
+		if (!vip_known_option(k) && vip_option_ignored(ctx, st, k, NULL))
+			continue;	/* keepalived skips an unknown word alone */
+		if (val == NULL && vip_option_ignored(ctx, st, k, NULL))
+			continue;
 		if (val == NULL)
 			return cfg_stmt_error(ctx, st, "'%s' needs a value", k);
 		i++;
 		if (strcmp(k, "dev") == 0) {
 			if (vrrp_conf_name(ctx, st, v->dev, sizeof(v->dev), val) == -1)
 				return -1;
+			if (cfg_lenient(ctx, NULL) && if_nametoindex(v->dev) == 0)
+				cfg_stmt_recovered(ctx, st, "no interface '%s' here; the address is added once it appears",
+						   v->dev);
 		} else if (strcmp(k, "label") == 0) {
 			if (vrrp_conf_name(ctx, st, v->label, sizeof(v->label), val) == -1)
 				return -1;
 		} else if (strcmp(k, "scope") == 0) {
-			if (vrrp_conf_scope(ctx, st, val, &v->scope) == -1)
-				return -1;
+			if (vrrp_scope_value(val, &scope) == 0)
+				v->scope = scope;
+			else if (!vip_option_ignored(ctx, st, k, val))
+				return vrrp_conf_scope(ctx, st, val, &v->scope);
 		} else if (strcmp(k, "brd") == 0 || strcmp(k, "broadcast") == 0) {
 			if (cfg_parse_addr(val, false, &v->brd) == -1 || v->brd.family != v->addr.family)
 				return cfg_stmt_error(ctx, st, "'%s' is not a broadcast address of the same family", val);
@@ -108,7 +225,8 @@ vrrp_conf_vip(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_vi
 			if (cfg_parse_addr(val, true, &v->peer) == -1 || v->peer.family != v->addr.family)
 				return cfg_stmt_error(ctx, st, "'%s' is not a peer address of the same family", val);
 		} else if (strcmp(k, "preferred_lft") == 0) {
-			if (strcmp(val, "forever") != 0 && cfg_parse_int(val, 0, UINT32_MAX - 1, &v->preferred_lft) == -1)
+			if (strcmp(val, "forever") != 0 && cfg_parse_int(val, 0, UINT32_MAX - 1, &v->preferred_lft) == -1 &&
+			    !vip_option_ignored(ctx, st, k, val))
 				return cfg_stmt_error(ctx, st, "preferred_lft '%s' is not seconds or forever", val);
 		} else if (strcmp(k, "track_group") == 0) {
 			cfg_stmt_warning(ctx, st, "track_group is ignored: vipd does not watch static addresses");
@@ -202,7 +320,7 @@ route_option(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rou
 		return vrrp_conf_scope(ctx, st, val, &r->scope) == -1 ? -1 : 2;
 	if (strcmp(k, "mtu") == 0) {
 		if (strcmp(val, "lock") == 0)
-			return cfg_stmt_error(ctx, st, "mtu lock is not supported");
+			return unsupported(ctx, st, "mtu lock is not supported");
 		if (cfg_parse_int(val, 68, 65535, &n) == -1)
 			return cfg_stmt_error(ctx, st, "mtu '%s' is not in 68..65535", val);
 		r->mtu = (uint32_t)n;
@@ -224,8 +342,49 @@ route_option(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rou
 }
 
 /* [TYPE] [src A [to]] DST[/LEN] | default [via|gw GW [or GW2]] [src A] [dev D] [metric N] [table N] ... */
+static int route_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_route *r);
+static int rule_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rule *r);
+
+/* A route or rule keepalived cannot take, it skips (with its reason), and the rest of the block runs. */
+#define LINE_IGNORED "; this line is ignored, as keepalived does"
+
 int
 vrrp_conf_route(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_route *r)
+{
+	const char *outer = ctx->on_error;
+	int ret;
+
+	if (cfg_lenient(ctx, NULL))
+		ctx->on_error = LINE_IGNORED;
+	ret = route_parse(ctx, st, r);
+	ctx->on_error = outer;
+	return ret;
+}
+
+int
+vrrp_conf_rule(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rule *r)
+{
+	const char *outer = ctx->on_error;
+	int ret;
+
+	if (cfg_lenient(ctx, NULL))
+		ctx->on_error = LINE_IGNORED;
+	ret = rule_parse(ctx, st, r);
+	ctx->on_error = outer;
+	return ret;
+}
+
+static bool
+has_word(const struct cfg_stmt *st, const char *w)
+{
+	for (int i = 1; i < st->argc; i++)
+		if (strcmp(st->argv[i], w) == 0)
+			return true;
+	return false;
+}
+
+static int
+route_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_route *r)
 {
 	int i = 0, e, used;
 	bool is_default = false;
@@ -255,7 +414,9 @@ vrrp_conf_route(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_
 			return -1;
 		if (used == 0) {
 			if (strcmp(st->argv[i], "nexthop") == 0)
-				return cfg_stmt_error(ctx, st, "nexthop is not supported; write via A or B");
+				return unsupported(ctx, st, "nexthop is not supported; write via A or B");
+			if (in_list(keepalived_route_words, st->argv[i]))
+				return unsupported(ctx, st, "option '%s' of a route is not supported", st->argv[i]);
 			return cfg_stmt_error(ctx, st, "unknown option '%s' of a route", st->argv[i]);
 		}
 	}
@@ -268,6 +429,10 @@ vrrp_conf_route(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_
 	if ((r->via.family && r->via.family != r->dst.family) || (r->src.family && r->src.family != r->dst.family) ||
 	    (r->via_or.family && r->via_or.family != r->dst.family))
 		return cfg_stmt_error(ctx, st, "addresses of different families in one route");
+	/* keepalived counts it an error that it cannot track such a route; vipd tracks none */
+	if (r->dev[0] == '\0' && cfg_lenient(ctx, NULL) && !has_word(st, "no_track"))
+		cfg_stmt_recovered(ctx, st, "a route without dev is not tracked, as keepalived says (vipd tracks no "
+				   "route); add no_track to say so");
 	return 0;
 }
 
@@ -359,11 +524,13 @@ rule_option(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rule
 		cfg_stmt_warning(ctx, st, "track_group is ignored: vipd does not watch static rules");
 		return 0;
 	}
-	return cfg_stmt_error(ctx, st, "unknown or unsupported option '%s' of a rule", k);
+	if (in_list(keepalived_rule_words, k))
+		return unsupported(ctx, st, "option '%s' of a rule is not supported", k);
+	return cfg_stmt_error(ctx, st, "unknown option '%s' of a rule", k);
 }
 
-int
-vrrp_conf_rule(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rule *r)
+static int
+rule_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rule *r)
 {
 	bool v6 = false;
 	int e;
@@ -401,11 +568,13 @@ vrrp_conf_rule(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_r
 int
 vrrp_conf_static(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
-	int type = (int)kw->min;
+	int type = (int)kw->min, r;
 	size_t before = ctx->diag->nerrors;
+	bool outer = ctx->recover;
 
-	if (cfg_nargs(ctx, st, 0, 0) == -1)
+	if (cfg_nargs_kw(ctx, st, kw, 0, 0) == -1)
 		return -1;
+	ctx->recover = cfg_lenient(ctx, kw);
 	for (const struct cfg_stmt *line = st->block; line != NULL; line = line->next) {
 		struct cfg_vrrp_static *s = config_add(ctx->conf, CFG_VRRP_STATIC);
 
@@ -418,11 +587,15 @@ vrrp_conf_static(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 			continue;
 		}
 		if (type == VRRP_STATIC_ADDR)
-			vrrp_conf_vip(ctx, line, &s->addr, false);
+			r = vrrp_conf_vip(ctx, line, &s->addr, false);
 		else if (type == VRRP_STATIC_ROUTE)
-			vrrp_conf_route(ctx, line, &s->route);
+			r = vrrp_conf_route(ctx, line, &s->route);
 		else
-			vrrp_conf_rule(ctx, line, &s->rule);
+			r = vrrp_conf_rule(ctx, line, &s->rule);
+		/* a line keepalived skips (reported as recovered) is not kept either */
+		if (r == -1 && ctx->diag->nerrors == before)
+			config_remove(ctx->conf, CFG_VRRP_STATIC, ctx->conf->count[CFG_VRRP_STATIC] - 1);
 	}
+	ctx->recover = outer;
 	return ctx->diag->nerrors == before ? 0 : -1;
 }

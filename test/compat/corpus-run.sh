@@ -80,25 +80,11 @@ interfaces_of() {
 
 # one FILE OUTDIR: measure one file; prints its results.tsv line
 one() {
-	local f=$1 out=$2 name ns ifs i ka_rc vi_rc class verdict err
+	local f=$1 out=$2 name ns ka_rc vi_rc class verdict err
 	name=$(basename "$f")
 	ns="cr-${CR_MAIN:-x}-$$"
-	ip netns add "$ns" || { printf '%s\t-\t-\tnetns-failed\t-\t-\n' "$name"; return; }
-	ifs=$(interfaces_of "$f")
-	{
-		echo "link set lo up"
-		i=0
-		for x in $ifs; do
-			i=$((i + 1))
-			# no dummy module on every host: a veth pair is an ethernet link just as good; its peer
-			# gets a name no keepalived.conf uses
-			echo "link add $x type veth peer name zq$i"
-			echo "link set $x up"
-			echo "link set zq$i up"
-			echo "addr add 10.$((200 + i / 250)).$((i % 250)).1/24 dev $x"
-			echo "addr add fd00:c0:$i::1/64 dev $x nodad"
-		done
-	} | ip -n "$ns" -force -batch - >"$out/logs/$name.netns" 2>&1
+	netns_for_file "$ns" "$f" >"$out/logs/$name.netns" ||
+		{ printf '%s\t-\t-\tnetns-failed\t-\t-\n' "$name"; return; }
 	# keepalived -t runs from a private working directory (relative paths in the file resolve the same for
 	# both) and with its own runtime files kept apart per run
 	ka_rc=0
@@ -132,6 +118,8 @@ one() {
 	err=${err//"$f"/FILE}
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ka_rc" "$vi_rc" "$class" "$verdict" "${err:0:300}"
 }
+
+. "$here/netns.sh"
 
 if [ "${1:-}" = "--one" ]; then
 	one "$2" "$3"

@@ -401,18 +401,23 @@ START_TEST(required_keywords_and_range_checks)
 	char expect[256];
 
 	ck_assert_ptr_null(conf);
-	ck_assert_uint_eq(diag.nerrors, 5);
-	snprintf(expect, sizeof(expect), "%s:1: vrrp_instance: A: needs an interface", path);
+	ck_assert_uint_eq(diag.nerrors, 3);
+	snprintf(expect, sizeof(expect), "%s:1: vrrp_instance: A: needs an interface (keepalived stops at start "
+		 "without one)", path);
 	ck_assert_str_eq(diag.errors[0], expect);
-	snprintf(expect, sizeof(expect), "%s:1: vrrp_instance: A: needs a virtual_router_id", path);
+	snprintf(expect, sizeof(expect), "%s:1: vrrp_instance: A: needs a virtual_router_id from 1 to 255 "
+		 "(keepalived stops at start without one)", path);
 	ck_assert_str_eq(diag.errors[1], expect);
-	snprintf(expect, sizeof(expect), "%s:4: vrrp_instance: B: advert_int is at most 40.95 s with VRRP version 3",
-		 path);
-	ck_assert_str_eq(diag.errors[2], expect);
-	snprintf(expect, sizeof(expect), "%s:10: vrrp_script: s: needs a script", path);
-	ck_assert_str_eq(diag.errors[3], expect);
 	snprintf(expect, sizeof(expect), "%s:12: virtual_server: ip_family does not match the address", path);
-	ck_assert_str_eq(diag.errors[4], expect);
+	ck_assert_str_eq(diag.errors[2], expect);
+	/* what keepalived runs past: the advert interval lowered, the empty vrrp_script removed */
+	ck_assert_uint_eq(diag.nrecovered, 2);
+	snprintf(expect, sizeof(expect), "%s:4: vrrp_instance: B: advert_int 41.000 s cannot be carried by VRRP "
+		 "version 3; using 40.950 s, as keepalived does", path);
+	ck_assert_str_eq(diag.recovered[0], expect);
+	snprintf(expect, sizeof(expect), "%s:10: vrrp_script: s: no script; this vrrp_script is removed, as "
+		 "keepalived does", path);
+	ck_assert_str_eq(diag.recovered[1], expect);
 	cfg_diag_free(&diag);
 	unlink(path);
 	free(path);

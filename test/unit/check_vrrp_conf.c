@@ -378,37 +378,10 @@ static const struct {
 	const char *text;
 	const char *error;
 } bad[] = {
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_ipaddress {\n  nonsense\n }\n}\n",
-	  "'nonsense' is not an address" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.1 colour red\n }\n}\n",
-	  "unknown option 'colour'" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.1 dev\n }\n}\n",
-	  "'dev' needs a value" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.1\n  2001:db8::1\n }\n}\n",
-	  "IPv4 and IPv6 virtual addresses mixed" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n version 2\n virtual_ipaddress {\n  2001:db8::1\n }\n}\n",
-	  "IPv6 needs VRRP version 3" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n version 3\n advert_int 0.015\n}\n",
-	  "centiseconds" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_script {\n  nosuch\n }\n}\n",
-	  "unknown vrrp_script 'nosuch'" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_interface {\n  eth1 weight 300\n }\n}\n",
-	  "not in -253..253" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_routes {\n  default\n }\n}\n",
-	  "needs a gateway" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_routes {\n  192.0.2.0/24 via 2001:db8::1\n }\n}\n",
-	  "different families" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n unicast_peer {\n  192.0.2.2 192.0.2.3\n }\n}\n",
-	  "a unicast peer is ADDR [min_ttl N] [max_ttl N]" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_process {\n  haproxy\n }\n}\n",
-	  "unknown vrrp_track_process 'haproxy'" },
 	{ "vrrp_track_process p {\n weight 2\n}\n", "needs a process" },
 	{ "vrrp_track_process p {\n process x\n quorum 3\n quorum_max 2\n}\n", "quorum_max below quorum" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_bfd {\n  b\n }\n}\n", "vipd has no BFD" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_file {\n  nosuch\n }\n}\n",
-	  "unknown track_file 'nosuch'" },
 	{ "track_file f {\n weight 2\n}\n", "needs a file" },
-	{ "global_defs {\n vrrp_garp_interval 0.0000001\n}\n", "at most 6 decimals" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n mcast_dst_ip 192.0.2.1\n}\n",
 	  "mcast_dst_ip must be a multicast group" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n use_vmac vrrp1 01:00:5e:00:01:09\n}\n",
@@ -417,12 +390,282 @@ static const struct {
 	  "is not a unicast MAC address" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n use_vmac\n unicast_peer {\n  192.0.2.2\n }\n}\n",
 	  "needs vmac_xmit_base" },
-	{ "static_rules {\n from 192.0.2.0/24\n}\n", "a rule needs an action" },
 	{ "static_routes {\n 192.0.2.0/24 nexthop via 192.0.2.1\n}\n", "write via A or B" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n unicast_peer {\n  2001:db8::2\n }\n"
 	  " virtual_ipaddress {\n  192.0.2.1\n }\n}\n",
 	  "unicast_peer of another family" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 999\n}\n", "needs a virtual_router_id from 1 to 255" },
+	{ "vrrp_instance A {\n interface e\n}\n", "needs a virtual_router_id" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n virtual_routes {\n  192.0.2.0/24 via 192.0.2.1 advmss 10\n }\n}\n",
+	  "option 'advmss' of a route is not supported" },
+	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n priority\n}\n", "missing argument" },
 };
+
+/*
+ * What keepalived 2.2.7 logs and runs past (seen with keepalived -t -f on the same text, exit 5): vipd loads
+ * the file, says so, and does what keepalived does instead; check says what that is.
+ */
+static void
+check_prio_100(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->priority, 100);
+}
+
+static void
+check_backup(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_int_eq(vi->state, VRRP_WANT_BACKUP);
+}
+
+static void
+check_one_vip_32(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->nvips, 1);
+	ck_assert_uint_eq(vi->vips[0].addr.prefix, 32);
+}
+
+static void
+check_one_vip(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->nvips, 1);
+}
+
+static void
+check_v3(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->version, 3);
+}
+
+static void
+check_adv_20ms(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->advert_int_ms, 20);
+}
+
+static void
+check_adv_2s(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->advert_int_ms, 2000);
+}
+
+static void
+check_no_tracks(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->ntrack_script + vi->ntrack_file + vi->ntrack_process, 0);
+}
+
+static void
+check_track_default_weight(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->ntrack_if, 1);
+	ck_assert(!vi->track_if[0].weight_set);
+}
+
+static void
+check_no_routes(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->nroutes, 0);
+}
+
+static void
+check_one_peer(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->npeers, 1);
+}
+
+static void
+check_one_instance(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(c->count[CFG_VRRP_INSTANCE], 1);
+	ck_assert_uint_eq(vi->vrid, 1);
+}
+
+static void
+check_no_script(const struct config *c)
+{
+	ck_assert_uint_eq(c->count[CFG_VRRP_SCRIPT], 0);
+	check_no_tracks(c);
+}
+
+static void
+check_no_statics(const struct config *c)
+{
+	ck_assert_uint_eq(c->count[CFG_VRRP_STATIC], 0);
+}
+
+static void
+check_auth_none(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_int_eq(vi->auth_type, VRRP_AUTH_NONE);
+}
+
+static void
+check_garp_repeat_1(const struct config *c)
+{
+	ck_assert_uint_eq(c->global->vrrp_garp_master_repeat, 1);
+}
+
+static void
+check_rt_99(const struct config *c)
+{
+	ck_assert_uint_eq(c->global->vrrp_rt_priority, 99);
+}
+
+static void
+check_group_one_member(const struct config *c)
+{
+	const struct cfg_vrrp_sync_group *g = config_get(c, CFG_VRRP_SYNC_GROUP, 0);
+
+	ck_assert_uint_eq(c->count[CFG_VRRP_SYNC_GROUP], 1);
+	ck_assert_uint_eq(g->nmembers, 1);
+}
+
+#define INST(body) "vrrp_instance A {\n interface e\n virtual_router_id 1\n" body "}\n"
+static const struct {
+	const char *text, *message;
+	void (*check)(const struct config *);
+} recovered_cases[] = {
+	{ INST(" priority 300\n"), ":4: priority: '300' is not a number from 1 to 255; ignored (keeping 100)",
+	  check_prio_100 },
+	{ INST(" priority 100x\n"), ":4: priority: '100x' is not a number", check_prio_100 },
+	{ INST(" state MASTER\n state master\n"), ":5: state: 'master' is not MASTER or BACKUP; starting as BACKUP",
+	  check_backup },
+	{ INST(" virtual_ipaddress {\n  192.0.2.1/40\n }\n"), ":5: 192.0.2.1/40: '40' is not a prefix length; using /32",
+	  check_one_vip_32 },
+	{ INST(" virtual_ipaddress {\n  nonsense\n  192.0.2.1\n }\n"), ":5: nonsense: 'nonsense' is not an address; "
+	  "this address is ignored", check_one_vip_32 },
+	{ INST(" virtual_ipaddress {\n  192.0.2.1 colour red\n }\n"), ":5: 192.0.2.1: 'colour' ignored", check_one_vip },
+	{ INST(" virtual_ipaddress {\n  192.0.2.1 scope nowhere-at-all\n }\n"),
+	  ":5: 192.0.2.1: 'scope nowhere-at-all' ignored", check_one_vip },
+	{ INST(" virtual_ipaddress {\n  192.0.2.1 brd nonsense\n }\n"), "this address is ignored", NULL },
+	{ INST(" virtual_ipaddress {\n  192.0.2.1\n  2001:db8::1\n }\n"),
+	  ":6: 2001:db8::1: not of the family of the instance's first address", check_one_vip_32 },
+	{ INST(" advert_int 0\n"), ":4: advert_int: 0 s is out of range", NULL },
+	{ INST(" version 3\n advert_int 0.015\n"), "advert_int 0.015 s cannot be carried by VRRP version 3; using 0.020 s",
+	  check_adv_20ms },
+	{ INST(" advert_int 1.6\n"), "advert_int 1.600 s cannot be carried by VRRP version 2; using 2.000 s",
+	  check_adv_2s },
+	{ INST(" version 4\n"), ":4: version: '4' is not a number from 2 to 3", NULL },
+	{ INST(" track_script {\n  nosuch\n }\n"), ":5: vrrp_instance A: no vrrp_script 'nosuch'; not tracked",
+	  check_no_tracks },
+	{ INST(" track_file {\n  nosuch\n }\n"), ":5: vrrp_instance A: no track_file 'nosuch'", check_no_tracks },
+	{ INST(" track_process {\n  haproxy\n }\n"), ":5: vrrp_instance A: no vrrp_track_process 'haproxy'",
+	  check_no_tracks },
+	{ INST(" track_interface {\n  e weight 300\n }\n"), ":5: e: weight '300' is not in -253..253; ignored",
+	  check_track_default_weight },
+	{ INST(" virtual_routes {\n  default\n }\n"), ":5: default: a default route needs a gateway (via); this line "
+	  "is ignored", check_no_routes },
+	{ INST(" virtual_routes {\n  192.0.2.0/24 via 2001:db8::1\n }\n"), "different families in one route; this "
+	  "line is ignored", check_no_routes },
+	{ INST(" unicast_peer {\n  192.0.2.2 192.0.2.3\n  nonsense\n }\n"), ":5: 192.0.2.2: '192.0.2.3' is not "
+	  "min_ttl N or max_ttl N (0-255); ignored", check_one_peer },
+	{ INST(" unicast_src_ip 192.0.2.9\n unicast_peer {\n  192.0.2.2\n  2001:db8::2\n }\n"),
+	  ":7: 2001:db8::2: not of the instance's address family; peer ignored", check_one_peer },
+	{ INST(" mcast_src_ip 1.2.3\n"), ":4: mcast_src_ip: '1.2.3' is not an IPv4 or IPv6 address; ignored", NULL },
+	{ INST(" authentication {\n  auth_type FOO\n  auth_pass x\n }\n"), ":5: auth_type: 'FOO' is not one of",
+	  check_auth_none },
+	{ INST(" garp_master_delay x\n preempt_delay 5000\n"), ":5: preempt_delay: 5000 s is out of range", NULL },
+	{ INST(" nopreempt foo\n") INST(""), ":6: vrrp_instance: A is already defined", check_one_instance },
+	{ "vrrp_script s {\n interval 2\n}\n" INST(" track_script {\n  s\n }\n"),
+	  ":1: vrrp_script: s: no script; this vrrp_script is removed", check_no_script },
+	{ "vrrp_script s {\n script /bin/true\n rise 0\n fall x\n interval x\n}\n", ":3: rise: '0' is not a number",
+	  NULL },
+	{ "global_defs {\n vrrp_garp_interval 0.0000001\n}\n", ":2: vrrp_garp_interval: '0.0000001' is not seconds",
+	  NULL },
+	{ "global_defs {\n vrrp_garp_master_repeat 0\n}\n", ":2: vrrp_garp_master_repeat: 0 is out of range 1-255; "
+	  "using 1", check_garp_repeat_1 },
+	{ "global_defs {\n vrrp_rt_priority 200\n}\n", "using 99", check_rt_99 },
+	{ "global_defs {\n router_id\n umask 999\n}\n", ":2: router_id: no name; ignored", NULL },
+	{ "global_defs {\n lvs_id x\n}\n", ":2: lvs_id: unknown keyword in global_defs", NULL },
+	{ "global_defs {\n router_id {\n  x\n }\n}\n", ":2: router_id: takes no { ... } block", NULL },
+	{ INST(" track_interface e\n"), ":4: track_interface: needs a { ... } block; ignored", NULL },
+	{ "static_rules {\n from 192.0.2.0/24\n}\n", ":2: from: a rule needs an action", check_no_statics },
+	{ "static_ipaddress {\n 1.2.3 dev e\n}\n", ":2: 1.2.3: '1.2.3' is not an address", check_no_statics },
+	{ "vrrp_sync_group G {\n group {\n  A\n  B\n }\n}\nvrrp_sync_group H {\n group {\n  A\n }\n}\n" INST(""),
+	  "vrrp_sync_group H: vrrp_instance 'A' is in an earlier sync group", check_group_one_member },
+	{ "vrrp_sync_group G {\n group {\n  A\n  B\n }\n}\n" INST(""), "vrrp_sync_group G: no vrrp_instance 'B'",
+	  check_group_one_member },
+};
+#undef INST
+
+static bool
+has_recovered(const struct cfg_diag *d, const char *s)
+{
+	for (size_t i = 0; i < d->nrecovered; i++)
+		if (strstr(d->recovered[i], s) != NULL)
+			return true;
+	return false;
+}
+
+START_TEST(test_recovered)
+{
+	struct cfg_diag d;
+	struct config *conf = load(recovered_cases[_i].text, &d);
+
+	ck_assert_msg(conf != NULL, "case %d refused: %s", _i, first_error(&d));
+	ck_assert_uint_eq(d.nerrors, 0);
+	ck_assert_msg(has_recovered(&d, recovered_cases[_i].message), "case %d: no recovery says '%s' (first: %s)", _i,
+		      recovered_cases[_i].message, d.nrecovered ? d.recovered[0] : "none");
+	if (recovered_cases[_i].check != NULL)
+		recovered_cases[_i].check(conf);
+	config_free(conf);
+	cfg_diag_free(&d);
+}
+END_TEST
+
+/* What keepalived accepts without a word (keepalived -t exits 0): extra words, IPv6 with version 2. */
+START_TEST(test_accepted_quietly)
+{
+	static const char *const texts[] = {
+		"vrrp_instance A {\n interface e\n virtual_router_id 1\n nopreempt foo\n priority 100 200\n"
+		" state MASTER x y\n}\n",
+		"vrrp_instance A {\n interface e\n virtual_router_id 1\n version 2\n virtual_ipaddress {\n"
+		"  2001:db8::1\n }\n}\n",
+		"global_defs {\n enable_script_security yes\n}\n",
+		"vrrp_instance A {\n interface lo\n virtual_router_id 1\n}\n",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct cfg_diag d;
+		struct config *conf = load(texts[i], &d);
+
+		ck_assert_msg(conf != NULL, "text %zu: %s", i, first_error(&d));
+		ck_assert_uint_ge(d.nwarnings, 1);
+		for (size_t r = 0; r < d.nrecovered; r++)	/* only the test host's missing interface e */
+			ck_assert_ptr_nonnull(strstr(d.recovered[r], "no interface 'e' here"));
+		if (i == 1)
+			check_v3(conf);
+		config_free(conf);
+		cfg_diag_free(&d);
+	}
+}
+END_TEST
 
 /* keepalived 1.x's members outside group { }: 2.x skips them as unknown keywords and runs, as vipd does */
 START_TEST(sync_group_stray_member_recovered)
@@ -433,8 +676,7 @@ START_TEST(sync_group_stray_member_recovered)
 				   " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", &d);
 
 	ck_assert_ptr_nonnull(conf);
-	ck_assert_uint_eq(d.nrecovered, 1);
-	ck_assert_ptr_nonnull(strstr(d.recovered[0], ":2: VI_1: unknown keyword in vrrp_sync_group; ignored"));
+	ck_assert(has_recovered(&d, ":2: VI_1: unknown keyword in vrrp_sync_group; ignored"));
 	config_free(conf);
 	cfg_diag_free(&d);
 }
@@ -468,6 +710,8 @@ main(void)
 	tcase_add_test(tc, test_notify_script_users);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, sync_group_stray_member_recovered);
+	tcase_add_loop_test(tc, test_recovered, 0, (int)(sizeof(recovered_cases) / sizeof(recovered_cases[0])));
+	tcase_add_test(tc, test_accepted_quietly);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
