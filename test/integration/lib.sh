@@ -47,6 +47,17 @@ finish() {
 	exit 0
 }
 
+# make_interfaces NAME...: the interfaces a test's files name (a veth pair each, up), made only in make
+# check's own network namespace (test/isolated.sh sets VIPD_ISOLATED); run by hand, the host has them or not
+make_interfaces() {
+	[ "${VIPD_ISOLATED:-}" = 1 ] || return 0
+	for ifname in "$@"; do
+		ip link show "$ifname" >/dev/null 2>&1 && continue
+		ip link add "$ifname" type veth peer name "zz$ifname" && ip link set "$ifname" up &&
+			ip link set "zz$ifname" up
+	done
+}
+
 # start_vipd CONFIG [ARGS...]: runs vipd in the foreground (backgrounded here) and waits for its socket
 start_vipd() {
 	conf=$1

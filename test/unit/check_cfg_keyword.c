@@ -271,14 +271,14 @@ static const char full_conf[] =
 	"  advert_int 0.1\n  nopreempt\n}\n"
 	"vrrp_sync_group G {\n  group {\n    VI_1\n  }\n}\n"
 	"virtual_server_group WEB {\n  192.0.2.1-5 80\n  2001:db8::1-1f 443\n  fwmark 7\n}\n"
-	"virtual_server 192.0.2.10 80 {\n  lb_algo rr\n  lb_kind DR\n  persistence_timeout 300\n"
+	"virtual_server 192.0.2.10 80 {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n  persistence_timeout 300\n"
 	"  sorry_server 198.51.100.9 8080\n"
 	"  real_server 198.51.100.21 80 {\n    weight 3\n    TCP_CHECK {\n      connect_timeout 2\n"
-	"      nb_get_retry 4\n    }\n  }\n"
+	"      retry 4\n    }\n  }\n"
 	"  real_server 198.51.100.22 80 {\n    MISC_CHECK {\n      misc_path \"/bin/check 1\"\n    }\n  }\n"
 	"}\n"
 	"virtual_server fwmark 7 {\n  real_server 198.51.100.23 80 {\n  }\n}\n"
-	"virtual_server group WEB {\n}\n";
+	"virtual_server group WEB {\n  real_server 198.51.100.24 80 {\n  }\n}\n";
 
 START_TEST(schema_from_a_full_config)
 {
@@ -308,7 +308,7 @@ START_TEST(schema_from_a_full_config)
 	ck_assert_uint_eq(conf->global->lvs_timeout_tcp, 7200);
 	ck_assert_uint_eq(conf->global->lvs_timeout_tcpfin, 0);
 	ck_assert_uint_eq(conf->global->lvs_timeout_udp, 60);
-	ck_assert_uint_eq(diag.nwarnings, 2);	/* notification_email ignored; nb_get_retry deprecated */
+	ck_assert_uint_eq(diag.nwarnings, 1);	/* notification_email ignored */
 
 	vi = config_get(conf, CFG_VRRP_INSTANCE, 0);
 	ck_assert_str_eq(vi->name, "VI_1");
@@ -325,11 +325,11 @@ START_TEST(schema_from_a_full_config)
 	ck_assert_int_eq(vs->protocol, PROTO_TCP);
 	ck_assert_uint_eq(vs->port, 80);
 	ck_assert_uint_eq(vs->persistence_timeout, 300);
-	ck_assert_uint_eq(vs->sorry_server_port, 8080);
+	ck_assert_uint_eq(vs->sorry_server_port, 80);	/* DR: the service's port, as keepalived */
 	ck_assert_uint_eq(((struct cfg_virtual_server *)config_get(conf, CFG_VIRTUAL_SERVER, 1))->fwmark, 7);
 	ck_assert_str_eq(((struct cfg_virtual_server *)config_get(conf, CFG_VIRTUAL_SERVER, 2))->group, "WEB");
 
-	ck_assert_uint_eq(conf->count[CFG_REAL_SERVER], 3);
+	ck_assert_uint_eq(conf->count[CFG_REAL_SERVER], 4);
 	rs = config_get(conf, CFG_REAL_SERVER, 0);
 	ck_assert_uint_eq(rs->hdr.parent, vs->hdr.id);
 	ck_assert_int_eq(rs->weight, 3);
@@ -401,23 +401,25 @@ START_TEST(required_keywords_and_range_checks)
 	char expect[256];
 
 	ck_assert_ptr_null(conf);
-	ck_assert_uint_eq(diag.nerrors, 3);
+	ck_assert_uint_eq(diag.nerrors, 2);
 	snprintf(expect, sizeof(expect), "%s:1: vrrp_instance: A: needs an interface (keepalived stops at start "
 		 "without one)", path);
 	ck_assert_str_eq(diag.errors[0], expect);
 	snprintf(expect, sizeof(expect), "%s:1: vrrp_instance: A: needs a virtual_router_id from 1 to 255 "
 		 "(keepalived stops at start without one)", path);
 	ck_assert_str_eq(diag.errors[1], expect);
-	snprintf(expect, sizeof(expect), "%s:12: virtual_server: ip_family does not match the address", path);
-	ck_assert_str_eq(diag.errors[2], expect);
-	/* what keepalived runs past: the advert interval lowered, the empty vrrp_script removed */
-	ck_assert_uint_eq(diag.nrecovered, 2);
+	/* what keepalived runs past: the advert interval lowered, the empty vrrp_script removed, the
+	 * virtual_server's contradicting ip_family ignored */
+	ck_assert_uint_eq(diag.nrecovered, 3);
 	snprintf(expect, sizeof(expect), "%s:4: vrrp_instance: B: advert_int 41.000 s cannot be carried by VRRP "
 		 "version 3; using 40.950 s, as keepalived does", path);
 	ck_assert_str_eq(diag.recovered[0], expect);
 	snprintf(expect, sizeof(expect), "%s:10: vrrp_script: s: no script; this vrrp_script is removed, as "
 		 "keepalived does", path);
 	ck_assert_str_eq(diag.recovered[1], expect);
+	snprintf(expect, sizeof(expect), "%s:13: ip_family: inet6 contradicts the address of the virtual_server; "
+		 "ignored", path);
+	ck_assert_str_eq(diag.recovered[2], expect);
 	cfg_diag_free(&diag);
 	unlink(path);
 	free(path);
