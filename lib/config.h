@@ -77,6 +77,7 @@ struct cfg_text {
 
 struct cfg_lvs_sync_daemon {
 	bool enabled;
+	bool from_instance;		/* set by a vrrp_instance's lvs_sync_daemon_interface */
 	char interface[CFG_IFNAME_MAX];
 	char instance[CFG_NAME_MAX];	/* VRRP instance whose state it follows; "" = none */
 	uint32_t syncid;

@@ -74,6 +74,12 @@ sync_conf_lvs_sync_daemon(struct cfg_ctx *ctx, const struct cfg_stmt *st, const 
 	int64_t v;
 	int i = 2;
 
+	/* keepalived reads global_defs first, wherever it is: it wins over an instance's older form */
+	if (sd->enabled && sd->from_instance) {
+		cfg_stmt_recovered(ctx, st, "replaces vrrp_instance %s's lvs_sync_daemon_interface %s, as keepalived "
+				   "does", sd->instance, sd->interface);
+		memset(sd, 0, sizeof(*sd));
+	}
 	if (sd->enabled)
 		return cfg_stmt_error(ctx, st, "given twice (the kernel runs one pair of sync daemons)");
 	/* keepalived logs it and runs without connection sync */
@@ -138,9 +144,10 @@ sync_conf_lvs_sync_daemon_interface(struct cfg_ctx *ctx, const struct cfg_stmt *
 
 	if (cfg_nargs(ctx, st, 1, 1) == -1)
 		return -1;
+	/* the kernel runs one pair of sync daemons: keepalived keeps the first it read */
 	if (sd->enabled)
-		return cfg_stmt_error(ctx, st, "a second sync daemon (lvs_sync_daemon or lvs_sync_daemon_interface "
-				      "is given already; the kernel runs one pair)");
+		return cfg_stmt_recovered(ctx, st, "the sync daemon is given already (on %s); ignored, as keepalived "
+					  "does", sd->interface);
 	if (copy_word(ctx, st, sd->interface, sizeof(sd->interface), st->argv[1]) == -1 ||
 	    copy_word(ctx, st, sd->instance, sizeof(sd->instance), vi->name) == -1)
 		return -1;
@@ -150,6 +157,7 @@ sync_conf_lvs_sync_daemon_interface(struct cfg_ctx *ctx, const struct cfg_stmt *
 	sd->syncid = SYNCID_FROM_VRID;
 	sd->maxlen = 0;
 	sd->enabled = true;
+	sd->from_instance = true;
 	return 0;
 }
 

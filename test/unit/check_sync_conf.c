@@ -175,17 +175,29 @@ START_TEST(lvs_sync_daemon_interface)
 	config_free(conf);
 	cfg_diag_free(&diag);
 
-	/* one pair of sync daemons: a second one, in either form and either order, is refused */
-	ck_assert_ptr_null(load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
-				" lvs_sync_daemon_interface eth1\n}\nvrrp_instance VI_2 {\n interface eth0\n"
-				" virtual_router_id 52\n lvs_sync_daemon_interface eth2\n}\n", err, sizeof(err), &n));
-	ck_assert_msg(strstr(err, "lvs_sync_daemon_interface: a second sync daemon") != NULL, "%s", err);
-	ck_assert_ptr_null(load(GLOBAL("eth1 VI_1") "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
-				" lvs_sync_daemon_interface eth1\n}\n", err, sizeof(err), &n));
-	ck_assert_msg(strstr(err, "a second sync daemon") != NULL, "%s", err);
-	ck_assert_ptr_null(load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
-				" lvs_sync_daemon_interface eth1\n}\n" GLOBAL("eth1 VI_1"), err, sizeof(err), &n));
-	ck_assert_msg(strstr(err, "given twice") != NULL, "%s", err);
+	/* one pair of sync daemons, as keepalived: of two instances' old forms the first counts, and the
+	 * global form (read first by keepalived, wherever it is) wins over an instance's */
+	{
+		static const struct {
+			const char *text, *iface, *instance;
+		} cases[] = {
+			{ "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n lvs_sync_daemon_interface eth1\n}\n"
+			  "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 52\n lvs_sync_daemon_interface eth2\n}\n",
+			  "eth1", "VI_1" },
+			{ GLOBAL("eth1 VI_1") "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+			  " lvs_sync_daemon_interface eth2\n}\n", "eth1", "VI_1" },
+			{ "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n lvs_sync_daemon_interface eth1\n}\n"
+			  GLOBAL("eth2 VI_1"), "eth2", "VI_1" },
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			conf = load(cases[i].text, err, sizeof(err), &n);
+			ck_assert_msg(conf != NULL, "case %zu: %s", i, err);
+			ck_assert_str_eq(conf->global->lvs_sync_daemon.interface, cases[i].iface);
+			ck_assert_str_eq(conf->global->lvs_sync_daemon.instance, cases[i].instance);
+			config_free(conf);
+		}
+	}
 	ck_assert_ptr_null(load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
 				" lvs_sync_daemon_interface\n}\n", err, sizeof(err), &n));
 }
