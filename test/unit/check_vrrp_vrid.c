@@ -71,7 +71,11 @@ START_TEST(test_vrid_rule)
 	struct config *conf = conf_load_text(cases[_i].text, NULL, &d);
 
 	if (cases[_i].error == NULL) {
-		ck_assert_msg(conf != NULL && d.nerrors == 0 && d.nrecovered == 0, "case %d: %s", _i,
+		size_t other = 0;	/* recoveries but for a missing interface's, which keepalived reports too */
+
+		for (size_t i = 0; i < d.nrecovered; i++)
+			other += strstr(d.recovered[i], ": no interface '") == NULL;
+		ck_assert_msg(conf != NULL && d.nerrors == 0 && other == 0, "case %d: %s", _i,
 			      d.nerrors ? d.errors[0] : d.nrecovered ? d.recovered[0] : "");
 	} else {
 		ck_assert_msg(conf == NULL && d.nerrors == 1, "case %d: %zu errors", _i, d.nerrors);
