@@ -3,6 +3,7 @@
 # example configuration that vipd -t accepts (and that a second install does not overwrite), and a systemd
 # unit that `systemd-analyze verify` accepts, with the directives the service relies on.
 . "${top_srcdir:-.}/test/integration/lib.sh"
+make_interfaces eth0
 
 D="$T/dest"
 make -C "$top_builddir" install DESTDIR="$D" prefix=/usr sysconfdir=/etc >"$T/install.log" 2>&1 ||

@@ -50,7 +50,7 @@ CONF
 }
 conf vipd >"$T/v.conf"
 conf keepalived >"$T/k.conf"
-check "vipd -t accepts auth_type AH" "$VIPD" -t -f "$T/v.conf"
+check "vipd -t accepts auth_type AH (in its namespace, which has eth0)" ip netns exec "$(ns v)" "$VIPD" -t -f "$T/v.conf"
 
 KA_NAMES="AHK AUK"
 VIPD_NAMES="AHV AUV"
