@@ -289,7 +289,6 @@ virtual_server $vip $port {
 }
 $sync_block
 EOF
-	"$VIPD" -t -f "$T/$d.conf" || fail "vipd -t refuses $T/$d.conf"
 }
 
 # ---- wiring, batched: under TCG every process start costs 0.1 to 0.5 s ----
@@ -354,6 +353,8 @@ link set su up
 start_vipd() {
 	local d=$1
 	rm -f "$T/$d.sock"
+	# checked where it runs: the interfaces it names are there
+	topo_in "$d" "$VIPD" -t -f "$T/$d.conf" || fail "vipd -t refuses $T/$d.conf"
 	topo_bg "$d" "$VIPD" -n -l -D -f "$T/$d.conf" -p "$T/$d.pid" -s "$T/$d.sock" >>"$T/$d.log" 2>&1
 	vipd_pid[$d]=${TOPO_PIDS[-1]}
 	wait_until 20 "the control socket of $d" test -S "$T/$d.sock"

@@ -156,12 +156,13 @@ virtual_server $vip 80 {
 	}
 }
 EOF
-	"$VIPD" -t -f "$T/$1.conf" >/dev/null || fail "vipd -t refuses $1's config"
 }
 
 start_vipd() {
 	local d=$1
 	rm -f "$T/$d.sock"
+	# checked where it runs: the interfaces it names are there
+	ip netns exec "$d" "$VIPD" -t -f "$T/$d.conf" >/dev/null || fail "vipd -t refuses $d's config"
 	ip netns exec "$d" "$VIPD" -n -l -D -f "$T/$d.conf" -p "$T/$d.pid" -s "$T/$d.sock" >>"$T/$d.log" 2>&1 &
 	VIPD_PIDS[$d]=$!
 	wait_for "vipd's control socket in $d" 10 test -S "$T/$d.sock"
