@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bfd/bfd.h"
 #include "checkers/checkers.h"
 #include "core/parent.h"
 #include "core/route.h"
@@ -24,6 +25,7 @@ static const struct proc_ops *const child_ops[CHILD_MAX] = {
 	[CHILD_IPVS] = &ipvs_proc,
 	[CHILD_CHECKERS] = &checkers_proc,
 	[CHILD_SYNC] = &sync_proc,
+	[CHILD_BFD] = &bfd_proc,
 };
 
 /* The argv area, overwritten in each child so ps shows "vipd: vrrp". Private to each process. */

@@ -23,6 +23,8 @@ struct route_memory {
 	size_t nslots;
 	struct ipc_vrrp_state *vrrp;
 	size_t nvrrp, capvrrp;
+	struct ipc_bfd_state *bfd;
+	size_t nbfd, capbfd;
 };
 
 void route_free(struct route_memory *m);

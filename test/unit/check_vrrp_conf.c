@@ -404,7 +404,6 @@ static const struct {
 	  "unknown vrrp_track_process 'haproxy'" },
 	{ "vrrp_track_process p {\n weight 2\n}\n", "needs a process" },
 	{ "vrrp_track_process p {\n process x\n quorum 3\n quorum_max 2\n}\n", "quorum_max below quorum" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_bfd {\n  b\n }\n}\n", "vipd has no BFD" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_file {\n  nosuch\n }\n}\n",
 	  "unknown track_file 'nosuch'" },
 	{ "track_file f {\n weight 2\n}\n", "needs a file" },
