@@ -74,8 +74,8 @@ send_pkt(struct bfd_sess *s, const struct bfd_pkt *pkt)
 {
 	if (bfd_sock_send(s, pkt) == 0)
 		s->tx++;
-	else
-		status_dirty(s->ctx);
+	/* the counters go to the parent at the next status tick (once a second at most) */
+	status_dirty(s->ctx);
 }
 
 /* After any input: the timers follow the state machine, and what it asked for is done. */
@@ -199,6 +199,7 @@ bfd_packet_in(struct bfd_ctx *ctx, struct bfd_rx *rx, const uint8_t *buf, size_t
 		return drop(ctx, s, BFD_DROP_TTL);
 	s->rx++;
 	s->last_rx_ms = realtime_ms();
+	status_dirty(ctx);
 	sess_act(s, bfd_fsm_rx(&s->fsm, &pkt, ev_now(), rnd32()));
 }
 
