@@ -351,7 +351,9 @@ restart_at_once(struct child *c, uint64_t ran_ns)
 		c->restarted_at_once = false;
 		return true;
 	}
-	if (c->kind == CHILD_VRRP && !c->restarted_at_once && route_has_master(&c->parent->memory)) {
+	/* the same for a bfd child with a session Up: the peer's detection time is a few hundred ms */
+	if (!c->restarted_at_once && ((c->kind == CHILD_VRRP && route_has_master(&c->parent->memory)) ||
+				      (c->kind == CHILD_BFD && route_has_bfd_up(&c->parent->memory)))) {
 		c->restarted_at_once = true;
 		return true;
 	}

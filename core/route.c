@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bfd/bfd.h"
+#include "bfd/bfd_packet.h"
 #include "core/child.h"
 #include "core/parent.h"
 #include "lib/log.h"
@@ -312,6 +313,15 @@ route_has_master(const struct route_memory *m)
 {
 	for (size_t i = 0; i < m->nvrrp; i++)
 		if (m->vrrp[i].state == VRRP_STATE_MASTER)
+			return true;
+	return false;
+}
+
+bool
+route_has_bfd_up(const struct route_memory *m)
+{
+	for (size_t i = 0; i < m->nbfd; i++)
+		if (m->bfd[i].state == BFD_UP)
 			return true;
 	return false;
 }
