@@ -120,7 +120,7 @@ for p in 192.0.2.1 2001:db8::1 198.51.100.1; do
 	wait_for "bfdd: $p up" 5 frr_is "$p" up
 done
 check "M4 runs on port 4784" [ "$(sess M4 multihop)" = true ]
-check "F4 at 50 ms" [ "$(sess F4 tx_interval_us)" = 50000 ]
+wait_for "F4 at 50 ms once bfdd's Poll is done" 5 sess_is F4 tx_interval_us 50000
 
 # ---- bfdd frozen ----
 pids=$(ip netns pids "$(ns f)")

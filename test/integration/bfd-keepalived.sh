@@ -93,13 +93,17 @@ for line in sys.stdin:
     sys.stdout.write("%d %s" % (time.time_ns() // 1000000, line))
     sys.stdout.flush()
 PY
-ip netns exec "$(ns k)" sh -c "exec keepalived -n -l -D -f '$T/k.conf' -p '$T/k.pid' -b '$T/k.bfd.pid' 2>&1" |
+ip netns exec "$(ns k)" sh -c "exec keepalived -n -l -f '$T/k.conf' -p '$T/k.pid' -b '$T/k.bfd.pid' 2>&1" |
 	python3 -u "$T/ts.py" >"$T/k.ka.log" &
 wait_for "keepalived's pid file" 10 test -s "$T/k.pid"
 KEEPALIVED_PIDS="$(cat "$T/k.pid")"
 
 # vipd: vrrp, bfd and checkers only (the IPVS table is not what this test is about)
-start_director v "$T/v.conf" --vrrp --bfd --check
+ip netns exec "$(ns v)" "$VIPD" -n -l -D -f "$T/v.conf" -p "$T/v.pid" -s "$T/v.sock" --vrrp --bfd --check \
+	>>"$T/v.log" 2>&1 &
+echo $! >"$T/v.vipd"
+DIRECTORS=v
+wait_for "vipd's control socket" 10 test -S "$T/v.sock"
 
 bstatus() {
 	"$VIPCTL" -s "$T/v.sock" status --json | jq -c '.children[] | select(.name == "bfd") | .status'
@@ -217,6 +221,23 @@ s.sendto(struct.pack("!BBBBIIIII", 0x20, 0x40, 3, 24, 1234, 0, 50000, 50000, 0),
 PY
 wait_for "the forged packets counted" 5 forged_counted
 check "K4 still Up" sess_is K4 state Up
+
+# ---- a reload: K4 sends at 100 ms (announced with a Poll); both want 200 ms and count to 10, so that
+# the rest of the test (a restart that must not flap) has room on a loaded host; nothing goes down ----
+downs_k=$(grep -c "Entering Down state" "$T/k.ka.log")
+disc=$(sess K4 local_discriminator)
+polls=$(sess K4 polls)
+awk '/^bfd_instance K4/ { k4 = 1 } k4 && /min_tx/ { sub(/50/, "100") } /min_rx/ { sub(/50/, "200") }
+	/multiplier/ { sub(/3/, "10") } /^}/ { k4 = 0 } { print }' "$T/v.conf" >"$T/v2.conf"
+mv "$T/v2.conf" "$T/v.conf"
+check "reload" "$VIPCTL" -s "$T/v.sock" reload
+wait_for "K4 sends at 100 ms once keepalived acknowledged" 5 sess_is K4 tx_interval_us 100000
+check "K4 polled keepalived" [ "$(sess K4 polls)" -gt "$polls" ]
+check "K4 kept its discriminator" [ "$(sess K4 local_discriminator)" = "$disc" ]
+check "K4 still Up" sess_is K4 state Up
+check "K6 still at 50 ms" sess_is K6 tx_interval_us 50000
+wait_for "keepalived's detection time of K6 at 10 x 50 ms" 5 sh -c "grep -q 'Detection time is 500000 us' '$T/k.ka.log'"
+check "keepalived saw no session go down at the reload" [ "$(grep -c "Entering Down state" "$T/k.ka.log")" = "$downs_k" ]
 
 # ---- the bfd child killed: restarted, it takes over without a flap ----
 downs_k=$(grep -c "Entering Down state" "$T/k.ka.log")
