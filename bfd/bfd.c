@@ -99,7 +99,9 @@ sess_act(struct bfd_sess *s, unsigned act)
 			s->downs++;
 		log_info("%s: %s (%s)", s->cfg.name, bfd_state_name(s->fsm.state), bfd_diag_name(s->fsm.local_diag));
 		report(s);
-		status_dirty(s->ctx);
+		/* a state change is in the status at once (vipctl, tests); counters wait for the next tick */
+		s->ctx->status_dirty = false;
+		proc_send_status(s->ctx->p);
 	}
 	if (s->fsm.tx_at != 0)
 		ev_timer_at(loop, &s->tx_timer, s->fsm.tx_at);
