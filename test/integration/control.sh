@@ -7,7 +7,7 @@ start_vipd "$T/vipd.conf"
 wait_for "vrrp running" 10 child_is vrrp running
 
 check "socket mode is 0600" [ "$(stat -c %a "$SOCK")" = 600 ]
-check "status --json is JSON with four children" [ "$(jqs '.children | length')" = 4 ]
+check "status --json is JSON with five children" [ "$(jqs '.children | length')" = 5 ]
 check "text status lists the children" sh -c "'$VIPCTL' -s '$SOCK' status | grep -q '^vrrp  *running'"
 check "status names the director by its router_id" [ "$(jqs .parent.router_id)" = test1 ]
 check "  (the text status too)" sh -c "'$VIPCTL' -s '$SOCK' status | head -n 1 | grep -q ', router_id test1$'"
