@@ -295,13 +295,17 @@ bfd_apply(struct proc *p, const struct config *conf, const struct config *old)
 		ctx->sess[i]->keep = false;
 	CONFIG_FOREACH(conf, CFG_BFD_INSTANCE, const struct cfg_bfd_instance, c) {
 		struct bfd_sess *s = NULL;
+		bool replaces = false;
 
 		if (c->disabled)
 			continue;
-		for (size_t i = 0; i < ctx->nsess && s == NULL; i++)
-			if (!ctx->sess[i]->keep && strcmp(ctx->sess[i]->cfg.name, c->name) == 0 &&
-			    sess_same_path(ctx->sess[i], c))
+		for (size_t i = 0; i < ctx->nsess; i++) {
+			if (strcmp(ctx->sess[i]->cfg.name, c->name) != 0)
+				continue;
+			replaces = true;
+			if (s == NULL && !ctx->sess[i]->keep && sess_same_path(ctx->sess[i], c))
 				s = ctx->sess[i];
+		}
 		if (s != NULL) {
 			struct bfd_fsm_params np = params_of(c);
 
@@ -314,9 +318,12 @@ bfd_apply(struct proc *p, const struct config *conf, const struct config *old)
 					sess_free(next[i]);
 			free(next);
 			return -1;
+		} else if (replaces) {
+			/* a new path for a name already reported: what was said of the old one no longer holds */
+			report(s);
 		}
-		/* a new session is not reported while Down: who tracks it takes an unknown session as down, and
-		 * a restarted child must not say Down before the parent has told it the session was Up */
+		/* otherwise a new session is not reported while Down: who tracks it takes an unknown session as
+		 * down, and a restarted child must not say Down before the parent has told it the session was Up */
 		next[n++] = s;
 	}
 	for (size_t i = 0; i < ctx->nsess; i++)

@@ -16,7 +16,6 @@ static const char *const drop_names[BFD_DROP_MAX] = {
 	[BFD_DROP_AUTH] = "authentication",
 	[BFD_DROP_NO_SESSION] = "no_session",
 	[BFD_DROP_UNKNOWN_PEER] = "unknown_peer",
-	[BFD_DROP_SRC_PORT] = "source_port",
 };
 
 const char *

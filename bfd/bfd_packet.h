@@ -17,8 +17,9 @@
 #define BFD_PKT_MAX 64			/* the largest we accept as a datagram (SHA1 auth is 24 + 28) */
 #define BFD_PORT_SINGLE 3784		/* RFC 5881 */
 #define BFD_PORT_MULTI 4784		/* RFC 5883 */
-#define BFD_PORT_ECHO 3785
-#define BFD_SRC_PORT_MIN 49152		/* RFC 5881 4: source ports of single hop sessions */
+/* RFC 5881 4: the source ports we send from. Not checked on receipt: keepalived sends from the kernel's
+ * ephemeral range, which starts at 32768. */
+#define BFD_SRC_PORT_MIN 49152
 #define BFD_SRC_PORT_MAX 65535
 
 enum bfd_state { BFD_ADMIN_DOWN = 0, BFD_DOWN = 1, BFD_INIT = 2, BFD_UP = 3 };
@@ -57,8 +58,7 @@ enum bfd_drop {
 	BFD_DROP_YOUR_DISC,	/* Your Discriminator zero while the sender is not Down or AdminDown */
 	BFD_DROP_AUTH,		/* A bit set: vipd configures no authentication (6.8.6: discard) */
 	BFD_DROP_NO_SESSION,	/* Your Discriminator names no session (the caller's check) */
-	BFD_DROP_UNKNOWN_PEER,	/* Your Discriminator zero and no session for that source (the caller's) */
-	BFD_DROP_SRC_PORT,	/* caller: not from a UDP port that BFD allows (reserved ports) */
+	BFD_DROP_UNKNOWN_PEER,	/* no session for that source, or another session's discriminator (the caller's) */
 	BFD_DROP_MAX
 };
 const char *bfd_drop_name(enum bfd_drop d);
