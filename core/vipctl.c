@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "autoconfig.h"
+#include "core/vipctl_text.h"
 
 #define DEFAULT_SOCKET "/run/vipd/vipd.sock"
 #define MAX_REPLY (256 * 1024 * 1024)
@@ -156,6 +157,7 @@ print_status(struct json_object *st)
 		printf("%-10s %-9s %-8s %-9s %-9s %s\n", get_str(c, "name", "?"), get_str(c, "state", "?"),
 		       get_str(c, "pid", "-"), up, get_str(c, "restarts", "0"), get_str(c, "last_exit", "-"));
 	}
+	vipctl_print_children_status(children);
 }
 
 static int

@@ -4,7 +4,9 @@
 # For each regular file in DIR, in a fresh network namespace that holds every interface the file names
 # (each up, with an IPv4 and an IPv6 address), run `keepalived -t -f FILE` (the reference, 2.2.7) and
 # `$VIPD -t -f FILE`, each under `timeout 20`, and record both exit codes. keepalived's exit code
-# classifies the file: 0 "clean", 5 "recovered" (errors it logs and runs past), anything else "refused".
+# classifies the file: 0 "clean", 5 "recovered" (errors it logs and runs past), 6 "security" (a script
+# security violation, e.g. scripts run as root without enable_script_security: -t reports it apart, but
+# the daemon logs it and runs), anything else "refused".
 # vipd accepts a file when it exits 0 or 5; a signal or a sanitizer report is a crash, 124 a hang.
 #
 # Writes OUTDIR/results.tsv (one line a file), OUTDIR/logs/NAME.{keepalived,vipd} (full output) and
@@ -109,6 +111,7 @@ one() {
 	case $ka_rc in
 	0) class=clean ;;
 	5) class=recovered ;;
+	6) class=security ;;
 	*) class=refused ;;
 	esac
 	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$out/logs/$name.vipd"; then
@@ -181,11 +184,13 @@ NR == 1 { next }
 }
 function pct(a, b) { return b ? sprintf("%.1f", 100 * a / b) : "-" }
 END {
-	printf "vipd: %s\nfiles: %d (keepalived: %d clean, %d recovered, %d refused) in %d s\n", vipd, n,
-		cls["clean"], cls["recovered"], cls["refused"], secs
+	printf "vipd: %s\nfiles: %d (keepalived: %d clean, %d recovered, %d security, %d refused) in %d s\n", vipd, n,
+		cls["clean"], cls["recovered"], cls["security"], cls["refused"], secs
 	printf "vipd accepts %d of %d clean (%s %%)\n", acc["clean"], cls["clean"], pct(acc["clean"], cls["clean"])
 	printf "vipd accepts %d of %d recovered (%s %%)\n", acc["recovered"], cls["recovered"],
 		pct(acc["recovered"], cls["recovered"])
+	printf "vipd accepts %d of %d security (%s %%)\n", acc["security"], cls["security"],
+		pct(acc["security"], cls["security"])
 	printf "vipd accepts %d of %d keepalived refuses\n", acc["refused"], cls["refused"]
 	printf "crashes: %d  hangs: %d\n", crash, hang
 }' "$out/results.tsv" | tee "$out/summary.txt"

@@ -9,6 +9,21 @@ wait_for "vrrp running" 10 child_is vrrp running
 check "socket mode is 0600" [ "$(stat -c %a "$SOCK")" = 600 ]
 check "status --json is JSON with five children" [ "$(jqs '.children | length')" = 5 ]
 check "text status lists the children" sh -c "'$VIPCTL' -s '$SOCK' status | grep -q '^vrrp  *running'"
+# the text status shows what the children report, as their JSON says it (the real server starts up, as
+# in keepalived, and its first check is a delay_loop away)
+rs_is_up() { [ "$(jqs '.children[] | select(.name == "checkers") | .status.real_servers[0].state')" = up ]; }
+wait_for "the checkers' first report" 10 rs_is_up
+"$VIPCTL" -s "$SOCK" status >"$T/status.txt"
+status_json >"$T/status.json"
+vi_state=$(jq -r '.children[] | select(.name == "vrrp") | .status.instances[0].state' "$T/status.json")
+rs_state=$(jq -r '.children[] | select(.name == "checkers") | .status.real_servers[0].state' "$T/status.json")
+rs_why=$(jq -r '.children[] | select(.name == "checkers") | .status.real_servers[0].reason' "$T/status.json")
+check "text status has the instance, its interface, VRID and state ($vi_state)" \
+	grep -Eq "^VI_1 +lo +51 +inet +100 +$vi_state " "$T/status.txt"
+check "text status has the real server, its state ($rs_state) and why" \
+	grep -Eq "^192\.0\.2\.10:80 +198\.51\.100\.21:80 +$rs_state +- +$rs_why\$" "$T/status.txt"
+check "text status has the ipvs summary" grep -q '^ipvs: kernel ' "$T/status.txt"
+check "text status has the sync state" grep -q '^sync: kernel on eth0, ' "$T/status.txt"
 check "status names the director by its router_id" [ "$(jqs .parent.router_id)" = test1 ]
 check "  (the text status too)" sh -c "'$VIPCTL' -s '$SOCK' status | head -n 1 | grep -q ', router_id test1$'"
 
