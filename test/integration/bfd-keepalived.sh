@@ -155,9 +155,12 @@ done
 for s in V4 V6; do
 	wait_for "keepalived: $s Up" 5 ka_up "$s" 1
 done
-check "K4 runs at 50 ms" [ "$(sess K4 tx_interval_us)" = 50000 ]
-check "K4's detection time is 3 x 50 ms" [ "$(sess K4 detect_time_us)" = 150000 ]
+# once keepalived's own Poll is answered: until then it asks for its idle 1 s
+wait_for "K4 runs at 50 ms" 5 sess_is K4 tx_interval_us 50000
+wait_for "K4's detection time is 3 x 50 ms" 5 sess_is K4 detect_time_us 150000
 check "K6 sends from a port of 49152-65535" [ "$(sess K6 source_port)" -ge 49152 ]
+check "the text status has the sessions" sh -c \
+	"'$VIPCTL' -s '$T/v.sock' status | grep -Eq '^K6 +2001:db8::2 +Up +none +50/150 '"
 wait_for "VF master" 5 state_is v VF MASTER
 wait_for "VW master at priority 100" 5 prio_is VW 100
 wait_for "the real server up" 15 rs_is up
