@@ -98,6 +98,8 @@ struct ck_state {
 	void *ssl_ctx;				/* SSL_CTX *, shared by every SSL_GET */
 	struct ck_suspend *suspend;		/* the host's addresses, with ha_suspend (check_suspend.c) */
 	struct ck_files *files;			/* FILE_CHECK's directories (check_file.c) */
+	struct ck_bfd *bfds;			/* BFD_CHECK: the sessions' states (check_bfd.c) */
+	size_t nbfds;
 	char fifo[CFG_PATH_MAX];
 	char script_user[CFG_USER_MAX];
 	struct script_runner *scripts;		/* MISC_CHECK, notify_up / notify_down */
@@ -134,6 +136,11 @@ void ck_suspend_close(struct ck_state *ck);
 /* Whether the check's virtual server has ha_suspend and its address is not on this host: it does not run. */
 bool ck_suspended(const struct ck_check *c);
 
+/* ---- check_bfd.c: BFD_CHECK, from the bfd child's states (through the parent) ---- */
+/* A session's state arrived (the payload of IPC_BFD_STATE): kept, and its BFD_CHECKs run at once. */
+void ck_bfd_state(struct ck_state *ck, const void *ipc_bfd_state);
+void ck_bfd_free(struct ck_state *ck);
+
 /* ---- check_file.c: FILE_CHECK's files ---- */
 /* Watches the directories of the files the FILE_CHECKs of conf read; a change runs them at once. */
 void ck_files_apply(struct ck_state *ck, const struct config *conf);
@@ -154,7 +161,7 @@ void ck_net_format(const struct cfg_addr *a, uint32_t port, char *buf, size_t le
 
 /* ---- the kinds ---- */
 extern const struct ck_kind ck_kind_tcp, ck_kind_http, ck_kind_misc, ck_kind_dns, ck_kind_udp, ck_kind_smtp,
-	ck_kind_ping, ck_kind_file;
+	ck_kind_ping, ck_kind_file, ck_kind_bfd;
 
 /* check_http.c: the shared SSL_CTX for this configuration (NULL if none is needed or it failed). */
 void *ck_http_ssl_ctx(const struct config *conf);

@@ -374,6 +374,7 @@ static const char *const type_names[CHECK_TYPE_MAX] = {
 	[CHECK_TCP] = "TCP_CHECK", [CHECK_HTTP] = "HTTP_GET", [CHECK_SSL] = "SSL_GET",
 	[CHECK_MISC] = "MISC_CHECK", [CHECK_SMTP] = "SMTP_CHECK", [CHECK_DNS] = "DNS_CHECK",
 	[CHECK_UDP] = "UDP_CHECK", [CHECK_PING] = "PING_CHECK", [CHECK_FILE] = "FILE_CHECK",
+	[CHECK_BFD] = "BFD_CHECK",
 };
 
 const char *

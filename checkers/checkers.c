@@ -42,6 +42,7 @@ checkers_kind(int type)
 	case CHECK_SMTP: return &ck_kind_smtp;
 	case CHECK_PING: return &ck_kind_ping;
 	case CHECK_FILE: return &ck_kind_file;
+	case CHECK_BFD: return &ck_kind_bfd;
 	default: return NULL;
 	}
 }
@@ -438,6 +439,10 @@ checkers_dispatch(struct proc *p, const struct ipc_msg *msg)
 {
 	struct ipc_rs_state st;
 
+	if (msg->type == IPC_BFD_STATE && msg->len == sizeof(struct ipc_bfd_state)) {
+		ck_bfd_state(p->state, msg->data);
+		return;
+	}
 	if (msg->type != IPC_RS_STATE || msg->len != sizeof(st)) {
 		log_warnx("unexpected message %s from the parent, dropped", ipc_type_name(msg->type));
 		return;
@@ -482,6 +487,7 @@ checkers_shutdown(struct proc *p)
 	script_runner_free(ck->scripts);
 	ck_suspend_close(ck);
 	ck_files_close(ck);
+	ck_bfd_free(ck);
 	ev_timer_stop(p->loop, &ck->settle);
 	ev_timer_stop(p->loop, &ck->status_timer);
 	ck_http_ssl_ctx_free(ck->ssl_ctx);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bfd/bfd.h"
 #include "checkers/checkers.h"
 #include "core/parent.h"
 #include "core/route.h"
@@ -24,6 +25,7 @@ static const struct proc_ops *const child_ops[CHILD_MAX] = {
 	[CHILD_IPVS] = &ipvs_proc,
 	[CHILD_CHECKERS] = &checkers_proc,
 	[CHILD_SYNC] = &sync_proc,
+	[CHILD_BFD] = &bfd_proc,
 };
 
 /* The argv area, overwritten in each child so ps shows "vipd: vrrp". Private to each process. */
@@ -349,7 +351,9 @@ restart_at_once(struct child *c, uint64_t ran_ns)
 		c->restarted_at_once = false;
 		return true;
 	}
-	if (c->kind == CHILD_VRRP && !c->restarted_at_once && route_has_master(&c->parent->memory)) {
+	/* the same for a bfd child with a session Up: the peer's detection time is a few hundred ms */
+	if (!c->restarted_at_once && ((c->kind == CHILD_VRRP && route_has_master(&c->parent->memory)) ||
+				      (c->kind == CHILD_BFD && route_has_bfd_up(&c->parent->memory)))) {
 		c->restarted_at_once = true;
 		return true;
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bfd/bfd.h"
 #include "checkers/checkers.h"
 #include "ipvs/ipvs.h"
 #include "sync/sync.h"
@@ -118,6 +119,7 @@ kw_flush_on_stop(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 #define OWN_NAMES "vipd's processes are named vipd: vrrp, vipd: ipvs ..."
 #define NO_NLBUF "vipd sizes its netlink sockets itself"
 #define NO_FIFO_SCRIPT "vipd starts no fifo reader; run it beside vipd"
+#define NO_BFD_SCHED "the bfd child runs at the default scheduling priority, on any CPU"
 #define NO_RELOAD_FILE "reload with SIGHUP or vipctl reload"
 static const struct cfg_keyword global_keywords[] = {
 	{ "router_id", kw_router_id, G(router_id), 0, 0, NULL, 0 },
@@ -187,9 +189,9 @@ static const struct cfg_keyword global_keywords[] = {
 	IGNORE("min_auto_priority_delay", "vipd does not raise its priority by itself; set vrrp_rt_priority"),
 	IGNORE("vrrp_no_swap", "lock the memory of the service with systemd's MemorySwapMax=0"),
 	IGNORE("checker_no_swap", "lock the memory of the service with systemd's MemorySwapMax=0"),
-	IGNORE("bfd_no_swap", "vipd has no BFD"), IGNORE("bfd_priority", "vipd has no BFD"),
-	IGNORE("bfd_rt_priority", "vipd has no BFD"), IGNORE("bfd_cpu_affinity", "vipd has no BFD"),
-	IGNORE("bfd_rlimit_rttime", "vipd has no BFD"),
+	IGNORE("bfd_no_swap", NO_BFD_SCHED), IGNORE("bfd_priority", NO_BFD_SCHED),
+	IGNORE("bfd_rt_priority", NO_BFD_SCHED), IGNORE("bfd_cpu_affinity", NO_BFD_SCHED),
+	IGNORE("bfd_rlimit_rttime", NO_BFD_SCHED),
 	IGNORE("checker_rt_priority", "only the vrrp child runs real-time (vrrp_rt_priority)"),
 	IGNORE("checker_cpu_affinity", "only the vrrp child is pinned (vrrp_cpu_affinity)"),
 	IGNORE("vrrp_rlimit_rttime", "the kernel's default RLIMIT_RTTIME applies"),
@@ -244,13 +246,6 @@ kw_global_defs(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 	return r;
 }
 
-/* A keepalived block whose absence here would silently weaken the cluster. */
-static int
-top_refuse(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
-{
-	return cfg_stmt_error(ctx, st, "not supported: %s", (const char *)kw->data);
-}
-
 static const struct cfg_keyword top_keywords[] = {
 	{ "global_defs", kw_global_defs, 0, 0, 0, 0, NULL, CFG_KW_BLOCK },
 	{ "vrrp_script", cfg_kw_object, 0, 0, 0, 0, &vrrp_script_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
@@ -267,8 +262,7 @@ static const struct cfg_keyword top_keywords[] = {
 	{ "vrrp_track_file", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_file_spec,
 	  CFG_KW_BLOCK | CFG_KW_DEPRECATED | CFG_KW_RECOVER },
 	{ "vrrp_track_process", cfg_kw_object, 0, 0, 0, 0, &vrrp_track_process_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
-	{ "bfd_instance", top_refuse, 0, 0, 0, 0,
-	  "vipd has no BFD, and a session that fails would go unnoticed; use a vrrp_script", MAYBE },
+	{ "bfd_instance", cfg_kw_object, 0, 0, 0, 0, &bfd_instance_spec, CFG_KW_BLOCK },
 	/* keepalived reads these outside global_defs too */
 	IGNORE("net_namespace", NO_NS), IGNORE("net_namespace_ipvs", NO_NS), IGNORE("namespace_with_ipsets", NO_NS),
 	IGNORE("instance", "run each vipd with its own -p PIDFILE and -s SOCKET"),
@@ -289,6 +283,7 @@ static const struct cfg_block top_block = { "the top level", top_keywords, NULL 
 #define IPVS CHILD_BIT(CHILD_IPVS)
 #define CHECK CHILD_BIT(CHILD_CHECKERS)
 #define SYNC CHILD_BIT(CHILD_SYNC)
+#define BFD CHILD_BIT(CHILD_BFD)
 
 static const struct cfg_kind_info kinds[CFG_KIND_MAX] = {
 	[CFG_GLOBAL] = { "global_defs", sizeof(struct cfg_global), CHILD_ALL, &global_block, 0, 0 },
@@ -318,6 +313,8 @@ static const struct cfg_kind_info kinds[CFG_KIND_MAX] = {
 				  &vrrp_track_file_block, NAMED(struct cfg_vrrp_track_file) },
 	[CFG_VRRP_TRACK_PROCESS] = { "vrrp_track_process", sizeof(struct cfg_vrrp_track_process), VRRP,
 				     &vrrp_track_process_block, NAMED(struct cfg_vrrp_track_process) },
+	[CFG_BFD_INSTANCE] = { "bfd_instance", sizeof(struct cfg_bfd_instance), BFD, &bfd_instance_block,
+			       NAMED(struct cfg_bfd_instance) },
 };
 
 const struct cfg_kind_info *
@@ -376,6 +373,7 @@ conf_load_strict(const char *path, const char *config_id, bool strict, struct cf
 	if (diag->nerrors == 0) {
 		check_conf_inherit(&ctx);
 		vrrp_conf_check(&ctx);
+		bfd_conf_check(&ctx);
 		ipvs_conf_check(&ctx);
 		sync_conf_check(&ctx);
 	}

@@ -21,7 +21,8 @@
 #include "lib/script.h"
 
 /* Stopping: VRRP first so the peer takes the VIPs at once, the IPVS table last so traffic still flows. */
-static const enum child_kind stop_order[CHILD_MAX] = { CHILD_VRRP, CHILD_SYNC, CHILD_CHECKERS, CHILD_IPVS };
+static const enum child_kind stop_order[CHILD_MAX] = { CHILD_VRRP, CHILD_SYNC, CHILD_CHECKERS, CHILD_BFD,
+							    CHILD_IPVS };
 
 /* The umask vipd was started with, for a reload that drops the `umask` keyword. Set once, in parent_run. */
 static mode_t started_umask;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bfd/bfd.h"
+#include "bfd/bfd_packet.h"
 #include "core/child.h"
 #include "core/parent.h"
 #include "lib/log.h"
@@ -18,11 +20,15 @@ struct route_rule {
 static const struct route_rule rules[] = {
 	{ IPC_RS_STATE, CHILD_CHECKERS, CHILD_BIT(CHILD_IPVS) },
 	{ IPC_VRRP_STATE, CHILD_VRRP, CHILD_BIT(CHILD_SYNC) },
+	/* narrowed to one of them by the bfd_instance's `vrrp` or `checker` (bfd_targets) */
+	{ IPC_BFD_STATE, CHILD_BFD, CHILD_BIT(CHILD_VRRP) | CHILD_BIT(CHILD_CHECKERS) },
 };
 
 /* On (re)start, what each child gets replayed. */
 static const unsigned replay_rs = CHILD_BIT(CHILD_IPVS) | CHILD_BIT(CHILD_CHECKERS);
 static const unsigned replay_vrrp = CHILD_BIT(CHILD_VRRP) | CHILD_BIT(CHILD_SYNC);
+/* the bfd child gets its own back: a restarted one takes its sessions over without the peers noticing */
+static const unsigned replay_bfd = CHILD_BIT(CHILD_VRRP) | CHILD_BIT(CHILD_CHECKERS) | CHILD_BIT(CHILD_BFD);
 
 static void *
 grow(void *v, size_t *cap, size_t n, size_t size)
@@ -119,6 +125,36 @@ remember_vrrp(struct route_memory *m, const struct ipc_vrrp_state *st)
 	return true;
 }
 
+static bool
+remember_bfd(struct route_memory *m, const struct ipc_bfd_state *st)
+{
+	struct ipc_bfd_state *v;
+
+	for (size_t i = 0; i < m->nbfd; i++) {
+		if (strncmp(m->bfd[i].name, st->name, sizeof(st->name)) == 0) {
+			m->bfd[i] = *st;
+			return true;
+		}
+	}
+	if ((v = grow(m->bfd, &m->capbfd, m->nbfd, sizeof(*v))) == NULL)
+		return false;
+	m->bfd = v;
+	m->bfd[m->nbfd++] = *st;
+	return true;
+}
+
+/* Who hears of a BFD session: vrrp and checkers, or the one its bfd_instance names. */
+static unsigned
+bfd_targets(const struct parent *pa, const char *name, unsigned to)
+{
+	const struct cfg_bfd_instance *b = pa->conf != NULL ? bfd_conf_find(pa->conf, name) : NULL;
+
+	if (b == NULL)
+		return to;
+	return to & ((b->to_vrrp ? CHILD_BIT(CHILD_VRRP) : 0) | (b->to_checker ? CHILD_BIT(CHILD_CHECKERS) : 0) |
+		     CHILD_BIT(CHILD_BFD));
+}
+
 static void
 forward(struct parent *pa, unsigned to, uint16_t type, const void *data, size_t len)
 {
@@ -141,6 +177,16 @@ route_from_child(struct parent *pa, struct child *from, const struct ipc_msg *ms
 			rule = &rules[i];
 	if (rule == NULL)
 		return false;
+	if (msg->type == IPC_BFD_STATE) {
+		struct ipc_bfd_state st;
+
+		memcpy(&st, msg->data, sizeof(st));
+		st.name[sizeof(st.name) - 1] = '\0';
+		if (!remember_bfd(&pa->memory, &st))
+			log_warnx("out of memory remembering a %s", ipc_type_name(msg->type));
+		forward(pa, bfd_targets(pa, st.name, rule->to), msg->type, &st, sizeof(st));
+		return true;
+	}
 	if (msg->type == IPC_RS_STATE) {
 		struct ipc_rs_state st;
 
@@ -172,6 +218,10 @@ route_replay(struct parent *pa, struct child *to)
 	if (replay_vrrp & CHILD_BIT(to->kind))
 		for (size_t i = 0; i < m->nvrrp && r == 0; i++)
 			r = ipc_send(&to->ipc, IPC_VRRP_STATE, &m->vrrp[i], sizeof(m->vrrp[i]));
+	if (replay_bfd & CHILD_BIT(to->kind))
+		for (size_t i = 0; i < m->nbfd && r == 0; i++)
+			if (bfd_targets(pa, m->bfd[i].name, CHILD_BIT(to->kind)) != 0)
+				r = ipc_send(&to->ipc, IPC_BFD_STATE, &m->bfd[i], sizeof(m->bfd[i]));
 	if (r != 0)
 		log_warnx("%s: cannot queue the remembered states", to->ops->name);
 	child_flush_later(to);
@@ -250,6 +300,12 @@ route_prune(struct parent *pa)
 			m->vrrp[kept++] = m->vrrp[i];
 	}
 	m->nvrrp = kept;
+
+	kept = 0;
+	for (size_t i = 0; i < m->nbfd; i++)
+		if (bfd_conf_find(conf, m->bfd[i].name) != NULL)
+			m->bfd[kept++] = m->bfd[i];
+	m->nbfd = kept;
 }
 
 bool
@@ -261,11 +317,21 @@ route_has_master(const struct route_memory *m)
 	return false;
 }
 
+bool
+route_has_bfd_up(const struct route_memory *m)
+{
+	for (size_t i = 0; i < m->nbfd; i++)
+		if (m->bfd[i].state == BFD_UP)
+			return true;
+	return false;
+}
+
 void
 route_status(const struct route_memory *m, struct json_object *out)
 {
 	json_object_object_add(out, "remembered_real_servers", json_object_new_int64((int64_t)m->nrs));
 	json_object_object_add(out, "remembered_vrrp_instances", json_object_new_int64((int64_t)m->nvrrp));
+	json_object_object_add(out, "remembered_bfd_sessions", json_object_new_int64((int64_t)m->nbfd));
 }
 
 void
@@ -274,5 +340,6 @@ route_free(struct route_memory *m)
 	free(m->rs);
 	free(m->rs_slots);
 	free(m->vrrp);
+	free(m->bfd);
 	memset(m, 0, sizeof(*m));
 }

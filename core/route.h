@@ -23,6 +23,8 @@ struct route_memory {
 	size_t nslots;
 	struct ipc_vrrp_state *vrrp;
 	size_t nvrrp, capvrrp;
+	struct ipc_bfd_state *bfd;
+	size_t nbfd, capbfd;
 };
 
 void route_free(struct route_memory *m);
@@ -35,6 +37,8 @@ void route_replay(struct parent *pa, struct child *to);
 void route_prune(struct parent *pa);
 /* Whether some VRRP instance was last known as master. */
 bool route_has_master(const struct route_memory *m);
+/* Whether some BFD session was last known as Up. */
+bool route_has_bfd_up(const struct route_memory *m);
 /* How much is remembered, for status. */
 void route_status(const struct route_memory *m, struct json_object *out);
 

@@ -149,6 +149,29 @@ print_sync(struct json_object *st)
 	       *text(st, "error", "") ? ", error: " : "", text(st, "error", ""));
 }
 
+static void
+print_bfd(struct json_object *st)
+{
+	struct json_object *list = member(st, "sessions");
+
+	if (length(list) == 0)
+		return;
+	printf("\n%-16s %-26s %-10s %-32s %-13s %s\n", "BFD SESSION", "NEIGHBOR", "STATE", "DIAGNOSTIC",
+	       "TX/DETECT ms", "PACKETS IN/OUT/DROPPED");
+	for (size_t i = 0; i < length(list); i++) {
+		struct json_object *s = json_object_array_get_idx(list, i);
+		char neighbor[64], timers[48];
+
+		snprintf(neighbor, sizeof(neighbor), "%s%s", text(s, "neighbor", "?"),
+			 json_object_get_boolean(member(s, "multihop")) ? " (multihop)" : "");
+		snprintf(timers, sizeof(timers), "%lld/%lld", (long long)number(s, "tx_interval_us") / 1000,
+			 (long long)number(s, "detect_time_us") / 1000);
+		printf("%-16s %-26s %-10s %-32s %-13s %lld/%lld/%lld\n", text(s, "name", "?"), neighbor,
+		       text(s, "state", "?"), text(s, "diag", "-"), timers, (long long)number(s, "rx"),
+		       (long long)number(s, "tx"), (long long)drops_total(member(s, "drops")));
+	}
+}
+
 void
 vipctl_print_children_status(struct json_object *children)
 {
@@ -156,4 +179,5 @@ vipctl_print_children_status(struct json_object *children)
 	print_ipvs(child_status(children, "ipvs"));
 	print_real_servers(child_status(children, "checkers"));
 	print_sync(child_status(children, "sync"));
+	print_bfd(child_status(children, "bfd"));
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bfd/bfd.h"
 #include "checkers/checkers.h"
 #include "ipvs/ipvs.h"
 #include "ipvs/ipvs_conf.h"
@@ -375,8 +376,7 @@ static const struct cfg_keyword real_server_keywords[] = {
 	{ "UDP_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_udp_spec, CFG_KW_BLOCK },
 	{ "PING_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_ping_spec, CFG_KW_BLOCK },
 	{ "FILE_CHECK", cfg_kw_object, 0, 0, 0, 0, &check_file_spec, CFG_KW_BLOCK },
-	{ "BFD_CHECK", cfg_kw_ignore, 0, 0, 0, 0, "vipd has no BFD: this real server is checked without it",
-	  CFG_KW_BLOCK },
+	{ "BFD_CHECK", cfg_kw_object, 0, 0, 0, 0, &bfd_check_spec, CFG_KW_BLOCK },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef R

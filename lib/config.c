@@ -252,6 +252,8 @@ config_children_needed(const struct config *conf)
 		need |= CHILD_BIT(CHILD_IPVS) | CHILD_BIT(CHILD_CHECKERS);
 	if (conf->global->lvs_sync_daemon.enabled || conf->count[CFG_CONN_SYNC] > 0)
 		need |= CHILD_BIT(CHILD_SYNC);
+	if (conf->count[CFG_BFD_INSTANCE] > 0)
+		need |= CHILD_BIT(CHILD_BFD);
 	return need;
 }
 

@@ -30,6 +30,7 @@ enum child_kind {
 	CHILD_IPVS,
 	CHILD_CHECKERS,
 	CHILD_SYNC,
+	CHILD_BFD,
 	CHILD_MAX
 };
 #define CHILD_BIT(c) (1u << (c))
@@ -51,6 +52,7 @@ enum cfg_kind {
 	CFG_VRRP_STATIC,	/* vrrp: a line of static_ipaddress, static_routes or static_rules */
 	CFG_VRRP_TRACK_FILE,	/* vrrp: a track_file block */
 	CFG_VRRP_TRACK_PROCESS,	/* vrrp: a vrrp_track_process block */
+	CFG_BFD_INSTANCE,	/* bfd: a bfd_instance block */
 	CFG_KIND_MAX
 };
 
@@ -256,6 +258,8 @@ struct cfg_vrrp_instance {
 	struct cfg_vrrp_track track_file[CFG_VRRP_TRACK_MAX];
 	uint32_t ntrack_process;
 	struct cfg_vrrp_track track_process[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_bfd;		/* bfd_conf_check gives each its bfd_instance's weight when it has none */
+	struct cfg_vrrp_track track_bfd[CFG_VRRP_TRACK_MAX];
 	uint32_t nrules;
 	struct cfg_vrrp_rule rules[CFG_VRRP_RULE_MAX];
 	uint8_t peer_min_ttl[CFG_VRRP_PEER_MAX];	/* unicast: the TTL range accepted from each peer */
@@ -352,6 +356,8 @@ struct cfg_vrrp_sync_group {
 	struct cfg_vrrp_track track_file[CFG_VRRP_TRACK_MAX];
 	uint32_t ntrack_process;
 	struct cfg_vrrp_track track_process[CFG_VRRP_TRACK_MAX];
+	uint32_t ntrack_bfd;
+	struct cfg_vrrp_track track_bfd[CFG_VRRP_TRACK_MAX];
 };
 
 struct cfg_vs_group {
@@ -447,7 +453,7 @@ struct cfg_real_server {
 
 enum cfg_checker_type {
 	CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC, CHECK_SMTP, CHECK_DNS, CHECK_UDP, CHECK_PING, CHECK_FILE,
-	CHECK_TYPE_MAX
+	CHECK_BFD, CHECK_TYPE_MAX
 };
 
 enum cfg_http_protocol { CHECK_HTTP_10 = 0, CHECK_HTTP_10C, CHECK_HTTP_11 };
@@ -498,6 +504,8 @@ struct cfg_checker {
 	bool file_weight_set;
 	bool file_reverse;
 	bool file_dynamic;		/* the file's value times the weight adds to the real server's weight */
+	/* BFD_CHECK: a bfd_instance by name; its session down is this check failed */
+	char bfd_name[CFG_NAME_MAX];
 };
 
 #define CFG_STATUS_RANGES 16
@@ -555,6 +563,27 @@ struct cfg_conn_sync {
 	uint32_t auth_key_len;
 	uint8_t auth_key[CFG_SYNC_KEY_MAX];
 	uint32_t resync_rate;		/* records per second */
+};
+
+/* bfd_instance NAME { ... }: one BFD session (keepalived 2.2.7's keywords and defaults). */
+#define CFG_BFD_NAME_MAX 32		/* keepalived's: 31 characters */
+struct cfg_bfd_instance {
+	struct cfg_obj hdr;
+	char name[CFG_NAME_MAX];
+	struct cfg_addr neighbor;
+	struct cfg_addr source;		/* family 0: the kernel's choice */
+	uint32_t min_rx_us;		/* written in ms with up to 3 decimals */
+	uint32_t min_tx_us;
+	uint32_t idle_tx_us;
+	uint32_t multiplier;
+	bool passive;
+	uint32_t ttl;			/* sent, and what a peer's packets start with: 255 (IPv4), 64 (IPv6) */
+	int32_t max_hops;		/* routers allowed between: received TTL >= ttl - max_hops; -1 no check */
+	int32_t weight;			/* of a track_bfd that gives none */
+	bool reverse;
+	bool to_vrrp, to_checker;	/* who hears of it: both unless `vrrp` or `checker` names one */
+	bool multihop;			/* vipd: RFC 5883 on port 4784 instead of RFC 5881 on 3784 */
+	bool disabled;			/* keepalived would drop it (no neighbor, a duplicate...): it never runs */
 };
 
 /*

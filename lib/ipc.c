@@ -44,6 +44,7 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_MAX] = {
 	[IPC_STATUS] = { "STATUS", 2, 16 * IPC_MIB },
 	[IPC_RS_STATE] = { "RS_STATE", sizeof(struct ipc_rs_state), sizeof(struct ipc_rs_state) },
 	[IPC_VRRP_STATE] = { "VRRP_STATE", sizeof(struct ipc_vrrp_state), sizeof(struct ipc_vrrp_state) },
+	[IPC_BFD_STATE] = { "BFD_STATE", sizeof(struct ipc_bfd_state), sizeof(struct ipc_bfd_state) },
 	[IPC_PING] = { "PING", sizeof(struct ipc_ping), sizeof(struct ipc_ping) },
 	[IPC_PONG] = { "PONG", sizeof(struct ipc_ping), sizeof(struct ipc_ping) },
 };

@@ -30,6 +30,7 @@ enum ipc_type {
 	/* events routed by the parent, which remembers the last of each for children that restart */
 	IPC_RS_STATE,		/* checkers -> parent -> ipvs (and checkers): struct ipc_rs_state */
 	IPC_VRRP_STATE,		/* vrrp -> parent -> sync (and a restarted vrrp): struct ipc_vrrp_state */
+	IPC_BFD_STATE,		/* bfd -> parent -> vrrp, checkers (and a restarted bfd): struct ipc_bfd_state */
 	/* liveness, for the service manager's watchdog: every child's loop answers a ping with the same seq */
 	IPC_PING,		/* parent -> child: struct ipc_ping */
 	IPC_PONG,		/* child -> parent: struct ipc_ping */
@@ -86,6 +87,20 @@ struct ipc_vrrp_state {
 	int32_t state;		/* enum vrrp_state */
 	uint32_t priority;	/* effective priority */
 	uint64_t since;		/* CLOCK_REALTIME ms of the last transition */
+};
+
+/* A BFD session's state (enum bfd_state of bfd/bfd_packet.h: 0 AdminDown, 1 Down, 2 Init, 3 Up), named by its
+ * bfd_instance. The discriminators and the peer's timers let a restarted bfd child take the session over
+ * where it was, so the peer sees no change. */
+struct ipc_bfd_state {
+	char name[CFG_NAME_MAX];
+	int32_t state;
+	uint32_t diag;		/* the local diagnostic of the last change */
+	uint64_t since;		/* CLOCK_REALTIME ms of the last transition */
+	uint32_t local_disc, remote_disc;
+	uint32_t remote_min_rx, remote_desired_tx;
+	uint32_t remote_mult;
+	uint32_t reserved;
 };
 
 struct ipc_ping {

@@ -241,6 +241,14 @@ vrrp_dispatch(struct proc *p, const struct ipc_msg *msg)
 	struct ipc_vrrp_state st;
 	struct vrrp_inst *in;
 
+	if (msg->type == IPC_BFD_STATE && msg->len == sizeof(struct ipc_bfd_state)) {
+		struct ipc_bfd_state bs;
+
+		memcpy(&bs, msg->data, sizeof(bs));
+		bs.name[sizeof(bs.name) - 1] = '\0';
+		vrrp_bfd_state(ctx, &bs);
+		return;
+	}
 	if (msg->type != IPC_VRRP_STATE || msg->len != sizeof(st)) {
 		log_warnx("unexpected message %s from the parent, dropped", ipc_type_name(msg->type));
 		return;
@@ -287,6 +295,7 @@ vrrp_shutdown(struct proc *p)
 	vrrp_track_free(ctx);
 	vrrp_tfile_free(ctx);
 	vrrp_tproc_free(ctx);
+	vrrp_bfd_free(ctx);
 	vrrp_garp_free(ctx->garp);
 	ev_timer_stop(p->loop, &ctx->start_timer);
 	ev_timer_stop(p->loop, &ctx->status_timer);

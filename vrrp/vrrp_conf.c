@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bfd/bfd.h"
 #include "lib/config.h"
 #include "sync/sync.h"
 #include "vrrp/vrrp.h"
@@ -232,13 +233,6 @@ track_process_item(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct 
 	return track_line(ctx, st, l.tprocess, l.nprocess, 254);
 }
 
-/* Silence that would break the cluster: an ignored tracked BFD session never fails here. */
-static int
-kw_refuse(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
-{
-	return cfg_stmt_error(ctx, st, "not supported: %s", (const char *)kw->data);
-}
-
 /* What vipd always does: accepted without a word ([on|off] or other arguments ignored). */
 int
 vrrp_conf_builtin(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -413,7 +407,6 @@ static const struct cfg_keyword auth_keywords[] = {
 #undef A
 static const struct cfg_block auth_block = { "authentication", auth_keywords, NULL };
 
-#define NO_BFD "vipd has no BFD, and a session that fails would go unnoticed; use a vrrp_script"
 #define MAYBE CFG_KW_MAYBE_BLOCK
 #define I(field) CFG_FIELD(struct cfg_vrrp_instance, field)
 #define SCRIPT_I(cmd, user) CFG_SCRIPT_CHARS(struct cfg_vrrp_instance, cmd, user)
@@ -490,7 +483,7 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "track_script", cfg_kw_subblock, 0, 0, 0, 0, &track_script_block, CFG_KW_BLOCK },
 	{ "track_file", cfg_kw_subblock, 0, 0, 0, 0, &track_file_block, CFG_KW_BLOCK },
 	{ "track_process", cfg_kw_subblock, 0, 0, 0, 0, &track_process_block, CFG_KW_BLOCK },
-	{ "track_bfd", kw_refuse, 0, 0, 0, 0, NO_BFD, MAYBE },
+	{ "track_bfd", cfg_kw_subblock, 0, 0, 0, 0, &bfd_track_block, CFG_KW_BLOCK },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 #undef I
@@ -645,7 +638,7 @@ static const struct cfg_keyword vrrp_sync_group_keywords[] = {
 	{ "track_script", cfg_kw_subblock, 0, 0, 0, 0, &track_script_block, CFG_KW_BLOCK },
 	{ "track_file", cfg_kw_subblock, 0, 0, 0, 0, &track_file_block, CFG_KW_BLOCK },
 	{ "track_process", cfg_kw_subblock, 0, 0, 0, 0, &track_process_block, CFG_KW_BLOCK },
-	{ "track_bfd", kw_refuse, 0, 0, 0, 0, NO_BFD, MAYBE },
+	{ "track_bfd", cfg_kw_subblock, 0, 0, 0, 0, &bfd_track_block, CFG_KW_BLOCK },
 	{ "global_tracking", cfg_kw_ignore, 0, 0, 0, 0,
 	  "deprecated in keepalived; each member's own tracking applies, as does the group's", 0 },
 	{ "sync_group_tracking_weight", cfg_kw_ignore, 0, 0, 0, 0,

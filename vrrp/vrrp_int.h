@@ -139,6 +139,8 @@ struct vrrp_ctx {
 	struct vrrp_tproc *tprocs;
 	size_t ntprocs;
 	struct ev_timer tproc_timer;
+	struct vrrp_bfd *bfds;		/* the last state of each BFD session heard of (vrrp_track_bfd.c) */
+	size_t nbfds;
 	bool syncing;			/* propagating a sync group's move: do not recurse */
 	bool startup_done;		/* vrrp_startup_delay applies once, to the first start */
 };
@@ -178,6 +180,17 @@ const struct vrrp_tfile *vrrp_tfile_find(const struct vrrp_ctx *ctx, const char 
 int vrrp_tproc_apply(struct vrrp_ctx *ctx, const struct config *conf);
 void vrrp_tproc_free(struct vrrp_ctx *ctx);
 const struct vrrp_tproc *vrrp_tproc_find(const struct vrrp_ctx *ctx, const char *name);
+
+/* vrrp_track_bfd.c: track_bfd, from the bfd child's states (through the parent) */
+struct vrrp_bfd {
+	char name[CFG_NAME_MAX];
+	bool up;
+};
+/* A session's state arrived: kept, and the instances weighed again. */
+void vrrp_bfd_state(struct vrrp_ctx *ctx, const struct ipc_bfd_state *st);
+/* Whether the session is Up; one never heard of is not (keepalived's track_bfd starts down too). */
+bool vrrp_bfd_up(const struct vrrp_ctx *ctx, const char *name);
+void vrrp_bfd_free(struct vrrp_ctx *ctx);
 
 /* vrrp_static.c: static_ipaddress, static_routes, static_rules; and an instance's macvlan (use_vmac) */
 void vrrp_static_apply(struct vrrp_ctx *ctx, const struct config *conf);

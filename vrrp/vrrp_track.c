@@ -303,6 +303,11 @@ eval_one(struct vrrp_ctx *ctx, struct vrrp_inst *in, int *prio, bool *fault)
 			weigh(t->weight_set ? t->weight : tp->cfg.weight, tp->ok,
 			      t->weight_set ? t->reverse : tp->cfg.reverse, &p, &f);
 	}
+	for (uint32_t i = 0; i < in->cfg.ntrack_bfd; i++) {
+		const struct cfg_vrrp_track *t = &in->cfg.track_bfd[i];
+
+		weigh(t->weight, vrrp_bfd_up(ctx, t->name), t->reverse, &p, &f);
+	}
 	for (uint32_t i = 0; i < in->cfg.ntrack_file; i++) {
 		const struct vrrp_tfile *tf = vrrp_tfile_find(ctx, in->cfg.track_file[i].name);
 

@@ -87,6 +87,7 @@ start_vipd "$T/vrrp-only.conf"
 wait_for "vrrp running" 10 child_is vrrp running
 check "no ipvs child without a virtual_server" child_is ipvs idle
 check "no sync child without sync config" child_is sync idle
+check "no bfd child without a bfd_instance" child_is bfd idle
 stop_vipd
 start_vipd "$T/full.conf" --ipvs --check
 wait_for "ipvs running" 10 child_is ipvs running

@@ -278,7 +278,8 @@ static const char full_conf[] =
 	"  real_server 198.51.100.22 80 {\n    MISC_CHECK {\n      misc_path \"/bin/check 1\"\n    }\n  }\n"
 	"}\n"
 	"virtual_server fwmark 7 {\n  real_server 198.51.100.23 80 {\n  }\n}\n"
-	"virtual_server group WEB {\n  real_server 198.51.100.24 80 {\n  }\n}\n";
+	"virtual_server group WEB {\n  real_server 198.51.100.24 80 {\n  }\n}\n"
+	"bfd_instance up1 {\n  neighbor_ip 192.0.2.254\n}\n";
 
 START_TEST(schema_from_a_full_config)
 {

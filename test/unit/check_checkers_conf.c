@@ -169,6 +169,7 @@ static const struct bad_case dropped_cases[] = {
 START_TEST(settings_inherited)
 {
 	static const char text[] =
+		"bfd_instance b {\n  neighbor_ip 192.0.2.50\n}\n"
 		"virtual_server 192.0.2.10 80 {\n  connect_timeout 7\n  retry 4\n  delay_before_retry 2\n  warmup 9\n"
 		"  alpha\n  virtualhost vs.example\n  snmp_name web\n  smtp_alert yes\n"
 		"  sorry_server 192.0.2.99 80\n  sorry_server_lvs_method TUN type gue port 6080\n"
@@ -186,18 +187,24 @@ START_TEST(settings_inherited)
 		"}\n";
 	struct cfg_diag diag;
 	struct config *conf = load(text, &diag);
-	const struct cfg_checker *tcp, *http, *dns, *dflt_http, *dflt_dns, *dflt_misc;
+	const struct cfg_checker *tcp, *http, *dns, *bfd, *dflt_http, *dflt_dns, *dflt_misc;
 	const struct cfg_virtual_server *vs;
 
 	print_errors(&diag);
 	ck_assert_ptr_nonnull(conf);
-	ck_assert_uint_eq(diag.nwarnings, 4);	/* snmp_name, smtp_alert twice, BFD_CHECK */
+	ck_assert_uint_eq(diag.nwarnings, 3);	/* snmp_name, smtp_alert twice */
+	ck_assert_uint_eq(diag.nrecovered, 0);
 	tcp = config_get(conf, CFG_CHECKER, 0);
 	http = config_get(conf, CFG_CHECKER, 1);
 	dns = config_get(conf, CFG_CHECKER, 2);
-	dflt_http = config_get(conf, CFG_CHECKER, 3);
-	dflt_dns = config_get(conf, CFG_CHECKER, 4);
-	dflt_misc = config_get(conf, CFG_CHECKER, 5);
+	bfd = config_get(conf, CFG_CHECKER, 3);
+	dflt_http = config_get(conf, CFG_CHECKER, 4);
+	dflt_dns = config_get(conf, CFG_CHECKER, 5);
+	dflt_misc = config_get(conf, CFG_CHECKER, 6);
+	/* BFD_CHECK: the session's state is the verdict, at once */
+	ck_assert_int_eq(bfd->type, CHECK_BFD);
+	ck_assert_str_eq(bfd->bfd_name, "b");
+	ck_assert_uint_eq(bfd->retry, 0);
 	/* the real server's where it says, else the virtual server's */
 	ck_assert_uint_eq(tcp->connect_timeout_ms, 3000);
 	ck_assert_uint_eq(tcp->retry, 0);

@@ -137,6 +137,42 @@ START_TEST(a_backup_vrrp_child_backs_off)
 }
 END_TEST
 
+/* The bfd child's sessions must be back within the peers' detection time: the first quick death while a
+ * session is Up is answered at once; with none Up, the usual backoff. */
+START_TEST(a_bfd_child_with_a_session_up_is_restarted_at_once_the_first_time)
+{
+	struct ipc_bfd_state st = { .name = "up1", .state = 3 /* Up */, .local_disc = 7, .remote_disc = 9 };
+	struct ipc_msg msg = { .type = IPC_BFD_STATE, .data = &st, .len = sizeof(st) };
+	struct child *c = &pa.children[CHILD_BFD];
+
+	/* only the bfd child may say it */
+	ck_assert(!route_from_child(&pa, &pa.children[CHILD_VRRP], &msg));
+	ck_assert(!route_has_bfd_up(&pa.memory));
+	st.state = 1;	/* Down */
+	ck_assert(route_from_child(&pa, c, &msg));
+	ck_assert(!route_has_bfd_up(&pa.memory));
+	for (int i = 0; i < 2; i++) {
+		if (i == 1) {
+			st.state = 3;
+			ck_assert(route_from_child(&pa, c, &msg));
+			ck_assert(route_has_bfd_up(&pa.memory));
+		}
+		c->pid = 4343;
+		c->state = CHILD_RUNNING;
+		c->started_ns = ev_now() - SEC / 2;
+		ck_assert(child_reaped(&pa, 4343, W_EXITCODE(0, SIGKILL)));
+		if (i == 0)
+			ck_assert_int_gt(respawn_in(c), (int64_t)SEC - (int64_t)SEC / 10);
+		else
+			ck_assert_int_le(respawn_in(c), 0);
+	}
+	/* one state remembered per session, the last */
+	ck_assert_uint_eq(pa.memory.nbfd, 1);
+	ck_assert_int_eq(pa.memory.bfd[0].state, 3);
+	route_free(&pa.memory);
+}
+END_TEST
+
 START_TEST(a_child_stopped_on_purpose_stays_down)
 {
 	struct child *c = &pa.children[CHILD_IPVS];
@@ -177,6 +213,7 @@ main(void)
 	tcase_add_test(tc, a_child_that_ran_a_minute_restarts_at_once_and_resets_the_backoff);
 	tcase_add_test(tc, a_master_vrrp_child_is_restarted_at_once_the_first_time);
 	tcase_add_test(tc, a_backup_vrrp_child_backs_off);
+	tcase_add_test(tc, a_bfd_child_with_a_session_up_is_restarted_at_once_the_first_time);
 	tcase_add_test(tc, a_child_stopped_on_purpose_stays_down);
 	tcase_add_test(tc, nothing_respawns_while_the_parent_stops);
 	suite_add_tcase(s, tc);

@@ -380,7 +380,6 @@ static const struct {
 } bad[] = {
 	{ "vrrp_track_process p {\n weight 2\n}\n", "needs a process" },
 	{ "vrrp_track_process p {\n process x\n quorum 3\n quorum_max 2\n}\n", "quorum_max below quorum" },
-	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n track_bfd {\n  b\n }\n}\n", "vipd has no BFD" },
 	{ "track_file f {\n weight 2\n}\n", "needs a file" },
 	{ "vrrp_instance A {\n interface e\n virtual_router_id 1\n mcast_dst_ip 192.0.2.1\n}\n",
 	  "mcast_dst_ip must be a multicast group" },
