@@ -10,7 +10,7 @@
 # with its reason, in test/lab/ipvs-diff/allowed.txt (the same differences are in doc/vipd.conf.5,
 # DIFFERENCES FROM KEEPALIVED, IPVS tables); a configuration listed in pending.txt (a parser difference still
 # to fix) is compared and reported but does not fail. Several configurations run side by side (LAB_IPVS_DIFF_JOBS,
-# default 4) to keep the run short.
+# default 6) to keep the run short.
 #
 #   director kaS / vdS: eth0 198.51.100.1xx/24, 2001:db8:1::1xx/64 --[bi]-- rs: 198.51.100.21-25, ::21-24
 #                       vip0 (dummy) 192.0.2.10/32                          httpd .21:80 .21:8080 .22:80
@@ -29,8 +29,8 @@ VIPD=$top_builddir/vipd
 CONFDIR=$top_srcdir/test/lab/ipvs-diff
 ALLOWED=$CONFDIR/allowed.txt
 SAMPLES=${LAB_IPVS_DIFF_SAMPLES:-/usr/share/doc/keepalived/samples}
-JOBS=${LAB_IPVS_DIFF_JOBS:-4}
-QUIET_MS=2500	# a table unchanged this long after it appeared has settled (checkers' first verdicts come
+JOBS=${LAB_IPVS_DIFF_JOBS:-6}
+QUIET_MS=3000	# a table unchanged this long after it appeared has settled (checkers' first verdicts come
 		# about 1 s after keepalived fills its table; retries in these files add at most 0.4 s)
 EMPTY_MS=15000	# a table still empty this long after the start stays empty
 LIMIT_MS=45000	# a table that keeps changing this long is a failure
@@ -66,10 +66,11 @@ for c in ipvsadm keepalived busybox python3; do
 done
 [[ -r $ALLOWED ]] || fail "$ALLOWED missing"
 
-step "loading ip_vs, its schedulers and the sip engine"
-# one modprobe: every process start costs tens of milliseconds under TCG
+step "loading ip_vs, its schedulers and the sip engine (while the real servers are built)"
+# one modprobe, in the background: loading modules under TCG takes seconds
 modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed \
-	ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_pe_sip dummy || fail "modprobe failed (this kernel has no IPVS?)"
+	ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_pe_sip dummy &
+modprobe_pid=$!
 
 topo_init
 trap cleanup EXIT
@@ -112,13 +113,18 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("198.51.100.21", 5000))
 while True:
     s.recv(4096)'
-for hp in 198.51.100.21:80 198.51.100.21:8080 198.51.100.22:80 198.51.100.23:80 '[2001:db8:1::21]:80'; do
-	for ((i = 0; i < 50; i++)); do
-		[[ $(topo_fetch rs "http://$hp/" 2>/dev/null) == rs ]] && break
-		sleep 0.1
-	done
-	((i < 50)) || fail "httpd on $hp did not come up"
-done
+# wait for the listeners in one bash (its /dev/tcp connects without starting a process per try)
+# shellcheck disable=SC2016 # expanded by that bash
+ip netns exec rs bash -c 'exec {t}<> <(:)
+	for hp in 198.51.100.21/80 198.51.100.21/8080 198.51.100.22/80 198.51.100.23/80 2001:db8:1::21/80; do
+		for ((i = 0; i < 100; i++)); do
+			{ exec {c}<>"/dev/tcp/$hp" && exec {c}>&-; } 2>/dev/null && continue 2
+			read -r -t 0.1 -u "$t"
+		done
+		echo "httpd on $hp did not come up" >&2
+		exit 1
+	done' || fail "the real servers did not come up"
+wait "$modprobe_pid" || fail "modprobe failed (this kernel has no IPVS?)"
 
 # ---- one director ----
 # director NS HOST: netns NS on bi with 198.51.100.HOST and 2001:db8:1::HOST
@@ -146,12 +152,14 @@ EOF
 	ip netns exec "$ns" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 }
 
-# dump NS: what the comparison reads
+# dump NS SYNC: what the comparison reads (the sync daemons only where lvs_sync_daemon is configured: no
+# other file starts them in either daemon)
 dump() {
-	ip netns exec "$1" sh -c 'echo "## ipvsadm -S -n | sort"; ipvsadm -S -n | sort
+	# shellcheck disable=SC2016 # expanded by that bash
+	ip netns exec "$1" bash -c 'echo "## ipvsadm -S -n | sort"; ipvsadm -S -n | sort
 		echo "## ipvsadm -L -n --tun-info"; ipvsadm -L -n --tun-info
 		echo "## ipvsadm -L -n --timeout"; ipvsadm -L -n --timeout
-		echo "## ipvsadm -L -n --daemon"; ipvsadm -L -n --daemon' 2>&1
+		if (($1)); then echo "## ipvsadm -L -n --daemon"; ipvsadm -L -n --daemon; fi' dump "$2" 2>&1
 }
 # snap NS PID SYNC: what the settling watch compares between polls, in SNAP. The table comes from the
 # daemon's /proc/PID/net/ip_vs (its network namespace's), read without starting a process: polling
@@ -266,11 +274,16 @@ run_batch() {
 	step "settled; dumping the tables"
 	for ((s = 0; s < ${#names[@]}; s++)); do
 		n=${names[s]}
-		dump "ka$s" >"$T/$n.ka.dump"
-		dump "vd$s" >"$T/$n.vd.dump"
+		dump "ka$s" "${sync[ka$s]}" >"$T/$n.ka.dump"
+		dump "vd$s" "${sync[vd$s]}" >"$T/$n.vd.dump"
 	done
-	step "stopping the daemons"
-	for ns in "${nss[@]}"; do kill -TERM "${pid[$ns]}" 2>/dev/null; done
+	# SIGKILL, every process of the namespace: how they stop is not compared, and a clean stop (keepalived
+	# removing its services one by one, omega scripts) would only take CPU from the next batch
+	step "killing the daemons"
+	for ns in "${nss[@]}"; do
+		# shellcheck disable=SC2046 # a list of pids
+		kill -KILL $(ip netns pids "$ns") 2>/dev/null
+	done
 	for ns in "${nss[@]}"; do wait "${pid[$ns]}" 2>/dev/null; done
 	for ns in "${nss[@]}"; do
 		ip -n bi link del "p$ns" 2>/dev/null
