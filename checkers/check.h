@@ -160,6 +160,10 @@ int ck_net_watch(struct ck_check *c, uint32_t events, ev_io_cb cb);
 void ck_net_format(const struct cfg_addr *a, uint32_t port, char *buf, size_t len);
 
 /* ---- the kinds ---- */
+/* check_misc.c: whether a MISC_CHECK's program (the first word of misc_path, looked up in PATH without a
+ * slash) exists and is executable; keepalived 2.2.7 drops a MISC_CHECK whose program is not. */
+bool ck_misc_runnable(const char *cmd, char *prog, size_t len);
+
 extern const struct ck_kind ck_kind_tcp, ck_kind_http, ck_kind_misc, ck_kind_dns, ck_kind_udp, ck_kind_smtp,
 	ck_kind_ping, ck_kind_file, ck_kind_bfd;
 

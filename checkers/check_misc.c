@@ -4,7 +4,11 @@
  * misc_dynamic (fails without it). The deadline is the scheduler's, as for every kind: at misc_timeout
  * the run is stopped, which kills the script's group.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "checkers/check.h"
 #include "lib/script.h"
@@ -56,3 +60,44 @@ misc_timeout(struct ck_check *c)
 }
 
 const struct ck_kind ck_kind_misc = { "MISC_CHECK", misc_start, misc_stop, misc_timeout };
+
+bool
+ck_misc_runnable(const char *cmd, char *prog, size_t len)
+{
+	const char *p = cmd, *path;
+	size_t n = 0;
+	char quote = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	/* the first word, quotes removed, as the script runner splits it */
+	for (; *p != '\0' && (quote || (*p != ' ' && *p != '\t')); p++) {
+		if (!quote && (*p == '"' || *p == '\'')) {
+			quote = *p;
+		} else if (quote && *p == quote) {
+			quote = 0;
+		} else if (n + 1 < len) {
+			prog[n++] = *p;
+		}
+	}
+	prog[n] = '\0';
+	if (n == 0)
+		return false;
+	if (strchr(prog, '/') != NULL)
+		return access(prog, X_OK) == 0;
+	path = getenv("PATH");
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path != '\0') {
+		size_t dl = strcspn(path, ":");
+		char full[4096];
+
+		if (dl > 0 && (size_t)snprintf(full, sizeof(full), "%.*s/%s", (int)dl, path, prog) < sizeof(full) &&
+		    access(full, X_OK) == 0)
+			return true;
+		path += dl;
+		if (*path == ':')
+			path++;
+	}
+	return false;
+}

@@ -287,6 +287,18 @@ checkers_build(struct ck_state *ck, const struct config *conf, struct checkers_b
 			rs = b->rs[ccfg->hdr.parent - 1];
 		if (rs == NULL || checkers_kind(ccfg->type) == NULL)
 			continue;
+		if (ccfg->type == CHECK_MISC) {
+			char prog[256], a[64];
+
+			/* as keepalived 2.2.7 does, a script that cannot run drops its checker: the real server
+			 * is then judged by its other checkers, and is up if it has none */
+			if (!ck_misc_runnable(config_text(conf, ccfg->misc_path), prog, sizeof(prog))) {
+				cfg_format_addr(&rs->cfg->addr, a, sizeof(a));
+				log_warnx("MISC_CHECK of real server [%s]:%u: '%s' is not an executable file; this "
+					  "checker is disabled, as keepalived does", a, rs->cfg->port, prog);
+				continue;
+			}
+		}
 		if ((b->by_id[ccfg->hdr.id - 1] = checkers_new_check(ck, rs, ccfg)) == NULL)
 			return -1;
 		if ((n = reallocarray(rs->checks, rs->nchecks + 1, sizeof(*n))) == NULL)

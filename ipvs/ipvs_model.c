@@ -102,6 +102,9 @@ ipvs_model_free(struct ipvs_model *m)
 
 /* ---- building ---- */
 
+/* keepalived's persistence timeout when a service is persistent without one (seconds) */
+#define PERSISTENCE_DEFAULT 360
+
 static uint32_t
 fwd_of(int method)
 {
@@ -125,20 +128,22 @@ svc_settings(const struct cfg_virtual_server *vs, uint16_t af, struct ipvs_svc *
 	memset(s, 0, sizeof(*s));
 	s->af = af;
 	snprintf(s->sched, sizeof(s->sched), "%s", vs->sched);
-	snprintf(s->pe, sizeof(s->pe), "%.31s", vs->persistence_engine);
 	s->flags = vs->sched_flags & (IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3);
-	if (vs->persistence_timeout) {
-		s->flags |= IP_VS_SVC_F_PERSISTENT;
-		s->timeout = vs->persistence_timeout;
-	}
 	if (vs->ops)
 		s->flags |= IP_VS_SVC_F_ONEPACKET;
-	if (af == AF_INET6)
-		s->netmask = vs->persistence_granularity.family == AF_INET6 ? vs->persistence_granularity.prefix : 128;
-	else if (vs->persistence_granularity.family == AF_INET)
+	s->netmask = af == AF_INET6 ? 128 : 0xffffffffu;
+	/* keepalived 2.2.7 makes a service with persistence_granularity but no persistence_timeout
+	 * persistent for the default 360 s, and gives the kernel the granularity and the engine only
+	 * with persistence (the lab's ipvs-diff compares the tables) */
+	if (vs->persistence_timeout == 0 && vs->persistence_granularity.family == 0)
+		return;
+	s->flags |= IP_VS_SVC_F_PERSISTENT;
+	s->timeout = vs->persistence_timeout ? vs->persistence_timeout : PERSISTENCE_DEFAULT;
+	snprintf(s->pe, sizeof(s->pe), "%.31s", vs->persistence_engine);
+	if (af == AF_INET6 && vs->persistence_granularity.family == AF_INET6)
+		s->netmask = vs->persistence_granularity.prefix;
+	else if (af == AF_INET && vs->persistence_granularity.family == AF_INET)
 		memcpy(&s->netmask, vs->persistence_granularity.addr, 4);
-	else
-		s->netmask = 0xffffffffu;
 }
 
 /* What the checkers of a real server say before their first verdict (by real server index). */
@@ -184,51 +189,90 @@ ipvs_model_quorum(const struct ipvs_model *m, const struct cfg_virtual_server *v
 	return bsearch(&q, m->quorum, m->nquorum, sizeof(q), quorum_cmp);
 }
 
-/* The destinations of one virtual server, the same for each of its kernel services. */
+/* What the checkers last said of a real server (up, and its weight), or its state before any verdict. */
+static void
+rs_state(struct build *b, const struct cfg_real_server *rs, size_t rs_index, bool *up, int32_t *weight)
+{
+	const struct ipvs_health_entry *h;
+	struct cfg_rs_key key;
+
+	/* before any verdict, as the checkers child starts it: down if one of its checkers is alpha (its own,
+	 * else its real server's or virtual server's: see check_conf_inherit); one without checkers is up */
+	*up = !(b->rs_checks[rs_index] & RS_CHECKED_ALPHA);
+	*weight = rs->weight;
+	config_rs_key(b->conf, rs, &key);
+	h = ipvs_health_find(&b->m->health, &key);
+	if (h != NULL) {
+		*up = h->up != 0;
+		if (h->weight >= 0)
+			*weight = h->weight;
+	}
+}
+
+/*
+ * The destinations of one virtual server, the same for each of its kernel services. The quorum follows
+ * keepalived 2.2.7 (keepalived/check/ipwrapper.c and check_data.c), whose tables the lab compares:
+ *   - a quorum above the sum of the real servers' configured weights is lowered to that sum, and a
+ *     hysteresis not below the quorum becomes quorum - 1, in 32-bit unsigned arithmetic as keepalived's
+ *     (a quorum of 0 thus gets a hysteresis of 4294967295);
+ *   - at start the quorum holds if the live weight reaches quorum + hysteresis; afterwards it is lost
+ *     when the live weight is 0 or below quorum - hysteresis, and regained at quorum + hysteresis;
+ *   - while it is lost and there is a sorry server, the real servers leave the service (those with
+ *     inhibit_on_failure stay at weight 0) and the sorry server serves alone.
+ */
 static int
 vs_dests(struct build *b, size_t vs_index, const struct cfg_virtual_server *vs, struct ipvs_svc_entry *proto,
 	 uint16_t svc_port)
 {
-	uint64_t alive = 0;
-	uint32_t quorum = vs->quorum ? vs->quorum : 1;
+	uint64_t alive = 0, total = 0;
+	uint32_t quorum = vs->quorum ? vs->quorum : 1, hysteresis = vs->hysteresis > 0 ? (uint32_t)vs->hysteresis : 0;
+	uint32_t gain, keep;
 	struct ipvs_quorum q = { .lost = false };
 	const struct ipvs_quorum *prev;
-	bool lost;
+	bool lost, up, sorry_alone;
+	int32_t weight;
 
 	for (size_t k = b->rs_first[vs_index]; k < b->rs_first[vs_index + 1]; k++) {
 		const struct cfg_real_server *rs = config_get(b->conf, CFG_REAL_SERVER, b->rs_list[k]);
-		const struct ipvs_health_entry *h;
-		struct cfg_rs_key key;
-		struct ipvs_dest d;
-		int method = rs->method >= 0 ? rs->method : vs->method;
-		uint8_t checks = b->rs_checks[b->rs_list[k]];
-		/* before any verdict, as the checkers child starts it: down if one of its checkers is alpha
-		 * (its own, else its real server's or virtual server's: see check_conf_inherit); one without
-		 * checkers is up */
-		bool up = !(checks & RS_CHECKED_ALPHA);
-		int32_t weight = rs->weight;
 
-		config_rs_key(b->conf, rs, &key);
-		h = ipvs_health_find(&b->m->health, &key);
-		if (h != NULL) {
-			up = h->up != 0;
-			if (h->weight >= 0)
-				weight = h->weight;
-		}
+		total += (uint64_t)rs->weight;
+		rs_state(b, rs, b->rs_list[k], &up, &weight);
 		if (up) {
 			b->m->rs_up++;
 			alive += (uint64_t)weight;
 		} else {
 			b->m->rs_down++;
 		}
-		if (!up && !rs->inhibit_on_failure && !vs->inhibit_on_failure)
+	}
+	if (quorum > total)
+		quorum = (uint32_t)total;
+	if (hysteresis >= quorum)
+		hysteresis = quorum - 1;
+	gain = quorum + hysteresis;
+	keep = quorum - hysteresis;
+	vs_key(vs, &q.vs);
+	prev = b->m->quorum != NULL ? bsearch(&q, b->m->quorum, b->m->nquorum, sizeof(q), quorum_cmp) : NULL;
+	if (prev == NULL || prev->lost)
+		lost = alive < gain;
+	else
+		lost = alive == 0 || alive < keep;
+	sorry_alone = lost && vs->sorry_server.family != 0;
+
+	for (size_t k = b->rs_first[vs_index]; k < b->rs_first[vs_index + 1]; k++) {
+		const struct cfg_real_server *rs = config_get(b->conf, CFG_REAL_SERVER, b->rs_list[k]);
+		int method = rs->method >= 0 ? rs->method : vs->method;
+		bool inhibit = rs->inhibit_on_failure || vs->inhibit_on_failure;
+		struct ipvs_dest d;
+
+		rs_state(b, rs, b->rs_list[k], &up, &weight);
+		if ((!up || sorry_alone) && !inhibit)
 			continue;
 		memset(&d, 0, sizeof(d));
 		d.af = rs->addr.family;
 		memcpy(d.addr, rs->addr.addr, 16);
 		d.port = rs->port ? (uint16_t)rs->port : svc_port;
 		d.fwd = fwd_of(method);
-		d.weight = up ? weight : 0;
+		d.weight = up && !sorry_alone ? weight : 0;
 		d.u_thresh = rs->uthreshold;
 		d.l_thresh = rs->lthreshold;
 		if (method == LVS_TUN) {
@@ -241,15 +285,6 @@ vs_dests(struct build *b, size_t vs_index, const struct cfg_virtual_server *vs, 
 		if (ipvs_entry_add_dest(proto, &d) == NULL)
 			return -ENOMEM;
 	}
-	/* quorum with hysteresis: lost below quorum - hysteresis, back at quorum + hysteresis */
-	vs_key(vs, &q.vs);
-	prev = b->m->quorum != NULL ? bsearch(&q, b->m->quorum, b->m->nquorum, sizeof(q), quorum_cmp) : NULL;
-	if (prev == NULL)
-		lost = alive < quorum;
-	else if (prev->lost)
-		lost = alive < (uint64_t)quorum + (uint64_t)(vs->hysteresis > 0 ? vs->hysteresis : 0);
-	else
-		lost = (int64_t)alive < (int64_t)quorum - (int64_t)(vs->hysteresis > 0 ? vs->hysteresis : 0);
 	q.lost = lost;
 	b->newq[b->nnewq++] = q;
 	if (prev != NULL && prev->lost != lost) {
@@ -290,6 +325,12 @@ vs_dests(struct build *b, size_t vs_index, const struct cfg_virtual_server *vs, 
 	return 0;
 }
 
+/*
+ * One kernel service with its virtual server's destinations. Direct routing and tunnels cannot change
+ * the port, so their destinations get the service's port (none for a fwmark service), as keepalived
+ * 2.2.7 programs them whatever the real server's port says; NAT destinations keep theirs. Two
+ * destinations made the same by this keep the first (the kernel would refuse the second).
+ */
 static int
 add_svc(struct build *b, const struct ipvs_svc *s, const struct ipvs_svc_entry *proto)
 {
@@ -302,8 +343,15 @@ add_svc(struct build *b, const struct ipvs_svc *s, const struct ipvs_svc_entry *
 	e->dests = malloc(proto->ndests * sizeof(e->dests[0]));
 	if (e->dests == NULL)
 		return -ENOMEM;
-	memcpy(e->dests, proto->dests, proto->ndests * sizeof(e->dests[0]));
-	e->ndests = e->cap = proto->ndests;
+	e->cap = proto->ndests;
+	for (size_t i = 0; i < proto->ndests; i++) {
+		struct ipvs_dest d = proto->dests[i];
+
+		if (d.fwd != IP_VS_CONN_F_MASQ)
+			d.port = s->fwmark ? 0 : s->port;
+		if (ipvs_entry_find_dest(e, &d) == NULL)
+			e->dests[e->ndests++] = d;
+	}
 	return 0;
 }
 
@@ -317,6 +365,9 @@ build_vs(struct build *b, size_t index, const struct cfg_virtual_server *vs)
 	const struct cfg_vs_group_entry *ge;
 	int r = 0;
 
+	/* keepalived 2.2.7 ignores a virtual server without real servers (even with a sorry server) */
+	if (b->rs_first[index] == b->rs_first[index + 1])
+		return 0;
 	if (b->with_dests)
 		r = vs_dests(b, index, vs, &proto, (uint16_t)vs->port);
 	if (r < 0)

@@ -144,12 +144,16 @@ START_TEST(build_expands_and_sets)
 	ck_assert_uint_eq(e->dests[0].tun_flags, IP_VS_TUNNEL_ENCAP_FLAG_CSUM);
 	key.fwmark = 9;
 	ck_assert_ptr_nonnull(ipvs_table_bsearch(&t, &key));
-	/* quorum 4 met by 2 + 2: no sorry server */
+	/* quorum 4, hysteresis 1, live weight 2 + 2: keepalived 2.2.7 starts with the quorum down (it holds at
+	 * start only at quorum + hysteresis; the lab's ipvs-diff, 05-checkers 192.0.2.69, shows it), so the
+	 * sorry server serves alone: 10.9.0.28 out, 10.9.0.29 (inhibit_on_failure) at weight 0 */
 	key = tcp("192.0.2.12", 80);
 	e = ipvs_table_bsearch(&t, &key);
 	ck_assert_uint_eq(e->ndests, 2);
-	ck_assert_ptr_null(dest(e, "10.9.0.99", 80));
-	ck_assert_uint_eq(m.quorum_lost, 0);
+	ck_assert_int_eq(dest(e, "10.9.0.99", 80)->weight, 1);
+	ck_assert_ptr_null(dest(e, "10.9.0.28", 80));
+	ck_assert_int_eq(dest(e, "10.9.0.29", 80)->weight, 0);
+	ck_assert_uint_eq(m.quorum_lost, 1);
 	ipvs_table_free(&t);
 	ipvs_model_free(&m);
 	config_free(conf);
@@ -178,50 +182,85 @@ set_health(struct ipvs_model *m, const struct config *conf, const char *rs_addr,
 	ck_abort_msg("no real server %s", rs_addr);
 }
 
-/* Down: removed, or weight 0 with inhibit_on_failure; quorum lost brings the sorry server, with
- * hysteresis on the way back. */
+/* Down: removed, or weight 0 with inhibit_on_failure; a lost quorum brings the sorry server alone (the real
+ * servers out, inhibited ones at weight 0), with hysteresis on the way back. As keepalived 2.2.7 does (the
+ * lab's ipvs-diff, 05-checkers). */
+static const char quorum_conf[] =
+	"virtual_server 192.0.2.13 80 {\n"
+	"  lb_algo rr\n"
+	"  quorum 2\n"
+	"  hysteresis 1\n"
+	"  sorry_server 10.9.0.99 80\n"
+	"  sorry_server_lvs_method DR\n"
+	"  real_server 10.9.0.28 80 {\n"
+	"    weight 2\n"
+	"  }\n"
+	"  real_server 10.9.0.29 80 {\n"
+	"    weight 2\n"
+	"    inhibit_on_failure\n"
+	"  }\n"
+	"}\n";
+
 START_TEST(health_quorum_sorry)
 {
 	struct cfg_diag diag;
-	struct config *conf = load(base_conf, &diag);
+	struct config *conf = load(quorum_conf, &diag);
 	struct ipvs_model m = { 0 };
 	struct ipvs_table t;
-	struct ipvs_svc key = tcp("192.0.2.12", 80);
+	struct ipvs_svc key = tcp("192.0.2.13", 80);
 	struct ipvs_svc_entry *e;
 
 	ck_assert_ptr_nonnull(conf);
+	/* 4 >= quorum + hysteresis: held from the start, the sorry server out */
 	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
+	e = ipvs_table_bsearch(&t, &key);
+	ck_assert_ptr_null(dest(e, "10.9.0.99", 80));
+	ck_assert_uint_eq(m.quorum_lost, 0);
 	ipvs_table_free(&t);
-	/* 10.9.0.28 down: alive weight 2 < quorum 4 - hysteresis 1: lost */
+	/* 10.9.0.28 down: removed; 2 is not below quorum - hysteresis (1): held */
 	set_health(&m, conf, "10.9.0.28", 0);
 	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
 	e = ipvs_table_bsearch(&t, &key);
 	ck_assert_ptr_null(dest(e, "10.9.0.28", 80));
-	ck_assert_ptr_nonnull(dest(e, "10.9.0.99", 80));
+	ck_assert_int_eq(dest(e, "10.9.0.29", 80)->weight, 2);
+	ck_assert_ptr_null(dest(e, "10.9.0.99", 80));
+	ck_assert_uint_eq(m.quorum_lost, 0);
+	ck_assert_uint_eq(m.rs_down, 1);
+	ck_assert_uint_eq(m.nchanges, 0);
+	ipvs_table_free(&t);
+	/* 10.9.0.29 down too: live weight 0, lost; inhibited at weight 0, the sorry server at 1 */
+	set_health(&m, conf, "10.9.0.29", 0);
+	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
+	e = ipvs_table_bsearch(&t, &key);
+	ck_assert_int_eq(dest(e, "10.9.0.29", 80)->weight, 0);
 	ck_assert_int_eq(dest(e, "10.9.0.99", 80)->weight, 1);
 	/* sorry_server_lvs_method: its own forwarding, where the virtual server's is NAT */
 	ck_assert_uint_eq(dest(e, "10.9.0.99", 80)->fwd, IP_VS_CONN_F_DROUTE);
 	ck_assert_uint_eq(dest(e, "10.9.0.29", 80)->fwd, IP_VS_CONN_F_MASQ);
 	ck_assert_uint_eq(m.quorum_lost, 1);
-	ck_assert_uint_eq(m.rs_down, 1);
 	/* the change is recorded once, for quorum_down */
 	ck_assert_uint_eq(m.nchanges, 1);
 	ck_assert(m.changes[0].lost);
 	ipvs_table_free(&t);
-	/* 10.9.0.29 down too: inhibited, weight 0 */
-	set_health(&m, conf, "10.9.0.29", 0);
-	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
-	e = ipvs_table_bsearch(&t, &key);
-	ck_assert_int_eq(dest(e, "10.9.0.29", 80)->weight, 0);
-	ck_assert_uint_eq(m.nchanges, 0);
-	ipvs_table_free(&t);
-	/* both up again: 4 < quorum + hysteresis (5): still lost */
-	set_health(&m, conf, "10.9.0.28", 1);
+	/* 10.9.0.29 up: 2 < quorum + hysteresis (3): still lost, so the sorry server serves alone and
+	 * 10.9.0.29 stays at weight 0 */
 	set_health(&m, conf, "10.9.0.29", 1);
 	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
 	e = ipvs_table_bsearch(&t, &key);
+	ck_assert_int_eq(dest(e, "10.9.0.29", 80)->weight, 0);
 	ck_assert_ptr_nonnull(dest(e, "10.9.0.99", 80));
 	ck_assert_uint_eq(m.quorum_lost, 1);
+	ck_assert_uint_eq(m.nchanges, 0);
+	ipvs_table_free(&t);
+	/* both up: 4 >= 3, regained; the sorry server out, both real servers in */
+	set_health(&m, conf, "10.9.0.28", 1);
+	ck_assert_int_eq(ipvs_model_build(conf, &m, &t), 0);
+	e = ipvs_table_bsearch(&t, &key);
+	ck_assert_ptr_null(dest(e, "10.9.0.99", 80));
+	ck_assert_int_eq(dest(e, "10.9.0.28", 80)->weight, 2);
+	ck_assert_int_eq(dest(e, "10.9.0.29", 80)->weight, 2);
+	ck_assert_uint_eq(m.nchanges, 1);
+	ck_assert(!m.changes[0].lost);
 	ipvs_table_free(&t);
 	ipvs_model_free(&m);
 	config_free(conf);

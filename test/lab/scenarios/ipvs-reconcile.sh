@@ -168,6 +168,7 @@ sed -i -e "/^virtual_server 192.0.2.10 80 {/a\\\tomega\n\tquorum_down \"echo yes
 	-e "/^virtual_server 192.0.2.12 80 {/a\\\tquorum_down \"echo no >>$T/omega\"" "$T/vipd.conf"
 "$VIPD" -t -f "$T/vipd.conf" || fail "vipd -t refuses the config"
 
+# a DR destination of a fwmark service has no port: keepalived 2.2.7 programs it so (ipvs-diff.sh, 04-groups)
 sort >"$T/want" <<'RULES'
 -A -t 192.0.2.10:80 -s rr -p 60
 -a -t 192.0.2.10:80 -r 10.9.0.21:80 -m -w 3
@@ -186,7 +187,7 @@ sort >"$T/want" <<'RULES'
 -A -t 192.0.2.32:80 -s lc
 -a -t 192.0.2.32:80 -r 10.9.0.26:80 -g -w 4
 -A -f 9 -s lc
--a -f 9 -r 10.9.0.26:80 -g -w 4
+-a -f 9 -r 10.9.0.26:0 -g -w 4
 -A -t 192.0.2.11:80 -s wlc
 -a -t 192.0.2.11:80 -r 10.9.0.27:80 -m -w 0
 -A -t 192.0.2.12:80 -s rr
