@@ -1,6 +1,7 @@
 /* The schema's top: the kinds of objects, global_defs, the top-level keywords, and loading a file. */
 #include "core/conf.h"
 
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,50 @@ kw_flush_on_stop(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 	return 0;
 }
 
+/* notification_email { ADDR ... }: vipd sends no mail; an empty block is an error keepalived runs past */
+static int
+kw_notification_email(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (st->has_block && st->block == NULL)
+		return cfg_stmt_recovered(ctx, st, "empty block; ignored, as keepalived does (vipd sends no mail: "
+					  "use notify scripts)");
+	return cfg_kw_ignore(ctx, st, kw, obj);
+}
+
+/*
+ * smtp_server HOST [PORT]: vipd sends no mail, but keepalived resolves HOST while reading the file and
+ * counts a name that does not resolve as an error it runs past (it then sends no mail): vipd asks the
+ * resolver too, so that both give the same verdict on the same host.
+ */
+static int
+kw_smtp_server(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	const char *port = st->argc > 2 ? st->argv[2] : "25";
+	int r;
+
+	if (st->argc < 2)	/* what it was before: accepted and ignored */
+		return cfg_kw_ignore(ctx, st, kw, obj);
+	if (cfg_nargs_kw(ctx, st, kw, 1, 2) == -1)
+		return -1;
+	r = getaddrinfo(st->argv[1], port, &hints, &res);
+	if (res != NULL)
+		freeaddrinfo(res);
+	if (r != 0)
+		return cfg_stmt_recovered(ctx, st, "'%s' port %s does not resolve (%s); ignored, as keepalived does "
+					  "(vipd sends no mail: use notify scripts)", st->argv[1], port, gai_strerror(r));
+	return cfg_kw_ignore(ctx, st, kw, obj);
+}
+
+/* vrrp_iptables, vrrp_ipsets: keepalived 2.2.7 as Debian builds it (with nftables) counts either as an error
+ * and runs without it; vipd configures no firewall at all (kw->data says so) */
+static int
+kw_no_iptables(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	return cfg_stmt_recovered(ctx, st, "no iptables in keepalived 2.2.7 either (it counts this line an error); "
+				  "ignored, as keepalived does: %s", (const char *)kw->data);
+}
+
 #define G(field) CFG_FIELD(struct cfg_global, field)
 #define MAYBE CFG_KW_MAYBE_BLOCK
 #define IGNORE(name, why) { name, cfg_kw_ignore, 0, 0, 0, 0, why, MAYBE }
@@ -139,8 +184,9 @@ static const struct cfg_keyword global_keywords[] = {
 	  CFG_KW_CLAMP },
 	{ "vrrp_garp_lower_prio_delay", cfg_kw_duration, G(vrrp_garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "vrrp_garp_lower_prio_repeat", cfg_kw_uint, G(vrrp_garp_lower_prio_repeat), 1, 255, NULL, 0 },
-	{ "vrrp_garp_interval", vrrp_conf_usec, G(vrrp_garp_interval_us), 0, MS(1000) * 1000, NULL, 0 },
-	{ "vrrp_gna_interval", vrrp_conf_usec, G(vrrp_gna_interval_us), 0, MS(1000) * 1000, NULL, 0 },
+	/* keepalived's range, in microseconds: 0 is out of it (ignored, recovered) */
+	{ "vrrp_garp_interval", vrrp_conf_usec, G(vrrp_garp_interval_us), 1, UINT32_MAX, NULL, 0 },
+	{ "vrrp_gna_interval", vrrp_conf_usec, G(vrrp_gna_interval_us), 1, UINT32_MAX, NULL, 0 },
 	{ "vrrp_min_garp", vrrp_conf_min_garp, G(vrrp_min_garp), 0, 0, NULL, 0 },
 	{ "vrrp_down_timer_adverts", cfg_kw_uint, G(vrrp_down_timer_adverts), 1, 100, NULL, 0 },
 	{ "vrrp_lower_prio_no_advert", cfg_kw_bool, G(vrrp_lower_prio_no_advert), 0, 0, NULL, 0 },
@@ -168,8 +214,9 @@ static const struct cfg_keyword global_keywords[] = {
 	BUILTIN("dynamic_interfaces"),			/* an instance waits in Fault for its interface */
 	BUILTIN("reload_check_config"),			/* a reload with errors keeps the running config */
 	/* accepted with a warning that says what vipd does instead */
-	IGNORE("notification_email", NO_MAIL), IGNORE("notification_email_from", NO_MAIL),
-	IGNORE("smtp_server", NO_MAIL), IGNORE("smtp_connect_timeout", NO_MAIL), IGNORE("smtp_helo_name", NO_MAIL),
+	{ "notification_email", kw_notification_email, 0, 0, 0, 0, NO_MAIL, MAYBE },
+	IGNORE("notification_email_from", NO_MAIL),
+	{ "smtp_server", kw_smtp_server, 0, 0, 0, 0, NO_MAIL, 0 }, IGNORE("smtp_connect_timeout", NO_MAIL), IGNORE("smtp_helo_name", NO_MAIL),
 	IGNORE("smtp_alert", NO_MAIL), IGNORE("smtp_alert_vrrp", NO_MAIL), IGNORE("smtp_alert_checker", NO_MAIL),
 	IGNORE("no_email_faults", NO_MAIL), IGNORE("no_checker_emails", NO_MAIL),
 	IGNORE("snmp_socket", NO_SNMP), IGNORE("enable_snmp_vrrp", NO_SNMP), IGNORE("enable_snmp_keepalived", NO_SNMP),
@@ -181,7 +228,8 @@ static const struct cfg_keyword global_keywords[] = {
 	IGNORE("use_pid_dir", "the pid file is -p PIDFILE (default /run/vipd/vipd.pid)"),
 	IGNORE("nftables", NO_FW), IGNORE("nftables_priority", NO_FW), IGNORE("nftables_counters", NO_FW),
 	IGNORE("nftables_ifindex", NO_FW), IGNORE("nftables_ipvs", NO_FW), IGNORE("nftables_ipvs_priority", NO_FW),
-	IGNORE("nftables_ipvs_start_fwmark", NO_FW), IGNORE("vrrp_iptables", NO_FW), IGNORE("vrrp_ipsets", NO_FW),
+	IGNORE("nftables_ipvs_start_fwmark", NO_FW), 
+	{ "vrrp_iptables", kw_no_iptables, 0, 0, 0, 0, NO_FW, MAYBE }, { "vrrp_ipsets", kw_no_iptables, 0, 0, 0, 0, NO_FW, MAYBE },
 	IGNORE("disable_local_igmp", "set net.ipv4.igmp_link_local_mcast_reports=0 with sysctl"),
 	IGNORE("process_names", OWN_NAMES), IGNORE("process_name", OWN_NAMES), IGNORE("vrrp_process_name", OWN_NAMES),
 	IGNORE("checker_process_name", OWN_NAMES), IGNORE("bfd_process_name", OWN_NAMES),

@@ -708,6 +708,79 @@ advert_int_fix(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_i
 				   was % 1000, version, vi->advert_int_ms / 1000, vi->advert_int_ms % 1000);
 }
 
+/* The last statement named name in the block of st (a keyword given, whatever it holds), or NULL. */
+static const struct cfg_stmt *
+block_find(const struct cfg_stmt *st, const char *name)
+{
+	const struct cfg_stmt *last = NULL;
+
+	for (const struct cfg_stmt *c = st->block; c != NULL; c = c->next)
+		if (strcmp(c->argv[0], name) == 0)
+			last = c;
+	return last;
+}
+
+/*
+ * unicast_src_ip or an empty unicast_peer block, and no peer: keepalived counts it an error and the
+ * instance is multicast (from that source address: keepalived has one source address for both), unless
+ * unicast_fault_no_peer keeps it in Fault. unicast_ttl without peers is reset, also counted an error.
+ */
+static void
+unicast_without_peers(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance *vi)
+{
+	if (vi->npeers > 0)
+		return;
+	if (vi->unicast_ttl != 0) {
+		const struct cfg_stmt *ttl = block_find(st, "unicast_ttl");
+
+		cfg_stmt_recovered(ctx, ttl != NULL ? ttl : st, "%s: unicast_ttl without unicast peers; ignored (multicast adverts keep "
+				   "TTL 255), as keepalived does", vi->name);
+		vi->unicast_ttl = 0;
+	}
+	if (vi->unicast_fault_no_peer || (vi->unicast_src_ip.family == 0 && block_find(st, "unicast_peer") == NULL))
+		return;
+	cfg_stmt_recovered(ctx, st, "%s: a unicast keyword without unicast peers; multicast adverts%s, as keepalived "
+			   "does", vi->name, vi->unicast_src_ip.family ? " from unicast_src_ip" : "");
+	if (vi->mcast_src_ip.family == 0)
+		vi->mcast_src_ip = vi->unicast_src_ip;
+}
+
+/* keepalived does not track an instance's own interface (its link going down is a Fault anyway): dropped,
+ * weight and all, as an error it runs past. Only the instance's own lines: a sync group's come later. */
+static void
+own_interface_untracked(struct cfg_ctx *ctx, struct cfg_vrrp_instance *vi)
+{
+	uint32_t kept = 0;
+
+	for (uint32_t t = 0; t < vi->ntrack_if; t++) {
+		if (strcmp(vi->track_if[t].name, vi->interface) != 0) {
+			if (kept != t)
+				cfg_note_pos(ctx, &vi->track_if[kept], cfg_item_pos(ctx, &vi->track_if[t],
+										vi->hdr.pos));
+			vi->track_if[kept++] = vi->track_if[t];
+			continue;
+		}
+		cfg_recovered(ctx->diag, cfg_item_pos(ctx, &vi->track_if[t], vi->hdr.pos), "vrrp_instance %s: "
+			      "track_interface %s is the instance's own interface; not tracked, as keepalived does",
+			      vi->name, vi->interface);
+	}
+	vi->ntrack_if = kept;
+}
+
+/*
+ * nopreempt with state MASTER, or with priority 255 (the address owner takes over whatever it is told):
+ * keepalived clears nopreempt, an error it runs past, and the instance preempts. vipd does the same.
+ */
+static void
+nopreempt_cleared(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance *vi)
+{
+	if (!vi->nopreempt || (vi->state != VRRP_WANT_MASTER && vi->priority != 255))
+		return;
+	cfg_stmt_recovered(ctx, st, "%s: nopreempt with %s; cleared (the instance preempts), as keepalived does",
+			   vi->name, vi->priority == 255 ? "priority 255" : "state MASTER");
+	vi->nopreempt = false;
+}
+
 static int
 instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
@@ -749,16 +822,18 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 		vi->vmac_mac[5] = (uint8_t)vi->vrid;
 	if (vi->use_vmac && vi->npeers > 0 && !vi->vmac_xmit_base)
 		cfg_stmt_error(ctx, st, "%s: use_vmac with unicast peers needs vmac_xmit_base", vi->name);
-	if (vi->unicast_ttl != 0 && vi->npeers == 0)
-		cfg_stmt_warning(ctx, st, "%s: unicast_ttl without unicast_peer: multicast adverts keep TTL 255",
-				 vi->name);
+	unicast_without_peers(ctx, st, vi);
+	own_interface_untracked(ctx, vi);
+	nopreempt_cleared(ctx, st, vi);
 	/* the advert carries one family: the first non-excluded address's; the others must be excluded */
 	{
 		int family = 0;
+		uint32_t announced = 0;
 
 		for (uint32_t i = 0; i < vi->nvips; i++) {
 			if (vi->vips[i].excluded)
 				continue;
+			announced++;
 			if (family == 0)
 				family = vi->vips[i].addr.family;
 			else if (vi->vips[i].addr.family != family)
@@ -775,6 +850,10 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 			if (family != 0 && vi->peers[i].family != family)
 				cfg_stmt_error(ctx, st, "%s: unicast_peer of another family than the addresses",
 					       vi->name);
+		/* keepalived counts it an error and runs the instance, which then owns no address */
+		if (announced == 0)
+			cfg_stmt_recovered(ctx, st, "%s: no virtual_ipaddress; the instance runs without addresses, "
+					   "as keepalived does", vi->name);
 	}
 	return 0;
 }
@@ -899,12 +978,17 @@ vrrp_conf_min_garp(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct 
 	return 0;
 }
 
-/* Seconds with up to six decimals ("0.001", "0.000001") to microseconds, at most kw->max. */
+/*
+ * Seconds with up to six decimals ("0.001", "0.000001") to microseconds, from kw->min to kw->max. keepalived
+ * 2.2.7 rounds more decimals to the microsecond (saying so, an error it runs past), then ignores a value
+ * out of range, 0 included ("number '0' outside range [0.000001, 4294.967295]"): vipd does both.
+ */
 int
 vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
 	const char *s;
-	uint64_t whole = 0, frac = 0, scale = 1000000;
+	uint64_t whole = 0, frac = 0, scale = 1000000, us;
+	bool more = false, up = false;
 
 	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
@@ -914,18 +998,29 @@ vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 					  st->argv[1]);
 	if (*s < '0' || *s > '9')
 		return cfg_stmt_error(ctx, st, "'%s' is not seconds (like 0.001)", st->argv[1]);
-	for (; *s >= '0' && *s <= '9' && whole < 1000000; s++)
+	for (; *s >= '0' && *s <= '9' && whole < 10000000; s++)
 		whole = whole * 10 + (uint64_t)(*s - '0');
 	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9' && scale > 1; s++)
-			scale /= 10, frac += (uint64_t)(*s - '0') * scale;
-	if ((*s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max) && cfg_lenient(ctx, kw))
-		return cfg_stmt_recovered(ctx, st, "'%s' is not seconds from 0 to %lld with at most 6 decimals; ignored, "
-					  "as keepalived does", st->argv[1], (long long)kw->max / 1000000);
-	if (*s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max)
-		return cfg_stmt_error(ctx, st, "'%s' is not seconds from 0 to %lld with at most 6 decimals",
-				      st->argv[1], (long long)kw->max / 1000000);
-	*(uint64_t *)((char *)obj + kw->off) = whole * 1000000 + frac;
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			if (scale > 1)
+				scale /= 10, frac += (uint64_t)(*s - '0') * scale;
+			else if (!more)	/* the first digit past the microsecond rounds it */
+				more = true, up = *s >= '5';
+		}
+	us = whole * 1000000 + frac + (up ? 1 : 0);
+	if (*s == '\0' && more && cfg_lenient(ctx, kw))
+		cfg_stmt_recovered(ctx, st, "'%s' has more than 6 decimals; rounded to %" PRIu64 ".%06" PRIu64 " s, as "
+				   "keepalived does", st->argv[1], us / 1000000, us % 1000000);
+	if ((*s != '\0' || us < (uint64_t)kw->min || us > (uint64_t)kw->max) && cfg_lenient(ctx, kw))
+		return cfg_stmt_recovered(ctx, st, "'%s' is not seconds from %lld.%06lld to %lld.%06lld; ignored, as "
+					  "keepalived does", st->argv[1], (long long)kw->min / 1000000,
+					  (long long)kw->min % 1000000, (long long)kw->max / 1000000,
+					  (long long)kw->max % 1000000);
+	if (*s != '\0' || more || us < (uint64_t)kw->min || us > (uint64_t)kw->max)
+		return cfg_stmt_error(ctx, st, "'%s' is not seconds from %lld.%06lld to %lld.%06lld with at most 6 "
+				      "decimals", st->argv[1], (long long)kw->min / 1000000, (long long)kw->min % 1000000,
+				      (long long)kw->max / 1000000, (long long)kw->max % 1000000);
+	*(uint64_t *)((char *)obj + kw->off) = us;
 	return 0;
 }
 
