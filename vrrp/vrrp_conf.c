@@ -1016,7 +1016,7 @@ vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 					  "keepalived does", st->argv[1], (long long)kw->min / 1000000,
 					  (long long)kw->min % 1000000, (long long)kw->max / 1000000,
 					  (long long)kw->max % 1000000);
-	if (*s != '\0' || more || us < (uint64_t)kw->min || us > (uint64_t)kw->max)
+	if (!cfg_lenient(ctx, kw) && (*s != '\0' || more || us < (uint64_t)kw->min || us > (uint64_t)kw->max))
 		return cfg_stmt_error(ctx, st, "'%s' is not seconds from %lld.%06lld to %lld.%06lld with at most 6 "
 				      "decimals", st->argv[1], (long long)kw->min / 1000000, (long long)kw->min % 1000000,
 				      (long long)kw->max / 1000000, (long long)kw->max % 1000000);

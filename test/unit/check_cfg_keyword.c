@@ -316,7 +316,8 @@ START_TEST(schema_from_a_full_config)
 	ck_assert_int_eq(vi->state, VRRP_WANT_MASTER);
 	ck_assert_uint_eq(vi->priority, 100);	/* the default */
 	ck_assert_uint_eq(vi->advert_int_ms, 100);
-	ck_assert(vi->nopreempt);
+	/* keepalived clears nopreempt with state MASTER (an error it runs past): the instance preempts */
+	ck_assert(!vi->nopreempt);
 	ck_assert_uint_eq(vi->hdr.pos.line, 14);
 
 	ck_assert_uint_eq(conf->count[CFG_VIRTUAL_SERVER], 3);
@@ -410,17 +411,19 @@ START_TEST(required_keywords_and_range_checks)
 		 "(keepalived stops at start without one)", path);
 	ck_assert_str_eq(diag.errors[1], expect);
 	/* what keepalived runs past: the advert interval lowered, the empty vrrp_script removed, the
-	 * virtual_server's contradicting ip_family ignored */
-	ck_assert_uint_eq(diag.nrecovered, 3);
+	 * virtual_server's contradicting ip_family ignored, and (0 and 2) instances without addresses */
+	ck_assert_uint_eq(diag.nrecovered, 5);
+	ck_assert_ptr_nonnull(strstr(diag.recovered[0], ":1: vrrp_instance: A: no virtual_ipaddress"));
+	ck_assert_ptr_nonnull(strstr(diag.recovered[2], ":4: vrrp_instance: B: no virtual_ipaddress"));
 	snprintf(expect, sizeof(expect), "%s:4: vrrp_instance: B: advert_int 41.000 s cannot be carried by VRRP "
 		 "version 3; using 40.950 s, as keepalived does", path);
-	ck_assert_str_eq(diag.recovered[0], expect);
+	ck_assert_str_eq(diag.recovered[1], expect);
 	snprintf(expect, sizeof(expect), "%s:10: vrrp_script: s: no script; this vrrp_script is removed, as "
 		 "keepalived does", path);
-	ck_assert_str_eq(diag.recovered[1], expect);
+	ck_assert_str_eq(diag.recovered[3], expect);
 	snprintf(expect, sizeof(expect), "%s:13: ip_family: inet6 contradicts the address of the virtual_server; "
 		 "ignored", path);
-	ck_assert_str_eq(diag.recovered[2], expect);
+	ck_assert_str_eq(diag.recovered[4], expect);
 	cfg_diag_free(&diag);
 	unlink(path);
 	free(path);
