@@ -768,17 +768,27 @@ own_interface_untracked(struct cfg_ctx *ctx, struct cfg_vrrp_instance *vi)
 }
 
 /*
- * nopreempt with state MASTER, or with priority 255 (the address owner takes over whatever it is told):
- * keepalived clears nopreempt, an error it runs past, and the instance preempts. vipd does the same.
+ * nopreempt or preempt_delay with state MASTER, or with priority 255 (the address owner, which keepalived
+ * starts as Master): keepalived clears them, errors it runs past, and the instance preempts at once.
+ * vipd does the same.
  */
 static void
 nopreempt_cleared(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_instance *vi)
 {
-	if (!vi->nopreempt || (vi->state != VRRP_WANT_MASTER && vi->priority != 255))
+	const char *why = vi->priority == 255 ? "priority 255" : "state MASTER";
+
+	if (vi->state != VRRP_WANT_MASTER && vi->priority != 255)
 		return;
-	cfg_stmt_recovered(ctx, st, "%s: nopreempt with %s; cleared (the instance preempts), as keepalived does",
-			   vi->name, vi->priority == 255 ? "priority 255" : "state MASTER");
-	vi->nopreempt = false;
+	if (vi->nopreempt) {
+		cfg_stmt_recovered(ctx, st, "%s: nopreempt with %s; cleared (the instance preempts), as keepalived "
+				   "does", vi->name, why);
+		vi->nopreempt = false;
+	}
+	if (vi->preempt_delay_ms != 0) {
+		cfg_stmt_recovered(ctx, st, "%s: preempt_delay with %s; cleared (the instance preempts at once), as "
+				   "keepalived does", vi->name, why);
+		vi->preempt_delay_ms = 0;
+	}
 }
 
 static int
@@ -1184,6 +1194,10 @@ check_sync_groups(struct cfg_ctx *ctx)
 				memmove(g->members[kept++], g->members[m], CFG_NAME_MAX);
 		}
 		g->nmembers = kept;
+		/* keepalived counts it an error ("probably isn't what you want") and runs the group */
+		if (kept == 1)
+			cfg_recovered(ctx->diag, g->hdr.pos, "vrrp_sync_group %s: only one vrrp_instance; kept, as "
+				      "keepalived does", g->name);
 		if (kept == 0) {
 			cfg_recovered(ctx->diag, g->hdr.pos, "vrrp_sync_group %s: no instances left; removed, as "
 				      "keepalived does", g->name);

@@ -371,6 +371,10 @@ vrrp_conf_rule(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_r
 		ctx->on_error = LINE_IGNORED;
 	ret = rule_parse(ctx, st, r);
 	ctx->on_error = outer;
+	/* keepalived counts a rule without a preference as an error it runs past, numbering it (vrrp_static.c) */
+	if (ret == 0 && r->priority == 0)
+		cfg_stmt_recovered(ctx, st, "no preference; numbered from 16384 down in file order, as keepalived "
+				   "does");
 	return ret;
 }
 
