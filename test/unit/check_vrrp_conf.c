@@ -487,6 +487,21 @@ check_preempts(const struct config *c)
 }
 
 static void
+check_no_preempt_delay(const struct config *c)
+{
+	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
+
+	ck_assert_uint_eq(vi->preempt_delay_ms, 0);
+	ck_assert(!vi->nopreempt);
+}
+
+static void
+check_one_rule(const struct config *c)
+{
+	ck_assert_uint_eq(c->count[CFG_VRRP_STATIC], 1);
+}
+
+static void
 check_multicast_from_src(const struct config *c)
 {
 	const struct cfg_vrrp_instance *vi = config_get(c, CFG_VRRP_INSTANCE, 0);
@@ -673,6 +688,14 @@ static const struct {
 	{ INST(" state MASTER\n nopreempt\n priority 100\n"), "A: nopreempt with state MASTER; cleared (the instance "
 	  "preempts)", check_preempts },
 	{ INST(" nopreempt\n priority 255\n"), "A: nopreempt with priority 255; cleared", check_preempts },
+	{ INST(" state MASTER\n preempt_delay 5\n nopreempt\n"), "A: preempt_delay with state MASTER; cleared",
+	  check_no_preempt_delay },
+	{ INST(" priority 255\n preempt_delay 5\n"), "A: preempt_delay with priority 255; cleared",
+	  check_no_preempt_delay },
+	{ "vrrp_sync_group G {\n group {\n  A\n }\n}\n" INST(""), ":1: vrrp_sync_group G: only one vrrp_instance; kept",
+	  check_group_one_member },
+	{ "static_rules {\n from 192.0.2.0/24 table 7\n}\n", ":2: from: no preference; numbered from 16384 down",
+	  check_one_rule },
 	{ INST(" unicast_src_ip 192.0.2.9\n"), "A: a unicast keyword without unicast peers; multicast adverts from "
 	  "unicast_src_ip", check_multicast_from_src },
 	{ INST(" unicast_peer {\n }\n"), "A: a unicast keyword without unicast peers; multicast adverts,", NULL },
