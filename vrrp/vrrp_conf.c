@@ -733,8 +733,8 @@ unicast_without_peers(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg
 	if (vi->unicast_ttl != 0) {
 		const struct cfg_stmt *ttl = block_find(st, "unicast_ttl");
 
-		cfg_stmt_recovered(ctx, ttl != NULL ? ttl : st, "%s: unicast_ttl without unicast peers; ignored (multicast adverts keep "
-				   "TTL 255), as keepalived does", vi->name);
+		cfg_stmt_recovered(ctx, ttl != NULL ? ttl : st, "%s: unicast_ttl without unicast peers; ignored "
+				   "(multicast adverts keep TTL 255), as keepalived does", vi->name);
 		vi->unicast_ttl = 0;
 	}
 	if (vi->unicast_fault_no_peer || (vi->unicast_src_ip.family == 0 && block_find(st, "unicast_peer") == NULL))

@@ -670,7 +670,8 @@ static const struct {
 	/* keepalived's range is 0.000001 to 4294.967295 s: 0 is outside it, ignored; a 7th decimal rounds */
 	{ "global_defs {\n vrrp_garp_interval 0\n vrrp_gna_interval 4294.967296\n}\n",
 	  ":2: vrrp_garp_interval: '0' is not seconds from 0.000001 to 4294.967295; ignored", check_garp_intervals_unset },
-	{ "global_defs {\n vrrp_gna_interval 0\n}\n", ":2: vrrp_gna_interval: '0' is not seconds", check_garp_intervals_unset },
+	{ "global_defs {\n vrrp_gna_interval 0\n}\n", ":2: vrrp_gna_interval: '0' is not seconds",
+	  check_garp_intervals_unset },
 	{ "global_defs {\n vrrp_garp_interval 0.0000005\n}\n", ":2: vrrp_garp_interval: '0.0000005' has more than 6 "
 	  "decimals; rounded to 0.000001 s", check_garp_interval_1us },
 	{ "global_defs {\n vrrp_iptables IN OUT\n vrrp_ipsets a\n}\n", ":2: vrrp_iptables: no iptables in keepalived "
