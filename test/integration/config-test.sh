@@ -26,6 +26,8 @@ expect_errors() {
 }
 
 write_full_config "$T/full.conf"
+# an instance without addresses is an error keepalived runs past (exit 5): this one has one
+sed -i 's/^\tadvert_int 1$/&\n\tvirtual_ipaddress {\n\t\t192.0.2.77\/32\n\t}/' "$T/full.conf"
 check "a valid config passes" "$VIPD" -t -f "$T/full.conf"
 check "a valid config prints only warnings" [ -z "$("$VIPD" -t -f "$T/full.conf" 2>&1 | grep -v '^warning: ')" ]
 
@@ -61,6 +63,7 @@ recovered: $T/bad.conf:7: virtual_router_id: '300' is not a number from 1 to 255
 recovered: $T/bad.conf:8: priority: 'high' is not a number from 1 to 255; ignored (keeping 100), as keepalived does
 recovered: $T/bad.conf:9: frobnicate: unknown keyword in vrrp_instance; ignored
 recovered: $T/bad.conf:12: vrrp_instance: VI_2: advert_int 0.500 s cannot be carried by VRRP version 2; using 1.000 s, as keepalived does
+recovered: $T/bad.conf:12: vrrp_instance: VI_2: no virtual_ipaddress; the instance runs without addresses, as keepalived does
 recovered: $T/bad.conf:17: virtual_server: '192.0.2.10 http' is not an address and port; the virtual_server is skipped
 recovered: $T/bad.conf:18: lb_kind: 'NATT' is not one of NAT, DR, TUN (case matters); ignored
 recovered: $T/bad.conf:19: real_server: '198.51.100.300 80' is not an address and port; the real_server is skipped
@@ -95,6 +98,9 @@ vrrp_instance VI_1 {
 	interface lo
 	virtual_router_id 1
 	priority $PRIO
+	virtual_ipaddress {
+		192.0.2.77/32
+	}
 }
 CONF
 cat >"$T/etc/conf.d/20-broken.conf" <<'CONF'
@@ -102,6 +108,9 @@ vrrp_instance VI_2 {
 	interface lo
 	virtual_router_id 2
 	priority ${PRIO}0
+	virtual_ipaddress {
+		192.0.2.78/32
+	}
 }
 CONF
 (cd / && expect_errors "$T/etc/main.conf" "recovered: $T/etc/conf.d/20-broken.conf:4: priority: '1500' is not a number from 1 to 255; ignored (keeping 100), as keepalived does")
@@ -115,6 +124,9 @@ vrrp_instance VI_1 {
 	virtual_router_id 1
 @lb1	priority 150
 @^lb1	priority 300
+	virtual_ipaddress {
+		192.0.2.77/32
+	}
 }
 CONF
 check "-i lb1 keeps the @lb1 line and drops the @^lb1 one" "$VIPD" -t -f "$T/id.conf" -i lb1
@@ -141,8 +153,10 @@ vrrp_sync_group G1 {
 virtual_server group NOPE {
 }
 CONF
-expect_errors "$T/xref.conf" "recovered: $T/xref.conf:8: vrrp_instance: VI_1 is already defined ($T/xref.conf:4); this block is ignored, as keepalived does
+expect_errors "$T/xref.conf" "recovered: $T/xref.conf:4: vrrp_instance: VI_1: no virtual_ipaddress; the instance runs without addresses, as keepalived does
+recovered: $T/xref.conf:8: vrrp_instance: VI_1 is already defined ($T/xref.conf:4); this block is ignored, as keepalived does
 recovered: $T/xref.conf:12: vrrp_sync_group G1: no vrrp_instance 'VI_X'; ignored, as keepalived does
+recovered: $T/xref.conf:12: vrrp_sync_group G1: only one vrrp_instance; kept, as keepalived does
 recovered: $T/xref.conf:17: virtual_server: it has no real_server; the virtual_server is skipped
 $T/xref.conf:1: lvs_sync_daemon: unknown vrrp_instance 'VI_9'"
 

@@ -19,6 +19,9 @@ vrrp_instance VI_1 {
 	no_such_keyword 1
 	virtual_router_id 51
 	priority 999
+	virtual_ipaddress {
+		192.0.2.77/32
+	}
 }
 global_defs {
 	config_strict
