@@ -158,7 +158,8 @@ START_TEST(track_bfd)
 
 	ck_assert_ptr_nonnull(conf);
 	ck_assert_uint_eq(d.nerrors, 0);
-	ck_assert_uint_eq(d.nrecovered, 3);	/* nope, ck (checker only), up twice */
+	ck_assert_uint_eq(d.nrecovered, 4);	/* nope, ck (checker only), up twice, G of one instance */
+	ck_assert(has_recovered(&d, "vrrp_sync_group G: only one vrrp_instance"));
 	ck_assert(has_recovered(&d, "no bfd_instance nope"));
 	ck_assert(has_recovered(&d, "it names checker only"));
 	ck_assert(has_recovered(&d, "up is tracked already"));
