@@ -1,0 +1,188 @@
+/* Unit tests of the metrics child's pure parts: request heads as a hostile client may send them
+ * (metrics/metrics_http.c), and a status turned into the text format (metrics/metrics_render.c). */
+#define _GNU_SOURCE 1
+
+#include <check.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/metrics_http.h"
+#include "metrics/metrics_render.h"
+
+static enum mx_parse
+parse(const char *s, struct mx_request *req)
+{
+	return mx_http_parse(s, strlen(s), req);
+}
+
+START_TEST(test_get)
+{
+	struct mx_request r;
+	const char *s = "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\nGET / HTTP/1.1\r\n";
+
+	ck_assert_int_eq(parse(s, &r), MX_PARSE_OK);
+	ck_assert_int_eq(r.method, MX_GET);
+	ck_assert_int_eq(r.target, MX_T_METRICS);
+	ck_assert(r.keep_alive);
+	/* a pipelined request stays in the buffer */
+	ck_assert_uint_eq(r.consumed, strlen("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\n"));
+	ck_assert_int_eq(parse("GET /metrics?x=1 HTTP/1.1\n\n", &r), MX_PARSE_OK);
+	ck_assert_int_eq(r.target, MX_T_METRICS);
+	ck_assert_int_eq(parse("HEAD / HTTP/1.1\r\n\r\n", &r), MX_PARSE_OK);
+	ck_assert_int_eq(r.method, MX_HEAD);
+	ck_assert_int_eq(r.target, MX_T_ROOT);
+	ck_assert_int_eq(parse("POST /metricsx HTTP/1.1\r\n\r\n", &r), MX_PARSE_OK);
+	ck_assert_int_eq(r.method, MX_OTHER);
+	ck_assert_int_eq(r.target, MX_T_OTHER);
+}
+END_TEST
+
+START_TEST(test_connection)
+{
+	struct mx_request r;
+
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nConnection: Keep-Alive, close\r\n\r\n", &r), MX_PARSE_OK);
+	ck_assert(!r.keep_alive);
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.0\r\n\r\n", &r), MX_PARSE_OK);
+	ck_assert(!r.keep_alive);
+	/* a body is never read: its connection closes after the answer */
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", &r), MX_PARSE_OK);
+	ck_assert(!r.keep_alive);
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n", &r), MX_PARSE_OK);
+	ck_assert(r.keep_alive);
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", &r), MX_PARSE_OK);
+	ck_assert(!r.keep_alive);
+}
+END_TEST
+
+START_TEST(test_bad)
+{
+	struct mx_request r;
+	char *big;
+
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nHost: x\r\n", &r), MX_PARSE_MORE);
+	ck_assert_int_eq(parse("GET /metr", &r), MX_PARSE_MORE);
+	ck_assert_int_eq(parse("GET /metrics\r\n\r\n", &r), MX_PARSE_BAD);
+	ck_assert_int_eq(parse("GET  /metrics HTTP/1.1\r\n\r\n", &r), MX_PARSE_BAD);
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1 x\r\n\r\n", &r), MX_PARSE_BAD);
+	ck_assert_int_eq(parse("GET /metrics HTTP/2.0\r\n\r\n", &r), MX_PARSE_VERSION);
+	ck_assert_int_eq(parse("GET /metrics FTP/1.1\r\n\r\n", &r), MX_PARSE_BAD);
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nNoColon\r\n\r\n", &r), MX_PARSE_BAD);
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nHost : x\r\n\r\n", &r), MX_PARSE_BAD);
+	ck_assert_int_eq(parse("GET /metrics HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", &r), MX_PARSE_BAD);
+	/* a head that does not end within MX_REQ_MAX */
+	big = malloc(MX_REQ_MAX + 100);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', MX_REQ_MAX + 99);
+	memcpy(big, "GET /metrics HTTP/1.1\r\nX: ", 26);
+	big[MX_REQ_MAX + 99] = '\0';
+	ck_assert_int_eq(mx_http_parse(big, MX_REQ_MAX, &r), MX_PARSE_TOO_LARGE);
+	ck_assert_int_eq(mx_http_parse(big, MX_REQ_MAX - 1, &r), MX_PARSE_MORE);
+	/* even when it ends beyond the limit */
+	memcpy(big + MX_REQ_MAX + 50, "\r\n\r\n", 4);
+	ck_assert_int_eq(mx_http_parse(big, MX_REQ_MAX + 99, &r), MX_PARSE_TOO_LARGE);
+	free(big);
+}
+END_TEST
+
+static const char status_text[] =
+	"{\"parent\":{\"version\":\"1.2\",\"started\":1700000000,\"config_generation\":3,"
+	" \"last_reload\":{\"result\":\"failed\",\"time\":1700000100,\"count\":2,\"failures\":1,\"duration\":0.25}},"
+	" \"children\":["
+	"  {\"name\":\"vrrp\",\"state\":\"running\",\"pid\":12,\"restarts\":1,\"config_generation\":3,\"wanted\":true,"
+	"   \"status\":{\"instances\":[{\"name\":\"V\\\"I\\n1\\\\\",\"state\":\"MASTER\",\"priority\":100,"
+	"     \"effective_priority\":90,\"adverts_sent\":7,\"advert_int_ms\":1500,\"since_ms\":1700000000123,"
+	"     \"drops\":{\"ttl\":2,\"auth\":0}}],\"unmatched_drops\":{\"vrid\":5}}},"
+	"  {\"name\":\"checkers\",\"state\":\"backoff\",\"pid\":null,\"restarts\":4,\"wanted\":true,"
+	"   \"status\":{\"runs\":10,\"real_servers\":[{\"virtual_server\":\"192.0.2.1:80\",\"address\":\"198.51.100.1:80\","
+	"     \"state\":\"down\",\"weight\":null,\"last_change\":null}]}}"
+	" ]}";
+
+static char *
+rendered(void)
+{
+	struct json_object *st = json_tokener_parse(status_text), *self = json_tokener_parse(
+		"{\"requests\":{\"200\":4,\"404\":1},\"connections\":2}");
+	struct mx_buf b = { 0 };
+	char *text;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_nonnull(self);
+	ck_assert_int_eq(mx_render(st, self, &b), 0);
+	json_object_put(st);
+	json_object_put(self);
+	text = strdup(b.p);
+	mx_buf_free(&b);
+	return text;
+}
+
+#define HAS(s) ck_assert_msg(strstr(text, s) != NULL, "missing: %s", s)
+#define HASNT(s) ck_assert_msg(strstr(text, s) == NULL, "present: %s", s)
+
+START_TEST(test_render)
+{
+	char *text = rendered();
+
+	HAS("# HELP vipd_build_info ");
+	HAS("# TYPE vipd_build_info gauge\nvipd_build_info{version=\"1.2\"} 1\n");
+	HAS("\nvipd_reloads_total 2\n");
+	HAS("\nvipd_reload_failures_total 1\n");
+	HAS("\nvipd_last_reload_success 0\n");
+	HAS("\nvipd_last_reload_duration_seconds 0.25\n");
+	HAS("\nvipd_child_up{child=\"vrrp\"} 1\nvipd_child_up{child=\"checkers\"} 0\n");
+	HAS("\nvipd_child_restarts_total{child=\"checkers\"} 4\n");
+	/* label values escaped: \ " and newline */
+	HAS("\nvipd_vrrp_state{instance=\"V\\\"I\\n1\\\\\",state=\"MASTER\"} 1\n");
+	HAS("\nvipd_vrrp_state{instance=\"V\\\"I\\n1\\\\\",state=\"BACKUP\"} 0\n");
+	HAS("\nvipd_vrrp_effective_priority{instance=\"V\\\"I\\n1\\\\\"} 90\n");
+	HAS("\nvipd_vrrp_advert_interval_seconds{instance=\"V\\\"I\\n1\\\\\"} 1.500\n");
+	HAS("\nvipd_vrrp_state_change_timestamp_seconds{instance=\"V\\\"I\\n1\\\\\"} 1700000000.123\n");
+	HAS("\nvipd_vrrp_drops_total{instance=\"V\\\"I\\n1\\\\\",reason=\"ttl\"} 2\n");
+	HAS("\nvipd_vrrp_unmatched_drops_total{reason=\"vrid\"} 5\n");
+	HAS("\nvipd_real_server_up{virtual_server=\"192.0.2.1:80\",real_server=\"198.51.100.1:80\"} 0\n");
+	HAS("\nvipd_checkers_runs_total 10\n");
+	HAS("\nvipd_metrics_http_requests_total{code=\"200\"} 4\n");
+	HAS("\nvipd_metrics_connections 2\n");
+	/* nulls and missing fields give no sample, and a family without samples no header */
+	HASNT("vipd_real_server_weight");
+	HASNT("vipd_vrrp_transitions_total");
+	HASNT("vipd_sync_");
+	/* each family once */
+	ck_assert_ptr_eq(strstr(strstr(text, "# TYPE vipd_vrrp_state ") + 1, "# TYPE vipd_vrrp_state "), NULL);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_render_nothing)
+{
+	struct json_object *st = json_tokener_parse("{\"children\":[{\"name\":\"vrrp\",\"status\":[1,2]},3],\"parent\":7}");
+	struct mx_buf b = { 0 };
+
+	ck_assert_int_eq(mx_render(st, NULL, &b), 0);
+	ck_assert_str_eq(b.p, "");
+	json_object_put(st);
+	mx_buf_free(&b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("metrics");
+	TCase *tc = tcase_create("metrics");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_get);
+	tcase_add_test(tc, test_connection);
+	tcase_add_test(tc, test_bad);
+	tcase_add_test(tc, test_render);
+	tcase_add_test(tc, test_render_nothing);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
