@@ -38,6 +38,7 @@
 #define MX_FRESH_NS (250 * EV_NSEC_PER_MSEC)
 #define MX_RETRY_NS (5 * EV_NSEC_PER_SEC)	/* binding the listener again after it failed */
 #define MX_STATUS_NS (5 * EV_NSEC_PER_SEC)	/* our own counters to the parent, when they changed */
+#define MX_LINGER_NS (2 * EV_NSEC_PER_SEC)	/* reading what a client still sends after a last answer */
 #define MX_NOBODY 65534
 
 /* An answer's body, shared by the connections that write it. */
@@ -66,6 +67,7 @@ struct mx_conn {
 	bool waiting;		/* for the parent's status */
 	bool head_only;		/* HEAD: the answer without its body */
 	bool keep_alive;
+	bool lingering;		/* the last answer is written: what still comes is read and dropped */
 	/* the answer being written */
 	char head[256];
 	size_t headlen, off;	/* off: bytes of head and body written */
@@ -182,7 +184,7 @@ conn_timeout(struct ev_timer *t)
 {
 	struct mx_conn *c = t->data;
 
-	c->ctx->timeouts++;
+	c->ctx->timeouts += !c->lingering;
 	conn_close(c);
 }
 
@@ -218,12 +220,18 @@ conn_write(struct mx_conn *c)
 	return true;
 }
 
-/* The answer is written: the next request (maybe already read), or the end. */
+/* The answer is written: the next request (maybe already read), or the end. Closing with unread bytes
+ * would make the kernel send a reset, which can destroy the answer before the client reads it (a 431 to a
+ * request still being sent): so the sending side is shut, and what comes is read and dropped until the
+ * client closes, for MX_LINGER_NS at most. */
 static void
 conn_done(struct mx_conn *c)
 {
 	if (!c->keep_alive) {
-		conn_close(c);
+		c->lingering = true;
+		shutdown(c->fd, SHUT_WR);
+		ev_timer_after(c->ctx->p->loop, &c->timer, MX_LINGER_NS);
+		ev_io_modify(c->ctx->p->loop, &c->io, EPOLLIN);
 		return;
 	}
 	body_put(c->body);
@@ -336,6 +344,16 @@ conn_io(struct ev_io *io, uint32_t revents)
 
 	if (revents & EPOLLOUT) {
 		conn_flush(c);
+		return;
+	}
+	if ((revents & EPOLLIN) && c->lingering) {
+		char drop[4096];
+		ssize_t n;
+
+		while ((n = read(c->fd, drop, sizeof(drop))) > 0)
+			;
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			conn_close(c);
 		return;
 	}
 	if (revents & EPOLLIN) {

@@ -367,7 +367,8 @@ render_parent(struct out *o, struct json_object *st)
 /* ---- vrrp ---- */
 
 static const char *const vrrp_states[] = { "INIT", "BACKUP", "MASTER", "FAULT", "STOP", NULL };
-static const struct labels by_instance = { { "instance", NULL }, { "name", NULL } };
+/* not "instance": Prometheus gives that label to every target (it would rename ours exported_instance) */
+static const struct labels by_instance = { { "vrrp_instance", NULL }, { "name", NULL } };
 static const struct field vrrp_fields[] = {
 	{ "priority", "vipd_vrrp_priority", G, "Configured priority of the instance.", C_INT },
 	{ "effective_priority", "vipd_vrrp_effective_priority", G, "Priority the instance advertises now (tracking applied).", C_INT },
@@ -400,10 +401,10 @@ render_vrrp(struct out *o, struct json_object *st)
 	struct json_object *inst = get(st, "instances");
 
 	family(o, "vipd_vrrp_state", G, "1 for the state the VRRP instance is in, 0 for the others.");
-	render_state(o, inst, "instance", "name", "state", vrrp_states);
+	render_state(o, inst, "vrrp_instance", "name", "state", vrrp_states);
 	render_array(o, inst, &by_instance, vrrp_fields, N(vrrp_fields));
 	family(o, "vipd_vrrp_drops_total", C, "Packets of the instance dropped, by reason.");
-	render_reasons(o, inst, NULL, "instance", "name", "drops");
+	render_reasons(o, inst, NULL, "vrrp_instance", "name", "drops");
 	family(o, "vipd_vrrp_unmatched_drops_total", C, "Packets no instance claimed, by reason (vrid: another router's).");
 	render_reasons(o, NULL, st, NULL, NULL, "unmatched_drops");
 	render_array(o, get(st, "scripts"), &by_script, vrrp_script_fields, N(vrrp_script_fields));

@@ -133,12 +133,12 @@ START_TEST(test_render)
 	HAS("\nvipd_child_up{child=\"vrrp\"} 1\nvipd_child_up{child=\"checkers\"} 0\n");
 	HAS("\nvipd_child_restarts_total{child=\"checkers\"} 4\n");
 	/* label values escaped: \ " and newline */
-	HAS("\nvipd_vrrp_state{instance=\"V\\\"I\\n1\\\\\",state=\"MASTER\"} 1\n");
-	HAS("\nvipd_vrrp_state{instance=\"V\\\"I\\n1\\\\\",state=\"BACKUP\"} 0\n");
-	HAS("\nvipd_vrrp_effective_priority{instance=\"V\\\"I\\n1\\\\\"} 90\n");
-	HAS("\nvipd_vrrp_advert_interval_seconds{instance=\"V\\\"I\\n1\\\\\"} 1.500\n");
-	HAS("\nvipd_vrrp_state_change_timestamp_seconds{instance=\"V\\\"I\\n1\\\\\"} 1700000000.123\n");
-	HAS("\nvipd_vrrp_drops_total{instance=\"V\\\"I\\n1\\\\\",reason=\"ttl\"} 2\n");
+	HAS("\nvipd_vrrp_state{vrrp_instance=\"V\\\"I\\n1\\\\\",state=\"MASTER\"} 1\n");
+	HAS("\nvipd_vrrp_state{vrrp_instance=\"V\\\"I\\n1\\\\\",state=\"BACKUP\"} 0\n");
+	HAS("\nvipd_vrrp_effective_priority{vrrp_instance=\"V\\\"I\\n1\\\\\"} 90\n");
+	HAS("\nvipd_vrrp_advert_interval_seconds{vrrp_instance=\"V\\\"I\\n1\\\\\"} 1.500\n");
+	HAS("\nvipd_vrrp_state_change_timestamp_seconds{vrrp_instance=\"V\\\"I\\n1\\\\\"} 1700000000.123\n");
+	HAS("\nvipd_vrrp_drops_total{vrrp_instance=\"V\\\"I\\n1\\\\\",reason=\"ttl\"} 2\n");
 	HAS("\nvipd_vrrp_unmatched_drops_total{reason=\"vrid\"} 5\n");
 	HAS("\nvipd_real_server_up{virtual_server=\"192.0.2.1:80\",real_server=\"198.51.100.1:80\"} 0\n");
 	HAS("\nvipd_checkers_runs_total 10\n");
