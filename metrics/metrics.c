@@ -299,6 +299,8 @@ want_metrics(struct mx_conn *c)
 		return;
 	}
 	c->waiting = true;
+	/* the request is whole: its time to wait for the answer starts now (the parent's has its own timeout) */
+	ev_timer_after(ctx->p->loop, &c->timer, MX_TIMEOUT_NS);
 	ev_io_modify(ctx->p->loop, &c->io, 0);
 	if (!ctx->asking)
 		ask_parent(ctx);

@@ -96,7 +96,9 @@ static const char status_text[] =
 	"     \"drops\":{\"ttl\":2,\"auth\":0}}],\"unmatched_drops\":{\"vrid\":5}}},"
 	"  {\"name\":\"checkers\",\"state\":\"backoff\",\"pid\":null,\"restarts\":4,\"wanted\":true,"
 	"   \"status\":{\"runs\":10,\"real_servers\":[{\"virtual_server\":\"192.0.2.1:80\",\"address\":\"198.51.100.1:80\","
-	"     \"state\":\"down\",\"weight\":null,\"last_change\":null}]}}"
+	"     \"state\":\"down\",\"weight\":null,\"last_change\":null},"
+	"    {\"virtual_server\":\"group G\",\"address\":\"[2001:db8::1]:80\",\"state\":\"up\",\"weight\":null,"
+	"     \"configured_weight\":5,\"last_change\":1700000000001}]}}"
 	" ]}";
 
 static char *
@@ -145,7 +147,10 @@ START_TEST(test_render)
 	HAS("\nvipd_metrics_http_requests_total{code=\"200\"} 4\n");
 	HAS("\nvipd_metrics_connections 2\n");
 	/* nulls and missing fields give no sample, and a family without samples no header */
-	HASNT("vipd_real_server_weight");
+	/* a null weight is the configured one */
+	HAS("\nvipd_real_server_weight{virtual_server=\"group G\",real_server=\"[2001:db8::1]:80\"} 5\n");
+	HAS("\nvipd_real_server_last_change_timestamp_seconds{virtual_server=\"group G\",real_server=\"[2001:db8::1]:80\"} 1700000000.001\n");
+	HASNT("vipd_real_server_weight{virtual_server=\"192.0.2.1:80\"");
 	HASNT("vipd_vrrp_transitions_total");
 	HASNT("vipd_sync_");
 	/* each family once */
