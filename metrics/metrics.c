@@ -30,6 +30,7 @@
 
 #include "lib/log.h"
 #include "metrics/metrics_http.h"
+#include "metrics/metrics_json.h"
 #include "metrics/metrics_render.h"
 
 #define MX_CONN_MAX 16
@@ -468,28 +469,23 @@ static struct json_object *self_json(const struct mx_ctx *ctx);
 static struct mx_body *
 render(struct mx_ctx *ctx, const char *text, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
-	struct json_object *st = NULL, *self;
+	struct json_object *self = self_json(ctx);
+	const char *stext = self != NULL ? json_object_to_json_string_ext(self, JSON_C_TO_STRING_PLAIN) : NULL;
+	struct mj_doc *st, *sd = stext != NULL ? mj_parse(stext, strlen(stext)) : NULL;
 	struct mx_buf out = { 0 };
 	struct mx_body *b = NULL;
 	uint64_t t0 = ev_now();
 
-	if (tok == NULL)
-		return NULL;
-	st = json_tokener_parse_ex(tok, text, (int)len);
-	if (json_tokener_get_error(tok) != json_tokener_success) {
-		log_warnx("the parent's status is not JSON");
-		json_object_put(st);
-		st = NULL;
-	}
-	json_tokener_free(tok);
-	if (st == NULL)
-		return NULL;
-	self = self_json(ctx);
-	if (mx_render(st, self, &out) == 0)
-		b = body_new(out.p, out.len);
 	json_object_put(self);
-	json_object_put(st);
+	if ((st = mj_parse(text, len)) == NULL) {
+		log_warnx("the parent's status is not JSON");
+		mj_free(sd);
+		return NULL;
+	}
+	if (mx_render(mj_root(st), sd != NULL ? mj_root(sd) : NULL, &out) == 0)
+		b = body_new(out.p, out.len);
+	mj_free(st);
+	mj_free(sd);
 	mx_buf_free(&out);
 	ctx->last_render_ns = ev_now() - t0;
 	ctx->last_bytes = b != NULL ? b->len : 0;

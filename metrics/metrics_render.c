@@ -155,22 +155,18 @@ sample(struct out *o, const char *value, ...)
 	puts_(o->b, "\n");
 }
 
-static struct json_object *
-get(struct json_object *o, const char *key)
+static const struct mj *
+get(const struct mj *o, const char *key)
 {
-	struct json_object *v = NULL;
-
-	if (o == NULL || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
+	return mj_get(o, key);
 }
 
 static const char *
-get_str(struct json_object *o, const char *key)
+get_str(const struct mj *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	const struct mj *v = get(o, key);
 
-	return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	return v != NULL && v->type == MJ_STRING ? v->u.s : NULL;
 }
 
 /* A fixed-point number: v / 10^digits, exactly (no binary fraction in the text). */
@@ -185,41 +181,41 @@ fixed(char *buf, size_t n, int64_t v, int digits, int64_t scale)
 
 /* The text of a value after its conversion; false when it has none (null, a string, an object). */
 static bool
-value_text(struct json_object *v, enum conv conv, char *buf, size_t n)
+value_text(const struct mj *v, enum conv conv, char *buf, size_t n)
 {
-	json_type t = v != NULL ? json_object_get_type(v) : json_type_null;
+	enum mj_type t = v != NULL ? v->type : MJ_NULL;
 
-	if (t == json_type_boolean) {
-		snprintf(buf, n, "%d", json_object_get_boolean(v) ? 1 : 0);
+	if (t == MJ_BOOL) {
+		snprintf(buf, n, "%d", v->u.b ? 1 : 0);
 		return true;
 	}
-	if (t == json_type_double) {
-		double d = json_object_get_double(v);
+	if (t == MJ_DOUBLE) {
+		double d = v->u.d;
 
 		snprintf(buf, n, "%.9g", conv == C_MS ? d / 1e3 : conv == C_US ? d / 1e6 : conv == C_KIB ? d * 1024 : d);
 		return true;
 	}
-	if (t != json_type_int)
+	if (t != MJ_INT)
 		return false;
 	switch (conv) {
 	case C_MS:
-		fixed(buf, n, json_object_get_int64(v), 3, 1000);
+		fixed(buf, n, v->u.i, 3, 1000);
 		break;
 	case C_US:
-		fixed(buf, n, json_object_get_int64(v), 6, 1000000);
+		fixed(buf, n, v->u.i, 6, 1000000);
 		break;
 	case C_KIB:
-		snprintf(buf, n, "%" PRId64, json_object_get_int64(v) * 1024);
+		snprintf(buf, n, "%" PRId64, v->u.i * 1024);
 		break;
 	default:
-		snprintf(buf, n, "%" PRId64, json_object_get_int64(v));
+		snprintf(buf, n, "%" PRId64, v->u.i);
 	}
 	return true;
 }
 
 /* Fields of one object without labels. */
 static void
-render_fields(struct out *o, struct json_object *obj, const struct field *f, size_t nf)
+render_fields(struct out *o, const struct mj *obj, const struct field *f, size_t nf)
 {
 	char val[64];
 
@@ -232,7 +228,7 @@ render_fields(struct out *o, struct json_object *obj, const struct field *f, siz
 
 /* The labels of one object of an array, as the two pairs sample() takes (unused ones NULL). */
 static void
-label_values(struct json_object *obj, const struct labels *l, const char *v[2])
+label_values(const struct mj *obj, const struct labels *l, const char *v[2])
 {
 	for (int k = 0; k < 2; k++)
 		v[k] = l->name[k] != NULL ? get_str(obj, l->key[k]) : NULL;
@@ -240,18 +236,18 @@ label_values(struct json_object *obj, const struct labels *l, const char *v[2])
 
 /* Fields of every object of an array, labelled. */
 static void
-render_array(struct out *o, struct json_object *arr, const struct labels *l, const struct field *f, size_t nf)
+render_array(struct out *o, const struct mj *arr, const struct labels *l, const struct field *f, size_t nf)
 {
 	size_t n;
 	char val[64];
 
-	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+	if (arr == NULL || arr->type != MJ_ARRAY)
 		return;
-	n = json_object_array_length(arr);
+	n = mj_len(arr);
 	for (size_t i = 0; i < nf; i++) {
 		family(o, f[i].name, f[i].type, f[i].help);
 		for (size_t j = 0; j < n; j++) {
-			struct json_object *obj = json_object_array_get_idx(arr, j);
+			const struct mj *obj = mj_item(arr, j);
 			const char *v[2];
 
 			if (!value_text(get(obj, f[i].key), f[i].conv, val, sizeof(val)))
@@ -266,13 +262,13 @@ render_array(struct out *o, struct json_object *arr, const struct labels *l, con
 
 /* A state as one gauge per possible value, 1 for the one it is in: state="MASTER" 1, state="BACKUP" 0. */
 static void
-render_state(struct out *o, struct json_object *arr, const char *label, const char *lkey, const char *skey,
+render_state(struct out *o, const struct mj *arr, const char *label, const char *lkey, const char *skey,
 	     const char *const *states)
 {
-	size_t n = arr != NULL && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	size_t n = mj_len(arr);
 
 	for (size_t j = 0; j < n; j++) {
-		struct json_object *obj = json_object_array_get_idx(arr, j);
+		const struct mj *obj = mj_item(arr, j);
 		const char *name = get_str(obj, lkey), *st = get_str(obj, skey);
 
 		if (name == NULL || st == NULL)
@@ -284,21 +280,23 @@ render_state(struct out *o, struct json_object *arr, const char *label, const ch
 
 /* A map of counts by reason ({"reason": n, ...}) of each object of an array, or of one object (arr NULL). */
 static void
-render_reasons(struct out *o, struct json_object *arr, struct json_object *one, const char *label,
+render_reasons(struct out *o, const struct mj *arr, const struct mj *one, const char *label,
 	       const char *lkey, const char *mapkey)
 {
-	size_t n = arr != NULL && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 1;
+	size_t n = arr != NULL ? mj_len(arr) : 1;
 	char val[64];
 
 	for (size_t j = 0; j < n; j++) {
-		struct json_object *obj = arr != NULL ? json_object_array_get_idx(arr, j) : one;
-		struct json_object *map = get(obj, mapkey);
+		const struct mj *obj = arr != NULL ? mj_item(arr, j) : one;
+		const struct mj *map = get(obj, mapkey);
 		const char *name = label != NULL ? get_str(obj, lkey) : NULL;
 
-		if (map == NULL || !json_object_is_type(map, json_type_object) || (label != NULL && name == NULL))
+		if (map == NULL || map->type != MJ_OBJECT || (label != NULL && name == NULL))
 			continue;
-		json_object_object_foreach(map, reason, v) {
-			if (!value_text(v, C_INT, val, sizeof(val)))
+		for (uint32_t m = 0; m < map->n; m++) {
+			const char *reason = map->u.m[m].key;
+
+			if (!value_text(&map->u.m[m].v, C_INT, val, sizeof(val)))
 				continue;
 			if (label != NULL)
 				sample(o, val, label, name, "reason", reason, NULL);
@@ -337,12 +335,11 @@ static const struct field child_fields[] = {
 };
 
 static void
-render_parent(struct out *o, struct json_object *st)
+render_parent(struct out *o, const struct mj *st)
 {
-	struct json_object *pa = get(st, "parent"), *reload = get(pa, "last_reload"), *children = get(st, "children");
+	const struct mj *pa = get(st, "parent"), *reload = get(pa, "last_reload"), *children = get(st, "children");
 	const char *v = get_str(pa, "version"), *res = get_str(reload, "result");
-	size_t n = children != NULL && json_object_is_type(children, json_type_array) ?
-		   json_object_array_length(children) : 0;
+	size_t n = mj_len(children);
 
 	family(o, "vipd_build_info", G, "Always 1; the version of vipd in a label.");
 	if (v != NULL)
@@ -354,9 +351,9 @@ render_parent(struct out *o, struct json_object *st)
 		sample(o, strcmp(res, "ok") == 0 ? "1" : "0", NULL);
 	family(o, "vipd_child_up", G, "1 if this child runs (started and not stopping, restarting or failed).");
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *c = json_object_array_get_idx(children, i);
+		const struct mj *c = mj_item(children, i);
 		const char *name = get_str(c, "name"), *state = get_str(c, "state");
-		struct json_object *pid = get(c, "pid");
+		const struct mj *pid = get(c, "pid");
 
 		if (name != NULL && state != NULL)
 			sample(o, strcmp(state, "running") == 0 && pid != NULL ? "1" : "0", "child", name, NULL);
@@ -396,9 +393,9 @@ static const struct field vrrp_script_fields[] = {
 };
 
 static void
-render_vrrp(struct out *o, struct json_object *st)
+render_vrrp(struct out *o, const struct mj *st)
 {
-	struct json_object *inst = get(st, "instances");
+	const struct mj *inst = get(st, "instances");
 
 	family(o, "vipd_vrrp_state", G, "1 for the state the VRRP instance is in, 0 for the others.");
 	render_state(o, inst, "vrrp_instance", "name", "state", vrrp_states);
@@ -428,7 +425,7 @@ static const struct field ipvs_fields[] = {
 };
 
 static void
-render_ipvs(struct out *o, struct json_object *st)
+render_ipvs(struct out *o, const struct mj *st)
 {
 	char val[64];
 	const char *k = get_str(st, "kernel");
@@ -461,15 +458,15 @@ static const struct field rs_fields[] = {
 };
 
 static void
-render_checkers(struct out *o, struct json_object *st)
+render_checkers(struct out *o, const struct mj *st)
 {
-	struct json_object *rs = get(st, "real_servers");
-	size_t n = rs != NULL && json_object_is_type(rs, json_type_array) ? json_object_array_length(rs) : 0;
+	const struct mj *rs = get(st, "real_servers");
+	size_t n = mj_len(rs);
 
 	render_fields(o, st, checkers_fields, N(checkers_fields));
 	family(o, "vipd_real_server_up", G, "1 if the checkers find the real server up, 0 if down or not known yet.");
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *r = json_object_array_get_idx(rs, i);
+		const struct mj *r = mj_item(rs, i);
 		const char *vs = get_str(r, "virtual_server"), *a = get_str(r, "address"), *s = get_str(r, "state");
 
 		if (vs != NULL && a != NULL && s != NULL)
@@ -477,7 +474,7 @@ render_checkers(struct out *o, struct json_object *st)
 	}
 	family(o, "vipd_real_server_weight", G, "Weight of the real server: a dynamic one when a checker set it, else the configured one.");
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *r = json_object_array_get_idx(rs, i);
+		const struct mj *r = mj_item(rs, i);
 		const char *vs = get_str(r, "virtual_server"), *a = get_str(r, "address");
 		char val[64];
 
@@ -520,7 +517,7 @@ static const struct field sync_fields[] = {
 };
 
 static void
-render_sync(struct out *o, struct json_object *st)
+render_sync(struct out *o, const struct mj *st)
 {
 	const char *mode = get_str(st, "mode"), *role = get_str(st, "role");
 
@@ -548,9 +545,9 @@ static const struct field bfd_fields[] = {
 };
 
 static void
-render_bfd(struct out *o, struct json_object *st)
+render_bfd(struct out *o, const struct mj *st)
 {
-	struct json_object *s = get(st, "sessions");
+	const struct mj *s = get(st, "sessions");
 	char val[64];
 
 	family(o, "vipd_bfd_session_state", G, "1 for the state the BFD session is in, 0 for the others.");
@@ -579,39 +576,35 @@ static const struct field self_fields[] = {
 };
 
 static void
-render_self(struct out *o, struct json_object *self)
+render_self(struct out *o, const struct mj *self)
 {
-	struct json_object *req = get(self, "requests");
+	const struct mj *req = get(self, "requests");
 	char val[64];
 
 	family(o, "vipd_metrics_http_requests_total", C, "HTTP requests answered, by status code.");
-	if (req != NULL && json_object_is_type(req, json_type_object)) {
-		json_object_object_foreach(req, code, v) {
-			if (value_text(v, C_INT, val, sizeof(val)))
-				sample(o, val, "code", code, NULL);
-		}
-	}
+	for (size_t i = 0; req != NULL && req->type == MJ_OBJECT && i < req->n; i++)
+		if (value_text(&req->u.m[i].v, C_INT, val, sizeof(val)))
+			sample(o, val, "code", req->u.m[i].key, NULL);
 	render_fields(o, self, self_fields, N(self_fields));
 }
 
 int
-mx_render(struct json_object *status, struct json_object *self, struct mx_buf *out)
+mx_render(const struct mj *status, const struct mj *self, struct mx_buf *out)
 {
-	static const struct { const char *name; void (*render)(struct out *, struct json_object *); } kids[] = {
+	static const struct { const char *name; void (*render)(struct out *, const struct mj *); } kids[] = {
 		{ "vrrp", render_vrrp }, { "ipvs", render_ipvs }, { "checkers", render_checkers },
 		{ "sync", render_sync }, { "bfd", render_bfd },
 	};
-	struct json_object *children = get(status, "children");
-	size_t n = children != NULL && json_object_is_type(children, json_type_array) ?
-		   json_object_array_length(children) : 0;
+	const struct mj *children = get(status, "children");
+	size_t n = mj_len(children);
 	struct out o = { .b = out };
 
 	render_parent(&o, status);
 	for (size_t k = 0; k < N(kids); k++)
 		for (size_t i = 0; i < n; i++) {
-			struct json_object *c = json_object_array_get_idx(children, i);
+			const struct mj *c = mj_item(children, i);
 			const char *name = get_str(c, "name");
-			struct json_object *st = get(c, "status");
+			const struct mj *st = get(c, "status");
 
 			if (name != NULL && strcmp(name, kids[k].name) == 0 && st != NULL)
 				kids[k].render(&o, st);

@@ -5,9 +5,10 @@
 #ifndef VIPD_METRICS_RENDER_H
 #define VIPD_METRICS_RENDER_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "metrics/metrics_json.h"
 
 /* A growing text; failed once memory ran out (then the text is incomplete and must not be served). */
 struct mx_buf {
@@ -20,6 +21,6 @@ void mx_buf_free(struct mx_buf *b);
 
 /* status: the parent's whole status (parent_status). self: the metrics child's own counters, rendered
  * instead of the copy of them in status, which is older. 0, or -1 if memory ran out. */
-int mx_render(struct json_object *status, struct json_object *self, struct mx_buf *out);
+int mx_render(const struct mj *status, const struct mj *self, struct mx_buf *out);
 
 #endif

@@ -174,7 +174,8 @@ for r in ck["real_servers"]:
     lab = dict(virtual_server=r["virtual_server"], real_server=r["address"])
     gauge("vipd_real_server_up", 1 if r["state"] == "up" else 0, **lab)
     gauge("vipd_real_server_weight", r["weight"] if r["weight"] is not None else r["configured_weight"], **lab)
-    gauge("vipd_real_server_consecutive_failures", r["consecutive_failures"], **lab)
+    # it grows with each failed check of the dead one: between the two scrapes, like a counter
+    counter("vipd_real_server_consecutive_failures", r["consecutive_failures"], **lab)
     if r["last_change"] is not None:
         gauge("vipd_real_server_last_change_timestamp_seconds", r["last_change"] / 1000, **lab)
 iv = kids["ipvs"]["status"]

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metrics/metrics_http.h"
+#include "metrics/metrics_json.h"
 #include "metrics/metrics_render.h"
 
 static enum mx_parse
@@ -104,16 +105,16 @@ static const char status_text[] =
 static char *
 rendered(void)
 {
-	struct json_object *st = json_tokener_parse(status_text), *self = json_tokener_parse(
-		"{\"requests\":{\"200\":4,\"404\":1},\"connections\":2}");
+	static const char self_text[] = "{\"requests\":{\"200\":4,\"404\":1},\"connections\":2}";
+	struct mj_doc *st = mj_parse(status_text, strlen(status_text)), *self = mj_parse(self_text, strlen(self_text));
 	struct mx_buf b = { 0 };
 	char *text;
 
 	ck_assert_ptr_nonnull(st);
 	ck_assert_ptr_nonnull(self);
-	ck_assert_int_eq(mx_render(st, self, &b), 0);
-	json_object_put(st);
-	json_object_put(self);
+	ck_assert_int_eq(mx_render(mj_root(st), mj_root(self), &b), 0);
+	mj_free(st);
+	mj_free(self);
 	text = strdup(b.p);
 	mx_buf_free(&b);
 	return text;
@@ -161,13 +162,77 @@ END_TEST
 
 START_TEST(test_render_nothing)
 {
-	struct json_object *st = json_tokener_parse("{\"children\":[{\"name\":\"vrrp\",\"status\":[1,2]},3],\"parent\":7}");
+	static const char text[] = "{\"children\":[{\"name\":\"vrrp\",\"status\":[1,2]},3],\"parent\":7}";
+	struct mj_doc *st = mj_parse(text, strlen(text));
 	struct mx_buf b = { 0 };
 
-	ck_assert_int_eq(mx_render(st, NULL, &b), 0);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(mx_render(mj_root(st), NULL, &b), 0);
 	ck_assert_str_eq(b.p, "");
-	json_object_put(st);
+	mj_free(st);
 	mx_buf_free(&b);
+}
+END_TEST
+
+/* The reader: values as RFC 8259 writes them, escapes and surrogate pairs, what is not JSON refused, the
+ * length and the nesting bounded. */
+START_TEST(test_json)
+{
+	static const char *const good[] = {
+		"{\"a\":[1,-2,3.5,1e3,true,false,null,\"x\\\"y\\\\z\\n\"],\"b\":{},\"c\":[]}",
+		"  [ {\"k\" : \"\\u00e9\\ud83d\\ude00\\u0041\"} ]  ",
+		"9223372036854775807", "\"\"", "{\"big\":92233720368547758070}",
+	};
+	static const char *const bad[] = {
+		"", "{", "[1,]", "{\"a\"}", "{\"a\":1,}", "[1 2]", "\"abc", "tru", "{1:2}", "[1]x", "\"\\x\"",
+		"\"a\nb\"", "[\"\\u12\"]",
+	};
+	struct mj_doc *d;
+	const struct mj *r, *a;
+	char deep[200];
+
+	d = mj_parse(good[0], strlen(good[0]));
+	ck_assert_ptr_nonnull(d);
+	r = mj_root(d);
+	a = mj_get(r, "a");
+	ck_assert_uint_eq(mj_len(a), 8);
+	ck_assert_int_eq(mj_item(a, 0)->u.i, 1);
+	ck_assert_int_eq(mj_item(a, 1)->u.i, -2);
+	ck_assert(mj_item(a, 2)->type == MJ_DOUBLE && mj_item(a, 2)->u.d == 3.5);
+	ck_assert(mj_item(a, 3)->type == MJ_DOUBLE && mj_item(a, 3)->u.d == 1000);
+	ck_assert(mj_item(a, 4)->type == MJ_BOOL && mj_item(a, 4)->u.b);
+	ck_assert(mj_item(a, 5)->type == MJ_BOOL && !mj_item(a, 5)->u.b);
+	ck_assert(mj_item(a, 6)->type == MJ_NULL);
+	ck_assert_str_eq(mj_item(a, 7)->u.s, "x\"y\\z\n");
+	ck_assert_uint_eq(mj_len(mj_get(r, "b")), 0);
+	ck_assert(mj_get(r, "c")->type == MJ_ARRAY);
+	ck_assert_ptr_null(mj_get(r, "d"));
+	ck_assert_ptr_null(mj_item(a, 8));
+	mj_free(d);
+	d = mj_parse(good[1], strlen(good[1]));
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(mj_get(mj_item(mj_root(d), 0), "k")->u.s, "\xc3\xa9\xf0\x9f\x98\x80" "A");
+	mj_free(d);
+	d = mj_parse(good[2], strlen(good[2]));
+	ck_assert_int_eq(mj_root(d)->u.i, INT64_MAX);
+	mj_free(d);
+	for (size_t i = 3; i < sizeof(good) / sizeof(good[0]); i++) {
+		d = mj_parse(good[i], strlen(good[i]));
+		ck_assert_msg(d != NULL, "refused %s", good[i]);
+		mj_free(d);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(mj_parse(bad[i], strlen(bad[i])) == NULL, "accepted %s", bad[i]);
+	/* a prefix is not the document: the length is what is read */
+	ck_assert_ptr_null(mj_parse("[1]", 2));
+	/* nesting is bounded */
+	memset(deep, '[', sizeof(deep));
+	ck_assert_ptr_null(mj_parse(deep, sizeof(deep)));
+	memset(deep, '[', MJ_DEPTH_MAX);
+	memset(deep + MJ_DEPTH_MAX, ']', MJ_DEPTH_MAX);
+	d = mj_parse(deep, 2 * MJ_DEPTH_MAX);
+	ck_assert_ptr_nonnull(d);
+	mj_free(d);
 }
 END_TEST
 
@@ -184,6 +249,7 @@ main(void)
 	tcase_add_test(tc, test_bad);
 	tcase_add_test(tc, test_render);
 	tcase_add_test(tc, test_render_nothing);
+	tcase_add_test(tc, test_json);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
