@@ -160,9 +160,13 @@ number(struct parser *ps, struct mj *v)
 	char buf[64], *end;
 	size_t n;
 
-	while (ps->p < ps->end && strchr("-+0123456789.eE", *ps->p) != NULL) {
-		frac |= *ps->p == '.' || *ps->p == 'e' || *ps->p == 'E';
-		ps->p++;
+	for (; ps->p < ps->end; ps->p++) {
+		char c = *ps->p;
+
+		if (c == '.' || c == 'e' || c == 'E')
+			frac = true;
+		else if (!(c >= '0' && c <= '9') && c != '-' && c != '+')
+			break;
 	}
 	n = (size_t)(ps->p - s);
 	if (n == 0 || n >= sizeof(buf))

@@ -115,6 +115,21 @@ family(struct out *o, const char *name, const char *type, const char *help)
 	o->header = false;
 }
 
+static void
+sample_header(struct out *o)
+{
+	o->header = true;
+	puts_(o->b, "# HELP ");
+	puts_(o->b, o->name);
+	puts_(o->b, " ");
+	puts_(o->b, o->help);
+	puts_(o->b, "\n# TYPE ");
+	puts_(o->b, o->name);
+	puts_(o->b, " ");
+	puts_(o->b, o->type);
+	puts_(o->b, "\n");
+}
+
 /* One sample of the current family: labels as name, value pairs up to a NULL name. */
 static void
 sample(struct out *o, const char *value, ...)
@@ -123,18 +138,8 @@ sample(struct out *o, const char *value, ...)
 	const char *k;
 	va_list ap;
 
-	if (!o->header) {
-		o->header = true;
-		puts_(o->b, "# HELP ");
-		puts_(o->b, o->name);
-		puts_(o->b, " ");
-		puts_(o->b, o->help);
-		puts_(o->b, "\n# TYPE ");
-		puts_(o->b, o->name);
-		puts_(o->b, " ");
-		puts_(o->b, o->type);
-		puts_(o->b, "\n");
-	}
+	if (!o->header)
+		sample_header(o);
 	puts_(o->b, o->name);
 	va_start(ap, value);
 	while ((k = va_arg(ap, const char *)) != NULL) {
@@ -226,38 +231,94 @@ render_fields(struct out *o, const struct mj *obj, const struct field *f, size_t
 	}
 }
 
-/* The labels of one object of an array, as the two pairs sample() takes (unused ones NULL). */
+/* The label text of each object of an array ({a="x",b="y"}), built once for all the families of the
+ * array: with thousands of real servers, escaping their labels again for each family was most of a render. */
+struct label_cache {
+	struct mx_buf text;
+	size_t *off;		/* each object's text in text.p; SIZE_MAX: it lacks the first label */
+	size_t n;
+};
+
 static void
-label_values(const struct mj *obj, const struct labels *l, const char *v[2])
+labels_build(struct label_cache *lc, const struct mj *arr, const struct labels *l)
 {
-	for (int k = 0; k < 2; k++)
-		v[k] = l->name[k] != NULL ? get_str(obj, l->key[k]) : NULL;
+	memset(lc, 0, sizeof(*lc));
+	lc->n = mj_len(arr);
+	if (lc->n == 0 || (lc->off = calloc(lc->n, sizeof(*lc->off))) == NULL) {
+		lc->text.failed = lc->n > 0;
+		lc->n = 0;
+		return;
+	}
+	for (size_t j = 0; j < lc->n; j++) {
+		const struct mj *obj = mj_item(arr, j);
+
+		if (get_str(obj, l->key[0]) == NULL) {
+			lc->off[j] = SIZE_MAX;
+			continue;
+		}
+		lc->off[j] = lc->text.len;
+		for (int k = 0; k < 2 && l->name[k] != NULL; k++) {
+			const char *v = get_str(obj, l->key[k]);
+
+			puts_(&lc->text, k == 0 ? "{" : ",");
+			puts_(&lc->text, l->name[k]);
+			puts_(&lc->text, "=\"");
+			put_label_value(&lc->text, v != NULL ? v : "");
+			puts_(&lc->text, "\"");
+		}
+		put(&lc->text, "}", 2);	/* with its NUL: each text is a C string */
+	}
+}
+
+static void
+labels_free(struct label_cache *lc)
+{
+	mx_buf_free(&lc->text);
+	free(lc->off);
+}
+
+/* One sample whose labels are already text. */
+static void
+sample_raw(struct out *o, const char *labels, const char *value)
+{
+	if (!o->header)
+		sample_header(o);
+	puts_(o->b, o->name);
+	puts_(o->b, labels);
+	put(o->b, " ", 1);
+	puts_(o->b, value);
+	put(o->b, "\n", 1);
+}
+
+/* Fields of every object of an array, labelled from a cache of its labels. */
+static void
+render_cached(struct out *o, const struct mj *arr, const struct label_cache *lc, const struct field *f, size_t nf)
+{
+	char val[64];
+
+	if (lc->text.failed) {
+		o->b->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		family(o, f[i].name, f[i].type, f[i].help);
+		for (size_t j = 0; j < lc->n; j++)
+			if (lc->off[j] != SIZE_MAX && value_text(get(mj_item(arr, j), f[i].key), f[i].conv, val, sizeof(val)))
+				sample_raw(o, lc->text.p + lc->off[j], val);
+	}
 }
 
 /* Fields of every object of an array, labelled. */
 static void
 render_array(struct out *o, const struct mj *arr, const struct labels *l, const struct field *f, size_t nf)
 {
-	size_t n;
-	char val[64];
+	struct label_cache lc;
 
 	if (arr == NULL || arr->type != MJ_ARRAY)
 		return;
-	n = mj_len(arr);
-	for (size_t i = 0; i < nf; i++) {
-		family(o, f[i].name, f[i].type, f[i].help);
-		for (size_t j = 0; j < n; j++) {
-			const struct mj *obj = mj_item(arr, j);
-			const char *v[2];
-
-			if (!value_text(get(obj, f[i].key), f[i].conv, val, sizeof(val)))
-				continue;
-			label_values(obj, l, v);
-			if (v[0] == NULL)
-				continue;
-			sample(o, val, l->name[0], v[0], l->name[1], v[1], NULL);
-		}
-	}
+	labels_build(&lc, arr, l);
+	render_cached(o, arr, &lc, f, nf);
+	labels_free(&lc);
 }
 
 /* A state as one gauge per possible value, 1 for the one it is in: state="MASTER" 1, state="BACKUP" 0. */
@@ -461,28 +522,32 @@ static void
 render_checkers(struct out *o, const struct mj *st)
 {
 	const struct mj *rs = get(st, "real_servers");
-	size_t n = mj_len(rs);
+	struct label_cache lc;
+	char val[64];
 
 	render_fields(o, st, checkers_fields, N(checkers_fields));
+	if (rs == NULL || rs->type != MJ_ARRAY)
+		return;
+	labels_build(&lc, rs, &by_rs);
+	if (lc.text.failed)
+		o->b->failed = true;
 	family(o, "vipd_real_server_up", G, "1 if the checkers find the real server up, 0 if down or not known yet.");
-	for (size_t i = 0; i < n; i++) {
-		const struct mj *r = mj_item(rs, i);
-		const char *vs = get_str(r, "virtual_server"), *a = get_str(r, "address"), *s = get_str(r, "state");
+	for (size_t i = 0; i < lc.n; i++) {
+		const char *s = get_str(mj_item(rs, i), "state");
 
-		if (vs != NULL && a != NULL && s != NULL)
-			sample(o, strcmp(s, "up") == 0 ? "1" : "0", "virtual_server", vs, "real_server", a, NULL);
+		if (lc.off[i] != SIZE_MAX && s != NULL)
+			sample_raw(o, lc.text.p + lc.off[i], strcmp(s, "up") == 0 ? "1" : "0");
 	}
 	family(o, "vipd_real_server_weight", G, "Weight of the real server: a dynamic one when a checker set it, else the configured one.");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < lc.n; i++) {
 		const struct mj *r = mj_item(rs, i);
-		const char *vs = get_str(r, "virtual_server"), *a = get_str(r, "address");
-		char val[64];
 
-		if (vs != NULL && a != NULL && (value_text(get(r, "weight"), C_INT, val, sizeof(val)) ||
-						value_text(get(r, "configured_weight"), C_INT, val, sizeof(val))))
-			sample(o, val, "virtual_server", vs, "real_server", a, NULL);
+		if (lc.off[i] != SIZE_MAX && (value_text(get(r, "weight"), C_INT, val, sizeof(val)) ||
+					      value_text(get(r, "configured_weight"), C_INT, val, sizeof(val))))
+			sample_raw(o, lc.text.p + lc.off[i], val);
 	}
-	render_array(o, rs, &by_rs, rs_fields, N(rs_fields));
+	render_cached(o, rs, &lc, rs_fields, N(rs_fields));
+	labels_free(&lc);
 }
 
 /* ---- sync ---- */
