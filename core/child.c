@@ -113,9 +113,30 @@ child_flush_later(struct child *c)
 	ev_io_modify(c->parent->loop, &c->io, EPOLLIN | (r == 1 ? EPOLLOUT : 0));
 }
 
+/* A child's status is written out as the text it came in (the same JSON): serialising a parsed copy of
+ * the checkers' megabytes again for every `vipctl status` and every scrape was most of their cost. */
+static int
+raw_status_text(struct json_object *obj, struct printbuf *pb, int level, int flags)
+{
+	const char *raw = json_object_get_userdata(obj);
+
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, raw, (int)strlen(raw));
+}
+
+static void
+raw_status_free(struct json_object *obj, void *raw)
+{
+	(void)obj;
+	free(raw);
+}
+
 static void
 child_got_status(struct child *c, const struct ipc_msg *msg)
 {
+	char *raw;
+
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *obj = NULL;
 
@@ -133,6 +154,9 @@ child_got_status(struct child *c, const struct ipc_msg *msg)
 		c->ipc.rejected++;
 		return;
 	}
+	/* without the copy (memory ran out) it is serialised again, as any object */
+	if (memchr(msg->data, '\0', msg->len) == NULL && (raw = strndup(msg->data, msg->len)) != NULL)
+		json_object_set_serializer(obj, raw_status_text, raw, raw_status_free);
 	json_object_put(c->status);
 	c->status = obj;
 }
