@@ -336,5 +336,16 @@ check "an idle connection is closed after about 10 s ($(cat "$T/idle.done" 2>/de
 	sh -c "awk '\$1 == \"b\\x27\\x27\" && \$2 >= 9 && \$2 < 15 { ok = 1 } END { exit !ok }' '$T/idle.done'"
 check "and counted" sh -c "curl -sf '$URL' | grep -Eq '^vipd_metrics_timeouts_total [1-9]'"
 
+# a reload moves the listener, and one without metrics_listen stops the metrics child
+PORT=9651
+write_conf 120
+"$VIPCTL" -s "$SOCK" reload >/dev/null
+wait_for "metrics on the new port" 10 curl -sf -o /dev/null "http://127.0.0.1:9651/metrics"
+check "nothing on the old port" sh -c "! curl -s -o /dev/null http://127.0.0.1:9650/metrics"
+sed -i '/metrics_listen/d' "$T/vipd.conf"
+"$VIPCTL" -s "$SOCK" reload >/dev/null
+wait_for "the metrics child to stop" 10 child_is metrics idle
+check "nothing listens without metrics_listen" sh -c "! curl -s -o /dev/null http://127.0.0.1:9651/metrics"
+
 check "vipd stops cleanly" stop_vipd
 finish
