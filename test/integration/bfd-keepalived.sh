@@ -83,7 +83,7 @@ virtual_server 192.0.2.100 80 {
 CONF
 bfd_conf 192.0.2.2 192.0.2.1 2001:db8::2 2001:db8::1 V >"$T/k.conf"
 
-check "vipd -t accepts the file" "$VIPD" -t -f "$T/v.conf"
+check "vipd -t accepts the file (in its namespace, which has eth0)" ip netns exec "$(ns v)" "$VIPD" -t -f "$T/v.conf"
 check "keepalived -t accepts the file" ip netns exec "$(ns v)" keepalived -t -f "$T/v.conf"
 
 # keepalived's log, each line stamped with the epoch ms at which it was written

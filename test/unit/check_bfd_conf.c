@@ -142,7 +142,7 @@ START_TEST(dropped_instances)
 END_TEST
 
 #define INSTANCE(name, vrid, extra) \
-	"vrrp_instance " name " {\n interface e\n virtual_router_id " vrid "\n virtual_ipaddress {\n  192.0.2." vrid \
+	"vrrp_instance " name " {\n interface lo\n virtual_router_id " vrid "\n virtual_ipaddress {\n  192.0.2." vrid \
 	"\n }\n" extra "}\n"
 
 START_TEST(track_bfd)
@@ -203,7 +203,7 @@ START_TEST(bfd_check)
 	struct cfg_diag d;
 	struct config *conf = load("bfd_instance b {\n neighbor_ip 192.0.2.2\n}\n"
 				   "bfd_instance v {\n neighbor_ip 192.0.2.3\n vrrp\n}\n"
-				   "virtual_server 192.0.2.10 80 {\n protocol TCP\n"
+				   "virtual_server 192.0.2.10 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n"
 				   " real_server 192.0.2.21 80 {\n  BFD_CHECK {\n   name b\n  }\n }\n"
 				   " real_server 192.0.2.22 80 {\n  BFD_CHECK {\n   name x\n  }\n }\n"
 				   " real_server 192.0.2.23 80 {\n  BFD_CHECK {\n  }\n }\n"

@@ -170,7 +170,7 @@ START_TEST(settings_inherited)
 {
 	static const char text[] =
 		"bfd_instance b {\n  neighbor_ip 192.0.2.50\n}\n"
-		"virtual_server 192.0.2.10 80 {\n  connect_timeout 7\n  retry 4\n  delay_before_retry 2\n  warmup 9\n"
+		"virtual_server 192.0.2.10 80 {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  connect_timeout 7\n  retry 4\n  delay_before_retry 2\n  warmup 9\n"
 		"  alpha\n  virtualhost vs.example\n  snmp_name web\n  smtp_alert yes\n"
 		"  sorry_server 192.0.2.99 80\n  sorry_server_lvs_method TUN type gue port 6080\n"
 		"  real_server 198.51.100.1 80 {\n    connect_timeout 3\n    retry 0\n    delay_loop 5\n"
@@ -181,7 +181,7 @@ START_TEST(settings_inherited)
 		"  }\n"
 		"  real_server 198.51.100.2 80 {\n    DNS_CHECK {\n    }\n    BFD_CHECK {\n      name b\n    }\n  }\n"
 		"}\n"
-		"virtual_server 192.0.2.11 80 {\n"
+		"virtual_server 192.0.2.11 80 {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n"
 		"  real_server 198.51.100.3 80 {\n    HTTP_GET {\n      url {\n        path /\n      }\n    }\n"
 		"    DNS_CHECK {\n    }\n    MISC_CHECK {\n      misc_path /bin/true\n    }\n  }\n"
 		"}\n";
