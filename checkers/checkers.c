@@ -571,6 +571,8 @@ checkers_rs_status(const struct ck_rs *rs)
 	json_object_object_add(o, "suspended", json_object_new_boolean(rs->nchecks > 0 && ck_suspended(rs->checks[0])));
 	json_object_object_add(o, "reason", json_object_new_string(rs->reason));
 	json_object_object_add(o, "weight", rs->weight >= 0 ? json_object_new_int(rs->weight) : NULL);
+	/* the configured one, which is in force while weight is null (the metrics show either) */
+	json_object_object_add(o, "configured_weight", rs->cfg != NULL ? json_object_new_int(rs->cfg->weight) : NULL);
 	json_object_object_add(o, "last_result", last ? json_object_new_string(last->result) : NULL);
 	json_object_object_add(o, "consecutive_failures", json_object_new_int64(failures));
 	json_object_object_add(o, "last_change", checkers_time(rs->last_change_ms));

@@ -17,6 +17,7 @@
 #include "core/route.h"
 #include "ipvs/ipvs.h"
 #include "lib/log.h"
+#include "metrics/metrics.h"
 #include "sync/sync.h"
 #include "vrrp/vrrp.h"
 
@@ -26,6 +27,7 @@ static const struct proc_ops *const child_ops[CHILD_MAX] = {
 	[CHILD_CHECKERS] = &checkers_proc,
 	[CHILD_SYNC] = &sync_proc,
 	[CHILD_BFD] = &bfd_proc,
+	[CHILD_METRICS] = &metrics_proc,
 };
 
 /* The argv area, overwritten in each child so ps shows "vipd: vrrp". Private to each process. */
@@ -111,9 +113,30 @@ child_flush_later(struct child *c)
 	ev_io_modify(c->parent->loop, &c->io, EPOLLIN | (r == 1 ? EPOLLOUT : 0));
 }
 
+/* A child's status is written out as the text it came in (the same JSON): serialising a parsed copy of
+ * the checkers' megabytes again for every `vipctl status` and every scrape was most of their cost. */
+static int
+raw_status_text(struct json_object *obj, struct printbuf *pb, int level, int flags)
+{
+	const char *raw = json_object_get_userdata(obj);
+
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, raw, (int)strlen(raw));
+}
+
+static void
+raw_status_free(struct json_object *obj, void *raw)
+{
+	(void)obj;
+	free(raw);
+}
+
 static void
 child_got_status(struct child *c, const struct ipc_msg *msg)
 {
+	char *raw;
+
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *obj = NULL;
 
@@ -131,6 +154,9 @@ child_got_status(struct child *c, const struct ipc_msg *msg)
 		c->ipc.rejected++;
 		return;
 	}
+	/* without the copy (memory ran out) it is serialised again, as any object */
+	if (memchr(msg->data, '\0', msg->len) == NULL && (raw = strndup(msg->data, msg->len)) != NULL)
+		json_object_set_serializer(obj, raw_status_text, raw, raw_status_free);
 	json_object_put(c->status);
 	c->status = obj;
 }
@@ -151,6 +177,29 @@ child_applied(struct child *c, const struct ipc_cfg_applied *ap)
 	service_check_ready(&c->parent->service, c->parent);
 }
 
+/* The metrics child asks for what `vipctl status --json` shows. One answer at a time is queued: a child
+ * that asks without reading cannot make the parent hoard copies (it times out and asks again). */
+static void
+child_answer_status(struct child *c, const struct ipc_msg *msg)
+{
+	struct json_object *st;
+	const char *text;
+
+	if (c->kind != CHILD_METRICS) {
+		log_warnx("%s: unexpected message %s, dropped", c->ops->name, ipc_type_name(msg->type));
+		c->ipc.rejected++;
+		return;
+	}
+	if (ipc_pending(&c->ipc) || (st = parent_status(c->parent)) == NULL)
+		return;
+	text = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+	if (text == NULL || ipc_send2(&c->ipc, IPC_STATUS_ALL, msg->data, sizeof(struct ipc_status_ask), text,
+				      strlen(text)) == -1)
+		log_warnx("%s: cannot send the status", c->ops->name);
+	json_object_put(st);
+	child_flush_later(c);
+}
+
 static void
 child_dispatch(struct child *c, const struct ipc_msg *msg)
 {
@@ -163,6 +212,9 @@ child_dispatch(struct child *c, const struct ipc_msg *msg)
 		break;
 	case IPC_PONG:
 		c->last_pong_ns = ev_now();
+		break;
+	case IPC_STATUS_ASK:
+		child_answer_status(c, msg);
 		break;
 	default:
 		if (!route_from_child(c->parent, c, msg)) {

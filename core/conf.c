@@ -9,6 +9,7 @@
 #include "bfd/bfd.h"
 #include "checkers/checkers.h"
 #include "ipvs/ipvs.h"
+#include "metrics/metrics.h"
 #include "sync/sync.h"
 #include "vrrp/vrrp.h"
 
@@ -196,6 +197,7 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_rt_priority", cfg_kw_uint, G(vrrp_rt_priority), 1, 99, NULL, CFG_KW_CLAMP },
 	{ "vrrp_cpu_affinity", kw_cpu_affinity, G(vrrp_cpu_affinity), 0, 0, NULL, 0 },
 	{ "checker_priority", cfg_kw_int, G(checker_priority), -20, 19, NULL, 0 },
+	{ "metrics_listen", metrics_conf_listen, G(metrics_listen), 0, 0, NULL, 0 },
 	{ "default_interface", cfg_kw_string, G(default_interface), 0, 0, NULL, 0 },
 	{ "umask", kw_umask, 0, 0, 0, 0, NULL, 0 },
 	{ "startup_script", cfg_kw_command, G(startup_script), 0, 0, NULL, 0 },

@@ -20,7 +20,7 @@
 #define DEFAULT_PIDFILE "/run/vipd/vipd.pid"
 #define DEFAULT_SOCKET "/run/vipd/vipd.sock"
 
-enum { OPT_VRRP = 256, OPT_CHECK, OPT_IPVS, OPT_SYNC, OPT_BFD, OPT_VERSION, OPT_STRICT };
+enum { OPT_VRRP = 256, OPT_CHECK, OPT_IPVS, OPT_SYNC, OPT_BFD, OPT_METRICS, OPT_VERSION, OPT_STRICT };
 
 /* vipd -t's exit codes are keepalived -t's, so scripts that check them keep working */
 enum { TEST_OK = 0, TEST_FATAL = 4, TEST_RECOVERED = 5 };
@@ -39,6 +39,7 @@ static const struct option long_options[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "ipvs", no_argument, NULL, OPT_IPVS },
 	{ "bfd", no_argument, NULL, OPT_BFD },
+	{ "metrics", no_argument, NULL, OPT_METRICS },
 	{ "sync", no_argument, NULL, OPT_SYNC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -50,7 +51,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vipd [-f FILE] [-n] [-l] [-D] [-t [--strict]] [-i ID] [-p PIDFILE] [-s SOCKET]\n"
-		"            [--vrrp] [--check] [--ipvs] [--sync] [--bfd]\n"
+		"            [--vrrp] [--check] [--ipvs] [--sync] [--bfd] [--metrics]\n"
 		"  -f, --use-file FILE   configuration (default " DEFAULT_CONFIG ")\n"
 		"  -n, --dont-fork       stay in the foreground\n"
 		"  -l, --log-console     log to stderr instead of syslog\n"
@@ -61,7 +62,7 @@ usage(FILE *f)
 		"  -i, --config-id ID    for @ID lines (default: the host name)\n"
 		"  -p, --pid PIDFILE     (default " DEFAULT_PIDFILE ")\n"
 		"  -s, --socket PATH     control socket (default " DEFAULT_SOCKET ")\n"
-		"  --vrrp --check --ipvs --sync --bfd   run only these children\n");
+		"  --vrrp --check --ipvs --sync --bfd --metrics   run only these children\n");
 }
 
 static int
@@ -156,6 +157,7 @@ main(int argc, char **argv)
 		case OPT_IPVS: opts.child_filter |= CHILD_BIT(CHILD_IPVS); break;
 		case OPT_SYNC: opts.child_filter |= CHILD_BIT(CHILD_SYNC); break;
 		case OPT_BFD: opts.child_filter |= CHILD_BIT(CHILD_BFD); break;
+		case OPT_METRICS: opts.child_filter |= CHILD_BIT(CHILD_METRICS); break;
 		case OPT_VERSION: printf("vipd %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -22,7 +22,7 @@
 
 /* Stopping: VRRP first so the peer takes the VIPs at once, the IPVS table last so traffic still flows. */
 static const enum child_kind stop_order[CHILD_MAX] = { CHILD_VRRP, CHILD_SYNC, CHILD_CHECKERS, CHILD_BFD,
-							    CHILD_IPVS };
+							    CHILD_IPVS, CHILD_METRICS };
 
 /* The umask vipd was started with, for a reload that drops the `umask` keyword. Set once, in parent_run. */
 static mode_t started_umask;
@@ -125,6 +125,9 @@ record_reload(struct parent *pa, bool ok, bool parsed, const struct cfg_diag *di
 	for (size_t i = 0; i < diag->nrecovered; i++)
 		json_object_array_add(r->warnings, json_object_new_string(diag->recovered[i]));
 	r->done = true;
+	r->count++;
+	r->failures += !ok;
+	r->duration_ns = ev_now() - r->started_ns;
 	r->ok = ok;
 	r->parsed = parsed;
 	r->when = time(NULL);
@@ -153,6 +156,7 @@ parent_reload(struct parent *pa)
 	struct config *conf, *prev;
 
 	log_info("reloading %s", pa->opts.config_path);
+	pa->last_reload.started_ns = ev_now();
 	service_reloading(&pa->service);
 	if (conf_unchanged(pa->conf, pa->opts.config_id)) {
 		keep_unchanged(pa);
@@ -264,6 +268,10 @@ parent_status(struct parent *pa)
 	json_object_object_add(reload, "result", json_object_new_string(!r->done ? "none" : r->ok ? "ok" : "failed"));
 	json_object_object_add(reload, "time", r->done ? json_object_new_int64(r->when) : NULL);
 	json_object_object_add(reload, "parsed", json_object_new_boolean(!r->done || r->parsed));
+	json_object_object_add(reload, "count", json_object_new_int64((int64_t)r->count));
+	json_object_object_add(reload, "failures", json_object_new_int64((int64_t)r->failures));
+	json_object_object_add(reload, "duration", r->done ?
+			       json_object_new_double((double)r->duration_ns / EV_NSEC_PER_SEC) : NULL);
 	json_object_object_add(reload, "errors", r->errors ? json_object_get(r->errors) : json_object_new_array());
 	json_object_object_add(reload, "warnings",
 			       r->warnings ? json_object_get(r->warnings) : json_object_new_array());

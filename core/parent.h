@@ -30,6 +30,8 @@ struct reload_result {
 	bool parsed;		/* false: the files were unchanged, the config in force was kept */
 	time_t when;
 	uint32_t generation;
+	uint64_t count, failures;	/* reloads asked for, and those whose file had errors */
+	uint64_t started_ns, duration_ns;	/* the last one: reading and checking the files */
 	struct json_object *errors;	/* array of "FILE:LINE: ..." strings */
 	struct json_object *warnings;
 };

@@ -254,6 +254,8 @@ config_children_needed(const struct config *conf)
 		need |= CHILD_BIT(CHILD_SYNC);
 	if (conf->count[CFG_BFD_INSTANCE] > 0)
 		need |= CHILD_BIT(CHILD_BFD);
+	if (conf->global->metrics_listen.port != 0)
+		need |= CHILD_BIT(CHILD_METRICS);
 	return need;
 }
 

@@ -31,6 +31,7 @@ enum child_kind {
 	CHILD_CHECKERS,
 	CHILD_SYNC,
 	CHILD_BFD,
+	CHILD_METRICS,
 	CHILD_MAX
 };
 #define CHILD_BIT(c) (1u << (c))
@@ -133,6 +134,7 @@ struct cfg_global {
 	char shutdown_script[CFG_CMD_MAX];
 	uint64_t shutdown_script_timeout_ms;
 	int32_t checker_priority;		/* nice value of the checkers child */
+	struct { struct cfg_addr addr; uint32_t port; } metrics_listen;	/* vipd's own; port 0: no metrics child */
 };
 
 struct cfg_vrrp_script {

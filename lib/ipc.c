@@ -47,6 +47,9 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_MAX] = {
 	[IPC_BFD_STATE] = { "BFD_STATE", sizeof(struct ipc_bfd_state), sizeof(struct ipc_bfd_state) },
 	[IPC_PING] = { "PING", sizeof(struct ipc_ping), sizeof(struct ipc_ping) },
 	[IPC_PONG] = { "PONG", sizeof(struct ipc_ping), sizeof(struct ipc_ping) },
+	[IPC_STATUS_ASK] = { "STATUS_ASK", sizeof(struct ipc_status_ask), sizeof(struct ipc_status_ask) },
+	/* every child's status at once: several of them can be megabytes (the checkers' real servers) */
+	[IPC_STATUS_ALL] = { "STATUS_ALL", sizeof(struct ipc_status_ask) + 2, 64 * IPC_MIB },
 };
 
 const struct ipc_type_info *

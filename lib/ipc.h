@@ -34,6 +34,9 @@ enum ipc_type {
 	/* liveness, for the service manager's watchdog: every child's loop answers a ping with the same seq */
 	IPC_PING,		/* parent -> child: struct ipc_ping */
 	IPC_PONG,		/* child -> parent: struct ipc_ping */
+	/* the metrics child asks for everything vipctl status shows, and gets it as JSON */
+	IPC_STATUS_ASK,		/* metrics -> parent: struct ipc_status_ask */
+	IPC_STATUS_ALL,		/* parent -> metrics: struct ipc_status_ask (the same seq) + a JSON object */
 	IPC_TYPE_MAX
 };
 
@@ -104,6 +107,10 @@ struct ipc_bfd_state {
 };
 
 struct ipc_ping {
+	uint64_t seq;
+};
+
+struct ipc_status_ask {
 	uint64_t seq;
 };
 

@@ -7,7 +7,7 @@ start_vipd "$T/vipd.conf"
 wait_for "vrrp running" 10 child_is vrrp running
 
 check "socket mode is 0600" [ "$(stat -c %a "$SOCK")" = 600 ]
-check "status --json is JSON with five children" [ "$(jqs '.children | length')" = 5 ]
+check "status --json is JSON with six children" [ "$(jqs '.children | length')" = 6 ]
 check "text status lists the children" sh -c "'$VIPCTL' -s '$SOCK' status | grep -q '^vrrp  *running'"
 # the text status shows what the children report, as their JSON says it (the real server starts up, as
 # in keepalived, and its first check is a delay_loop away)

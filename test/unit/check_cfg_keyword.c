@@ -279,7 +279,8 @@ static const char full_conf[] =
 	"}\n"
 	"virtual_server fwmark 7 {\n  real_server 198.51.100.23 80 {\n  }\n}\n"
 	"virtual_server group WEB {\n  real_server 198.51.100.24 80 {\n  }\n}\n"
-	"bfd_instance up1 {\n  neighbor_ip 192.0.2.254\n}\n";
+	"bfd_instance up1 {\n  neighbor_ip 192.0.2.254\n}\n"
+	"global_defs {\n  metrics_listen [::1]:9650\n}\n";
 
 START_TEST(schema_from_a_full_config)
 {
@@ -361,6 +362,9 @@ START_TEST(schema_from_a_full_config)
 	ck_assert_uint_eq(((struct cfg_vs_group_entry *)config_get(conf, CFG_VS_GROUP_ENTRY, 2))->fwmark, 7);
 
 	ck_assert_uint_eq(config_children_needed(conf), CHILD_ALL);
+	ck_assert_uint_eq(conf->global->metrics_listen.addr.family, AF_INET6);
+	ck_assert_uint_eq(conf->global->metrics_listen.addr.addr[15], 1);
+	ck_assert_uint_eq(conf->global->metrics_listen.port, 9650);
 	config_free(conf);
 	cfg_diag_free(&diag);
 	unlink(path);
