@@ -371,12 +371,15 @@ conf_load_strict(const char *path, const char *config_id, bool strict, struct cf
 	/* what is left: statements without a block, and blocks an error left open */
 	cfg_walk(&ctx, &top_block, conf->source.root, NULL);
 	if (diag->nerrors == 0) {
+		conf_scripts_users(&ctx);
 		check_conf_inherit(&ctx);
 		vrrp_conf_check(&ctx);
 		bfd_conf_check(&ctx);
 		ipvs_conf_check(&ctx);
 		sync_conf_check(&ctx);
 	}
+	if (diag->nerrors == 0)
+		conf_scripts_check(&ctx);
 	cfg_item_pos_free(&item_pos);
 	if (conf->global->config_strict && diag->nrecovered > 0)
 		cfg_diag_refuse_recovered(diag);

@@ -45,6 +45,8 @@ struct cfg_diag {
 	char **recovered;
 	size_t nrecovered;
 	bool strict;
+	/* scripts run without enable_script_security: keepalived -t exits 6 (core/conf_scripts.c) */
+	bool security;
 	const struct cfg_files *files;	/* to turn a cfg_pos into a file name */
 	size_t max_errors;		/* stop collecting after this many (0 = 100) */
 };
