@@ -145,7 +145,8 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_down_timer_adverts", cfg_kw_uint, G(vrrp_down_timer_adverts), 1, 100, NULL, 0 },
 	{ "vrrp_lower_prio_no_advert", cfg_kw_bool, G(vrrp_lower_prio_no_advert), 0, 0, NULL, 0 },
 	{ "vrrp_higher_prio_send_advert", cfg_kw_bool, G(vrrp_higher_prio_send_advert), 0, 0, NULL, 0 },
-	{ "vrrp_skip_check_adv_addr", cfg_kw_bool, G(vrrp_skip_check_adv_addr), 0, 0, NULL, 0 },
+	/* keepalived 2.2.7 reads no value here: any word after it still sets it (`... off` too) */
+	{ "vrrp_skip_check_adv_addr", cfg_kw_flag, G(vrrp_skip_check_adv_addr), 0, 0, NULL, 0 },
 	{ "vrrp_priority", cfg_kw_int, G(vrrp_priority), -20, 19, NULL, 0 },
 	{ "vrrp_rt_priority", cfg_kw_uint, G(vrrp_rt_priority), 1, 99, NULL, CFG_KW_CLAMP },
 	{ "vrrp_cpu_affinity", kw_cpu_affinity, G(vrrp_cpu_affinity), 0, 0, NULL, 0 },
