@@ -76,6 +76,16 @@ kw_fifo(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword
 	return 0;
 }
 
+/* dynamic_interfaces [allow_if_changes]: what vipd does anyway; keepalived -t's verdict depends on it */
+static int
+kw_dynamic_interfaces(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	(void)ctx;
+	(void)st;
+	*(bool *)((char *)obj + kw->off) = true;
+	return 0;
+}
+
 /* vrrp_cpu_affinity CPU...: the CPUs the vrrp child may run on. */
 static int
 kw_cpu_affinity(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -166,7 +176,8 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "lvs_flush_onstop", cfg_kw_flag, G(lvs_flush_onstop), 0, 0, NULL, 0 },
 	/* what vipd does anyway */
 	BUILTIN("vrrp_check_unicast_src"),		/* a unicast instance takes adverts from its peers only */
-	BUILTIN("dynamic_interfaces"),			/* an instance waits in Fault for its interface */
+	/* an instance waits in Fault for its interface anyway; noted for vipd -t (core/conf_scripts.c) */
+	{ "dynamic_interfaces", kw_dynamic_interfaces, G(dynamic_interfaces), 0, 0, NULL, 0 },
 	BUILTIN("reload_check_config"),			/* a reload with errors keeps the running config */
 	/* accepted with a warning that says what vipd does instead */
 	IGNORE("notification_email", NO_MAIL), IGNORE("notification_email_from", NO_MAIL),

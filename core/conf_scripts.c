@@ -21,6 +21,7 @@
 
 #include <grp.h>
 #include <limits.h>
+#include <net/if.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,10 +89,11 @@ classify(const char *cmd, uid_t uid, gid_t gid)
 	struct stat st;
 	size_t n;
 
-	cmd += strspn(cmd, " \t");
+	/* a command vipd keeps quoted for the shell ('killall -0 haproxy') is the same program to keepalived */
+	cmd += strspn(cmd, " \t'\"");
 	if (cmd[0] == '<' && cmd[1 + strspn(cmd + 1, " \t")] == '/')
 		return SC_NOT_SCRIPT;
-	n = strcspn(cmd, " \t");
+	n = strcspn(cmd, " \t'\"");
 	if (n == 0 || n >= sizeof(word))
 		return SC_MISSING;
 	memcpy(word, cmd, n);
@@ -209,6 +211,25 @@ remove_vrrp_script(struct config *conf, size_t i)
 		drop_track(g->track_script, &g->ntrack_script, name);
 }
 
+/*
+ * keepalived checks the vrrp child's scripts once its instances are complete: not when it has none, nor
+ * when an instance names an interface that does not exist without dynamic_interfaces (it stops there).
+ */
+static bool
+vrrp_scripts_checked(const struct config *conf)
+{
+	const struct cfg_vrrp_instance *vi;
+
+	if (conf->count[CFG_VRRP_INSTANCE] == 0)
+		return false;
+	if (conf->global->dynamic_interfaces)
+		return true;
+	CONFIG_FOREACH(conf, CFG_VRRP_INSTANCE, const struct cfg_vrrp_instance, vi)
+		if (if_nametoindex(vi->interface) == 0)
+			return false;
+	return true;
+}
+
 static const char *
 default_user(struct config *conf)
 {
@@ -274,7 +295,7 @@ conf_scripts_check(struct cfg_ctx *ctx)
 	found = s.found;
 
 	s.found = false;
-	while (i < conf->count[CFG_VRRP_SCRIPT]) {
+	while (vrrp_scripts_checked(conf) && i < conf->count[CFG_VRRP_SCRIPT]) {
 		struct cfg_vrrp_script *sc = config_get(conf, CFG_VRRP_SCRIPT, i);
 		enum sc_state st = scan_one(&s, sc->script, sc->user, &no_user);
 
@@ -310,7 +331,7 @@ conf_scripts_check(struct cfg_ctx *ctx)
 		NOTIFY(sg, notify_stop);
 		NOTIFY(sg, notify);
 	}
-	found |= s.found && conf->count[CFG_VRRP_INSTANCE] > 0;
+	found |= s.found && vrrp_scripts_checked(conf);
 
 	s.found = false;
 	CONFIG_FOREACH(conf, CFG_VIRTUAL_SERVER, struct cfg_virtual_server, vs) {

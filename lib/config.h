@@ -94,6 +94,7 @@ struct cfg_global {
 	char router_id[CFG_NAME_MAX];
 	char script_user[CFG_USER_MAX];
 	bool enable_script_security;
+	bool dynamic_interfaces;	/* given: only what keepalived -t reports depends on it */
 	bool config_strict;		/* every error keepalived would recover from is refused */
 	uint32_t vrrp_version;		/* 2 or 3 */
 	struct cfg_addr vrrp_mcast_group4;
