@@ -220,6 +220,7 @@ struct cfg_vrrp_instance {
 	char interface[CFG_IFNAME_MAX];
 	uint32_t vrid;
 	uint32_t priority;
+	bool priority_given;		/* else 255 with state MASTER, 100 otherwise (instance_finish) */
 	uint64_t advert_int_ms;
 	uint32_t version;		/* 0 = global vrrp_version */
 	bool nopreempt;

@@ -344,6 +344,16 @@ static const struct cfg_block track_script_block = { "track_script", NULL, track
 static const struct cfg_block track_file_block = { "track_file", NULL, track_file_item };
 static const struct cfg_block track_process_block = { "track_process", NULL, track_process_item };
 
+/* priority N: given at all (even a bad one, which keepalived replaces by 100), state MASTER keeps it */
+static int
+kw_priority(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	vi->priority_given = true;
+	return cfg_kw_uint(ctx, st, kw, obj);
+}
+
 /* state MASTER|BACKUP: keepalived starts anything else as BACKUP */
 static int
 kw_state(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -415,7 +425,7 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "interface", kw_interface, I(interface), 0, 0, NULL, CFG_KW_CHARS },
 	{ "virtual_router_id", cfg_kw_uint, I(vrid), 1, 255, NULL, 0 },
 	{ "lvs_sync_daemon_interface", sync_conf_lvs_sync_daemon_interface, 0, 0, 0, 0, NULL, 0 },
-	{ "priority", cfg_kw_uint, I(priority), 1, 255, NULL, 0 },
+	{ "priority", kw_priority, I(priority), 1, 255, NULL, 0 },
 	/* v2 carries whole seconds (checked once the version is known); v3 centiseconds up to 40.95 s */
 	{ "advert_int", cfg_kw_duration, I(advert_int_ms), 10, MS(255), NULL, 0 },
 	{ "version", cfg_kw_uint, I(version), 2, 3, NULL, 0 },
@@ -713,6 +723,10 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 {
 	struct cfg_vrrp_instance *vi = obj;
 	uint32_t version = vi->version ? vi->version : ctx->conf->global->vrrp_version;
+
+	/* keepalived: without a priority, a MASTER is the address owner (255) */
+	if (!vi->priority_given && vi->state == VRRP_WANT_MASTER)
+		vi->priority = 255;
 
 	/* vrrp_version in global_defs is IPv4's: an IPv6 instance without its own version is version 3 */
 	if (vi->version == 0 && vrrp_conf_family(vi) == AF_INET6)

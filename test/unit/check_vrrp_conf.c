@@ -327,6 +327,25 @@ START_TEST(test_static_and_group_tracking)
 END_TEST
 
 /* keepalived's `KEYWORD SCRIPT [USER [GROUP]]`: the first word is the script, the next ones whom it runs as. */
+/* keepalived 2.2.7 (seen in its SIGUSR1 dump): state MASTER without a priority is the address owner, 255;
+ * with a priority, or BACKUP, the priority given or 100 */
+START_TEST(test_master_without_priority)
+{
+	struct cfg_diag d;
+	struct config *conf = load(
+		"vrrp_instance A {\n interface eth0\n state MASTER\n virtual_router_id 1\n}\n"
+		"vrrp_instance B {\n interface eth0\n state MASTER\n priority 100\n virtual_router_id 2\n}\n"
+		"vrrp_instance C {\n interface eth0\n state BACKUP\n virtual_router_id 3\n}\n", &d);
+
+	ck_assert_msg(conf != NULL, "%s", first_error(&d));
+	ck_assert_uint_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 0))->priority, 255);
+	ck_assert_uint_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 1))->priority, 100);
+	ck_assert_uint_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 2))->priority, 100);
+	cfg_diag_free(&d);
+	config_free(conf);
+}
+END_TEST
+
 START_TEST(test_notify_script_users)
 {
 	struct cfg_diag d;
@@ -703,6 +722,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(tc, test_lists);
+	tcase_add_test(tc, test_master_without_priority);
 	tcase_add_test(tc, test_garp_from_global_defs_anywhere);
 	tcase_add_test(tc, test_keepalived_keywords);
 	tcase_add_test(tc, test_static_and_group_tracking);
