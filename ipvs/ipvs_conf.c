@@ -487,17 +487,20 @@ vs_group_parse(const struct cfg_stmt *st, struct cfg_vs_group_entry *e, char *wh
 	if (cfg_parse_addr(first, false, &e->addr) == -1)
 		return snprintf(why, len, "'%s' is not an address", first), -1;
 	e->last = e->addr;
+	/* keepalived skips a range that ends where it starts (192.0.2.160-160), as one that ends before */
 	if (e->addr.family == AF_INET) {
-		if (cfg_parse_int(dash + 1, e->addr.addr[3], 255, &v) == -1)
-			return snprintf(why, len, "range end '%s' must be from %u to 255", dash + 1, e->addr.addr[3]), -1;
+		if (cfg_parse_int(dash + 1, e->addr.addr[3] + 1, 255, &v) == -1)
+			return snprintf(why, len, "range end '%s' must be from %u to 255 (after its start)", dash + 1,
+					e->addr.addr[3] + 1), -1;
 		e->last.addr[3] = (uint8_t)v;
 	} else {
 		uint16_t low = (uint16_t)(e->addr.addr[14] << 8 | e->addr.addr[15]);
 		char *end;
 		unsigned long hv = strtoul(dash + 1, &end, 16);
 
-		if (*end != '\0' || dash[1] == '\0' || hv < low || hv > 0xffff)
-			return snprintf(why, len, "range end '%s' must be hex from %x to ffff", dash + 1, low), -1;
+		if (*end != '\0' || dash[1] == '\0' || hv <= low || hv > 0xffff)
+			return snprintf(why, len, "range end '%s' must be hex from %x to ffff (after its start)", dash + 1,
+					low + 1u), -1;
 		e->last.addr[14] = (uint8_t)(hv >> 8);
 		e->last.addr[15] = (uint8_t)hv;
 	}
