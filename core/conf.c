@@ -264,7 +264,7 @@ static const struct cfg_keyword top_keywords[] = {
 	{ "vrrp_instance", cfg_kw_object, 0, 0, 0, 0, &vrrp_instance_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
 	{ "vrrp_sync_group", cfg_kw_object, 0, 0, 0, 0, &vrrp_sync_group_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
 	{ "virtual_server_group", cfg_kw_object, 0, 0, 0, 0, &virtual_server_group_spec, CFG_KW_BLOCK },
-	{ "virtual_server", cfg_kw_object, 0, 0, 0, 0, &virtual_server_spec, CFG_KW_BLOCK },
+	{ "virtual_server", cfg_kw_object, 0, 0, 0, 0, &virtual_server_spec, CFG_KW_BLOCK | CFG_KW_SHAPE },
 	{ "connection_sync", cfg_kw_object, 0, 0, 0, 0, &conn_sync_spec, CFG_KW_BLOCK },
 	{ "SSL", cfg_kw_object, 0, 0, 0, 0, &check_ssl_conf_spec, CFG_KW_BLOCK },
 	{ "static_ipaddress", vrrp_conf_static, 0, 0, VRRP_STATIC_ADDR, 0, NULL, CFG_KW_BLOCK | CFG_KW_RECOVER },

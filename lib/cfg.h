@@ -168,6 +168,12 @@ enum cfg_kw_flags {
 	CFG_KW_CLAMP = 1 << 4,
 	/* the field at off is a char array of size bytes, whatever the handler (for copies: lib/config.c) */
 	CFG_KW_CHARS = 1 << 5,
+	/*
+	 * keepalived's leniency on the block alone, for keywords whose values are not CFG_KW_RECOVER: without
+	 * its block the line is ignored (recovered; keepalived reads the lines after it where they are, as
+	 * vipd's reader does), with a block where none goes the '{' is ignored.
+	 */
+	CFG_KW_SHAPE = 1 << 6,
 };
 
 /*

@@ -184,7 +184,7 @@ cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_st
 						   st->has_block ? " with its block" : "");
 			continue;
 		}
-		if (!cfg_lenient(ctx, kw) && check_block_shape(ctx, st, kw) == -1)
+		if (!cfg_lenient(ctx, kw) && !(kw->flags & CFG_KW_SHAPE) && check_block_shape(ctx, st, kw) == -1)
 			continue;
 		if ((kw->flags & CFG_KW_BLOCK) && !st->has_block) {
 			/* keepalived: "Block X has extra parameters"; what it reads as the block is not one here */
