@@ -307,9 +307,12 @@ struct cfg_object_spec {
 };
 /*
  * What args or finish return when keepalived would drop the object (a second vrrp_instance of a name, a
- * vrrp_script without a script), having reported the recovery: the object is removed from the config
- * and, when args returns it, its block is not read (keepalived skips it). Only for kinds whose objects
- * have no children (ids of the later objects of the kind are renumbered).
+ * vrrp_script without a script, a virtual_server whose address cannot be read), having reported the
+ * recovery: the object is removed from the config (config_remove). When args returns it, its block is not
+ * read at all, so none of its lines is reported (keepalived skips the block silently); the object is then
+ * the last of its kind and has no children yet, whatever its kind. From finish, only for kinds whose
+ * objects have no children (ids of the later objects of the kind are renumbered); an object with
+ * children found unwanted later is marked instead (CFG_OBJ_MARK_DROP, config_remove_marked).
  */
 #define CFG_OBJ_DROP 1
 int cfg_kw_object(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);

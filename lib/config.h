@@ -657,6 +657,19 @@ void *config_get(const struct config *conf, unsigned kind, size_t i);
  * Its memory stays in the slab until config_free.
  */
 void config_remove(struct config *conf, unsigned kind, size_t i);
+/*
+ * Marks in an object's hdr.reserved: removed, with its children, by config_remove_marked before the config
+ * is used (what keepalived drops once its checks are done: a real server given twice, a checker it cannot
+ * run). DROP_LATE: removed only once the checks of the whole file are done, as it still counts for them.
+ */
+#define CFG_OBJ_MARK_DROP 0x1
+#define CFG_OBJ_MARK_DROP_LATE 0x2
+/*
+ * Removes the objects of kinds[0] marked with a bit of mask, then those of kinds[1] marked or whose parent
+ * (of kinds[0]) went, and so on down the chain; ids are renumbered 1.. in file order and parents follow.
+ * The memory stays in the slab. 0, or -1 out of memory.
+ */
+int config_remove_marked(struct config *conf, const unsigned *kinds, size_t n, unsigned mask);
 /* The object of a kind with this id, or NULL. */
 void *config_find_id(const struct config *conf, unsigned kind, uint32_t id);
 /* Which children this config needs running. */

@@ -314,7 +314,7 @@ START_TEST(schema_from_a_full_config)
 	vi = config_get(conf, CFG_VRRP_INSTANCE, 0);
 	ck_assert_str_eq(vi->name, "VI_1");
 	ck_assert_int_eq(vi->state, VRRP_WANT_MASTER);
-	ck_assert_uint_eq(vi->priority, 100);	/* the default */
+	ck_assert_uint_eq(vi->priority, 255);	/* keepalived: state MASTER without a priority is the owner */
 	ck_assert_uint_eq(vi->advert_int_ms, 100);
 	ck_assert(vi->nopreempt);
 	ck_assert_uint_eq(vi->hdr.pos.line, 14);
