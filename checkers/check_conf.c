@@ -485,7 +485,7 @@ misc_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 	if (config_text(ctx->conf, c->misc_path)[0] != '\0')
 		return 0;
 	c->hdr.reserved |= CFG_OBJ_MARK_DROP;
-	return cfg_stmt_recovered(ctx, st, "no misc_path; the checker is ignored");
+	return cfg_stmt_recovered_end(ctx, st, "no misc_path; the checker is ignored");
 }
 
 static int
@@ -535,7 +535,7 @@ file_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 	if (c->track_file[0] != '\0')
 		return 0;
 	c->hdr.reserved |= CFG_OBJ_MARK_DROP;
-	return cfg_stmt_recovered(ctx, st, "no track_file; the checker is ignored");
+	return cfg_stmt_recovered_end(ctx, st, "no track_file; the checker is ignored");
 }
 
 /* keepalived drops an HTTP_GET or SSL_GET left without a url (2.2.7 then crashes; the intent is plain) */

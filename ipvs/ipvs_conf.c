@@ -540,7 +540,7 @@ vs_group_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 
 	/* entries are appended as they are read: this group's, if any, are the last ones */
 	if (last == NULL || last->hdr.parent != group->hdr.id)
-		cfg_stmt_recovered(ctx, st, "virtual_server_group %s has no entries; no service is installed for it",
+		cfg_stmt_recovered_end(ctx, st, "virtual_server_group %s has no entries; no service is installed for it",
 				   group->name);
 	return 0;
 }

@@ -74,6 +74,8 @@ struct cfg_stmt {
 	struct cfg_stmt *block;	/* first statement inside the block, NULL if empty */
 	struct cfg_stmt *next;	/* next statement at the same level */
 	struct cfg_pos pos;
+	struct cfg_pos end;	/* its block's `}` (line 0: none, or not closed); keepalived names it for checks
+				 * it makes once a block is read */
 };
 
 struct cfg_arena;
@@ -261,6 +263,10 @@ void cfg_stmt_warning(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char
  * instead, and the message says so ("priority 300 is out of range; using 100"). Returns -1.
  */
 int cfg_stmt_recovered(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same at the line of the statement's `}` (its own line when it has none): for what keepalived finds
+ * wrong once it has read a block (a vrrp_script without a script, a MISC_CHECK without misc_path). */
+int cfg_stmt_recovered_end(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Checks argc-1 is within [min, max] (max < 0: no upper bound), reporting the error. */
 int cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max);

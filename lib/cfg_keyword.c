@@ -77,6 +77,20 @@ cfg_stmt_recovered(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *f
 }
 
 int
+cfg_stmt_recovered_end(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+{
+	struct cfg_stmt at_end = *st;
+	va_list ap;
+
+	if (st->end.line != 0)
+		at_end.pos = st->end;
+	va_start(ap, fmt);
+	stmt_report(ctx, CFG_DIAG_RECOVERED, &at_end, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
 cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max)
 {
 	int n = st->argc - 1;

@@ -815,7 +815,8 @@ script_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 	if (vs->script[0] == '\0') {
 		if (!cfg_lenient(ctx, kw))
 			return cfg_stmt_error(ctx, st, "%s: needs a script", vs->name);
-		cfg_stmt_recovered(ctx, st, "%s: no script; this vrrp_script is removed, as keepalived does", vs->name);
+		cfg_stmt_recovered_end(ctx, st, "%s: no script; this vrrp_script is removed, as keepalived does",
+				       vs->name);
 		return CFG_OBJ_DROP;
 	}
 	return 0;

@@ -415,7 +415,8 @@ START_TEST(required_keywords_and_range_checks)
 	snprintf(expect, sizeof(expect), "%s:4: vrrp_instance: B: advert_int 41.000 s cannot be carried by VRRP "
 		 "version 3; using 40.950 s, as keepalived does", path);
 	ck_assert_str_eq(diag.recovered[0], expect);
-	snprintf(expect, sizeof(expect), "%s:10: vrrp_script: s: no script; this vrrp_script is removed, as "
+	/* keepalived names the closing brace of the vrrp_script */
+	snprintf(expect, sizeof(expect), "%s:11: vrrp_script: s: no script; this vrrp_script is removed, as "
 		 "keepalived does", path);
 	ck_assert_str_eq(diag.recovered[1], expect);
 	snprintf(expect, sizeof(expect), "%s:13: ip_family: inet6 contradicts the address of the virtual_server; "

@@ -611,7 +611,7 @@ static const struct {
 	{ INST(" garp_master_delay x\n preempt_delay 5000\n"), ":5: preempt_delay: 5000 s is out of range", NULL },
 	{ INST(" nopreempt foo\n") INST(""), ":6: vrrp_instance: A is already defined", check_one_instance },
 	{ "vrrp_script s {\n interval 2\n}\n" INST(" track_script {\n  s\n }\n"),
-	  ":1: vrrp_script: s: no script; this vrrp_script is removed", check_no_script },
+	  ":3: vrrp_script: s: no script; this vrrp_script is removed", check_no_script },	/* at its } */
 	{ "vrrp_script s {\n script /bin/true\n rise 0\n fall x\n interval x\n}\n", ":3: rise: '0' is not a number",
 	  NULL },
 	{ "global_defs {\n vrrp_garp_interval 0.0000001\n}\n", ":2: vrrp_garp_interval: '0.0000001' is not seconds",
