@@ -727,6 +727,32 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 	/* keepalived: without a priority, a MASTER is the address owner (255) */
 	if (!vi->priority_given && vi->state == VRRP_WANT_MASTER)
 		vi->priority = 255;
+	/* keepalived clears what cannot work for an instance that starts as MASTER */
+	if (vi->state == VRRP_WANT_MASTER && vi->nopreempt) {
+		cfg_stmt_recovered(ctx, st, "%s: nopreempt does not work with state MASTER; cleared, as keepalived "
+				   "does", vi->name);
+		vi->nopreempt = false;
+	}
+	if (vi->state == VRRP_WANT_MASTER && vi->preempt_delay_ms != 0) {
+		cfg_stmt_recovered(ctx, st, "%s: preempt_delay does not work with state MASTER; cleared, as "
+				   "keepalived does", vi->name);
+		vi->preempt_delay_ms = 0;
+	}
+	/* its own interface is tracked anyway: keepalived drops the line, and the weight it gives */
+	{
+		uint32_t kept = 0;
+
+		for (uint32_t i = 0; i < vi->ntrack_if; i++) {
+			if (strcmp(vi->track_if[i].name, vi->interface) == 0) {
+				cfg_recovered(ctx->diag, cfg_item_pos(ctx, &vi->track_if[i], st->pos), "%s: track_interface "
+					      "%s is its own interface; ignored, as keepalived does", vi->name,
+					      vi->interface);
+				continue;
+			}
+			vi->track_if[kept++] = vi->track_if[i];
+		}
+		vi->ntrack_if = kept;
+	}
 
 	/* vrrp_version in global_defs is IPv4's: an IPv6 instance without its own version is version 3 */
 	if (vi->version == 0 && vrrp_conf_family(vi) == AF_INET6)

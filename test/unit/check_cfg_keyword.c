@@ -316,7 +316,7 @@ START_TEST(schema_from_a_full_config)
 	ck_assert_int_eq(vi->state, VRRP_WANT_MASTER);
 	ck_assert_uint_eq(vi->priority, 255);	/* keepalived: state MASTER without a priority is the owner */
 	ck_assert_uint_eq(vi->advert_int_ms, 100);
-	ck_assert(vi->nopreempt);
+	ck_assert(!vi->nopreempt);	/* keepalived clears it for state MASTER (recovered) */
 	ck_assert_uint_eq(vi->hdr.pos.line, 14);
 
 	ck_assert_uint_eq(conf->count[CFG_VIRTUAL_SERVER], 3);

@@ -595,7 +595,7 @@ static const struct {
 	{ INST(" track_file {\n  nosuch\n }\n"), ":5: vrrp_instance A: no track_file 'nosuch'", check_no_tracks },
 	{ INST(" track_process {\n  haproxy\n }\n"), ":5: vrrp_instance A: no vrrp_track_process 'haproxy'",
 	  check_no_tracks },
-	{ INST(" track_interface {\n  e weight 300\n }\n"), ":5: e: weight '300' is not in -253..253; ignored",
+	{ INST(" track_interface {\n  e2 weight 300\n }\n"), ":5: e2: weight '300' is not in -253..253; ignored",
 	  check_track_default_weight },
 	{ INST(" virtual_routes {\n  default\n }\n"), ":5: default: a default route needs a gateway (via); this line "
 	  "is ignored", check_no_routes },
@@ -662,7 +662,7 @@ START_TEST(test_accepted_quietly)
 {
 	static const char *const texts[] = {
 		"vrrp_instance A {\n interface e\n virtual_router_id 1\n nopreempt foo\n priority 100 200\n"
-		" state MASTER x y\n}\n",
+		" state BACKUP x y\n}\n",
 		"vrrp_instance A {\n interface e\n virtual_router_id 1\n version 2\n virtual_ipaddress {\n"
 		"  2001:db8::1\n }\n}\n",
 		"global_defs {\n enable_script_security yes\n}\n",
