@@ -193,7 +193,7 @@ START_TEST(settings_inherited)
 	print_errors(&diag);
 	ck_assert_ptr_nonnull(conf);
 	ck_assert_uint_eq(diag.nwarnings, 3);	/* snmp_name, smtp_alert twice */
-	ck_assert_uint_eq(diag.nrecovered, 0);
+	ck_assert_uint_eq(diag.nrecovered, 6);	/* each virtual server: no protocol, lb_algo, lb_kind */
 	tcp = config_get(conf, CFG_CHECKER, 0);
 	http = config_get(conf, CFG_CHECKER, 1);
 	dns = config_get(conf, CFG_CHECKER, 2);

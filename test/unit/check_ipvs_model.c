@@ -188,6 +188,7 @@ set_health(struct ipvs_model *m, const struct config *conf, const char *rs_addr,
 static const char quorum_conf[] =
 	"virtual_server 192.0.2.13 80 {\n"
 	"  lb_algo rr\n"
+	"  protocol TCP\n"
 	"  quorum 2\n"
 	"  hysteresis 1\n"
 	"  sorry_server 10.9.0.99 80\n"
