@@ -441,9 +441,9 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "unicast_ttl", cfg_kw_uint, I(unicast_ttl), 1, 255, NULL, 0 },
 	{ "unicast_fault_no_peer", cfg_kw_flag, I(unicast_fault_no_peer), 0, 0, NULL, 0 },
 	{ "check_unicast_src", vrrp_conf_builtin, 0, 0, 0, 0, NULL, 0 },	/* always */
-	{ "garp_master_delay", cfg_kw_duration, I(garp_master_delay_ms), 0, MS(3600), NULL, 0 },
+	{ "garp_master_delay", vrrp_conf_whole_seconds, I(garp_master_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "garp_master_repeat", cfg_kw_uint, I(garp_master_repeat), 1, 255, NULL, CFG_KW_CLAMP },
-	{ "garp_master_refresh", cfg_kw_duration, I(garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
+	{ "garp_master_refresh", vrrp_conf_whole_seconds, I(garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
 	{ "garp_master_refresh_repeat", cfg_kw_uint, I(garp_master_refresh_repeat), 1, 255, NULL, CFG_KW_CLAMP },
 	{ "garp_lower_prio_delay", cfg_kw_duration, I(garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "garp_lower_prio_repeat", cfg_kw_uint, I(garp_lower_prio_repeat), 1, 255, NULL, CFG_KW_CLAMP },
@@ -941,11 +941,23 @@ vrrp_conf_min_garp(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct 
 }
 
 /* Seconds with up to six decimals ("0.001", "0.000001") to microseconds, at most kw->max. */
+/* garp_master_delay / _refresh (and their vrrp_ globals): keepalived 2.2.7 reads whole seconds only and
+ * ignores `1.0` or `1.5` (recovered) */
+int
+vrrp_conf_whole_seconds(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (st->argc == 2 && strspn(st->argv[1], "0123456789") != strlen(st->argv[1]) && cfg_lenient(ctx, kw))
+		return cfg_stmt_recovered(ctx, st, "'%s' is not a whole number of seconds; ignored, as keepalived does",
+					  st->argv[1]);
+	return cfg_kw_duration(ctx, st, kw, obj);
+}
+
 int
 vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
 {
 	const char *s;
 	uint64_t whole = 0, frac = 0, scale = 1000000;
+	bool bad;
 
 	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
@@ -960,12 +972,15 @@ vrrp_conf_usec(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_
 	if (*s == '.')
 		for (s++; *s >= '0' && *s <= '9' && scale > 1; s++)
 			scale /= 10, frac += (uint64_t)(*s - '0') * scale;
-	if ((*s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max) && cfg_lenient(ctx, kw))
-		return cfg_stmt_recovered(ctx, st, "'%s' is not seconds from 0 to %lld with at most 6 decimals; ignored, "
-					  "as keepalived does", st->argv[1], (long long)kw->max / 1000000);
-	if (*s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max)
-		return cfg_stmt_error(ctx, st, "'%s' is not seconds from 0 to %lld with at most 6 decimals",
-				      st->argv[1], (long long)kw->max / 1000000);
+	/* kw->min: 1 where keepalived refuses 0 (vrrp_garp_interval 0 is ignored) */
+	bad = *s != '\0' || whole * 1000000 + frac > (uint64_t)kw->max || whole * 1000000 + frac < (uint64_t)kw->min;
+	if (bad && cfg_lenient(ctx, kw))
+		return cfg_stmt_recovered(ctx, st, "'%s' is not seconds from %s to %lld with at most 6 decimals; ignored, "
+					  "as keepalived does", st->argv[1], kw->min > 0 ? "0.000001" : "0",
+					  (long long)kw->max / 1000000);
+	if (bad)
+		return cfg_stmt_error(ctx, st, "'%s' is not seconds from %s to %lld with at most 6 decimals",
+				      st->argv[1], kw->min > 0 ? "0.000001" : "0", (long long)kw->max / 1000000);
 	*(uint64_t *)((char *)obj + kw->off) = whole * 1000000 + frac;
 	return 0;
 }

@@ -285,17 +285,22 @@ route_option(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rou
 	if (val == NULL)
 		return cfg_stmt_error(ctx, st, "'%s' needs a value", k);
 	if (strcmp(k, "via") == 0 || strcmp(k, "gw") == 0) {
+		/* `via inet6 ADDR`, ip-route(8)'s form that keepalived reads too: the family is the address's */
+		int fam = (strcmp(val, "inet") == 0 || strcmp(val, "inet6") == 0) && i + 2 < st->argc;
+
+		if (fam)
+			val = st->argv[i + 2];
 		if (route_addr(ctx, st, "a gateway address", val, &r->via) == -1)
 			return -1;
 		/* keepalived's multipath: via A or B */
-		if (i + 2 < st->argc && strcmp(st->argv[i + 2], "or") == 0) {
-			if (i + 3 >= st->argc)
+		if (i + 2 + fam < st->argc && strcmp(st->argv[i + 2 + fam], "or") == 0) {
+			if (i + 3 + fam >= st->argc)
 				return cfg_stmt_error(ctx, st, "'or' needs a second gateway");
-			if (route_addr(ctx, st, "a gateway address", st->argv[i + 3], &r->via_or) == -1)
+			if (route_addr(ctx, st, "a gateway address", st->argv[i + 3 + fam], &r->via_or) == -1)
 				return -1;
-			return 4;
+			return 4 + fam;
 		}
-		return 2;
+		return 2 + fam;
 	}
 	if (strcmp(k, "src") == 0)
 		return route_addr(ctx, st, "a source address", val, &r->src) == -1 ? -1 : 2;
