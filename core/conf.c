@@ -86,6 +86,19 @@ kw_dynamic_interfaces(struct cfg_ctx *ctx, const struct cfg_stmt *st, const stru
 	return 0;
 }
 
+/*
+ * vrrp_iptables, vrrp_ipsets: keepalived 2.2.7 as Debian builds it has no iptables support; it reports the
+ * first (and uses nftables instead) and does not know the second, both errors it runs past.
+ */
+static int
+kw_no_iptables(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	(void)kw;
+	(void)obj;
+	return cfg_stmt_recovered(ctx, st, "keepalived 2.2.7 (Debian's build) has no iptables support and reports "
+				  "this line; ignored: vipd configures no firewall");
+}
+
 /* vrrp_cpu_affinity CPU...: the CPUs the vrrp child may run on. */
 static int
 kw_cpu_affinity(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -193,7 +206,8 @@ static const struct cfg_keyword global_keywords[] = {
 	IGNORE("use_pid_dir", "the pid file is -p PIDFILE (default /run/vipd/vipd.pid)"),
 	IGNORE("nftables", NO_FW), IGNORE("nftables_priority", NO_FW), IGNORE("nftables_counters", NO_FW),
 	IGNORE("nftables_ifindex", NO_FW), IGNORE("nftables_ipvs", NO_FW), IGNORE("nftables_ipvs_priority", NO_FW),
-	IGNORE("nftables_ipvs_start_fwmark", NO_FW), IGNORE("vrrp_iptables", NO_FW), IGNORE("vrrp_ipsets", NO_FW),
+	IGNORE("nftables_ipvs_start_fwmark", NO_FW),
+	{ "vrrp_iptables", kw_no_iptables, 0, 0, 0, 0, NULL, MAYBE }, { "vrrp_ipsets", kw_no_iptables, 0, 0, 0, 0, NULL, MAYBE },
 	IGNORE("disable_local_igmp", "set net.ipv4.igmp_link_local_mcast_reports=0 with sysctl"),
 	IGNORE("process_names", OWN_NAMES), IGNORE("process_name", OWN_NAMES), IGNORE("vrrp_process_name", OWN_NAMES),
 	IGNORE("checker_process_name", OWN_NAMES), IGNORE("bfd_process_name", OWN_NAMES),
