@@ -192,7 +192,7 @@ url_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 	const char *path = config_text(ctx->conf, u->path);
 
 	if (path[0] == '\0') {
-		u->hdr.reserved |= IPVS_CONF_DROP;
+		u->hdr.reserved |= CFG_OBJ_MARK_DROP;
 		return cfg_stmt_recovered(ctx, st, "no path; the url is ignored");
 	}
 	/* keepalived sends it as written */
@@ -472,7 +472,7 @@ check_conf_inherit(struct cfg_ctx *ctx)
 
 	CONFIG_FOREACH(ctx->conf, CFG_CHECKER, struct cfg_checker, c) {
 		checker_inherit(ctx->conf, c);
-		if (c->type == CHECK_FILE && !(c->hdr.reserved & IPVS_CONF_DROP))
+		if (c->type == CHECK_FILE && !(c->hdr.reserved & CFG_OBJ_MARK_DROP))
 			file_check_target(ctx, c);
 	}
 }
@@ -484,8 +484,8 @@ misc_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 
 	if (config_text(ctx->conf, c->misc_path)[0] != '\0')
 		return 0;
-	c->hdr.reserved |= IPVS_CONF_DROP;
-	return cfg_stmt_recovered(ctx, st, "no misc_path; the checker is ignored");
+	c->hdr.reserved |= CFG_OBJ_MARK_DROP;
+	return cfg_stmt_recovered_end(ctx, st, "no misc_path; the checker is ignored");
 }
 
 static int
@@ -534,8 +534,8 @@ file_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 
 	if (c->track_file[0] != '\0')
 		return 0;
-	c->hdr.reserved |= IPVS_CONF_DROP;
-	return cfg_stmt_recovered(ctx, st, "no track_file; the checker is ignored");
+	c->hdr.reserved |= CFG_OBJ_MARK_DROP;
+	return cfg_stmt_recovered_end(ctx, st, "no track_file; the checker is ignored");
 }
 
 /* keepalived drops an HTTP_GET or SSL_GET left without a url (2.2.7 then crashes; the intent is plain) */
@@ -550,10 +550,10 @@ http_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 		u = config_get(ctx->conf, CFG_CHECK_URL, i - 1);
 		if (u->hdr.parent != c->hdr.id)
 			break;
-		if (!(u->hdr.reserved & IPVS_CONF_DROP))
+		if (!(u->hdr.reserved & CFG_OBJ_MARK_DROP))
 			return 0;
 	}
-	c->hdr.reserved |= IPVS_CONF_DROP;
+	c->hdr.reserved |= CFG_OBJ_MARK_DROP;
 	return cfg_stmt_recovered(ctx, st, "no url with a path; the checker is ignored");
 }
 

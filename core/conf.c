@@ -78,6 +78,16 @@ kw_fifo(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword
 	return 0;
 }
 
+/* dynamic_interfaces [allow_if_changes]: what vipd does anyway; keepalived -t's verdict depends on it */
+static int
+kw_dynamic_interfaces(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	(void)ctx;
+	(void)st;
+	*(bool *)((char *)obj + kw->off) = true;
+	return 0;
+}
+
 /* vrrp_cpu_affinity CPU...: the CPUs the vrrp child may run on. */
 static int
 kw_cpu_affinity(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -178,9 +188,9 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_mcast_group4", cfg_kw_addr, G(vrrp_mcast_group4), 0, 0, NULL, 0 },
 	{ "vrrp_mcast_group6", cfg_kw_addr, G(vrrp_mcast_group6), 0, 0, NULL, 0 },
 	{ "vrrp_startup_delay", cfg_kw_duration, G(vrrp_startup_delay_ms), 0, MS(3600), NULL, 0 },
-	{ "vrrp_garp_master_delay", cfg_kw_duration, G(vrrp_garp_master_delay_ms), 0, MS(3600), NULL, 0 },
+	{ "vrrp_garp_master_delay", vrrp_conf_whole_seconds, G(vrrp_garp_master_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "vrrp_garp_master_repeat", cfg_kw_uint, G(vrrp_garp_master_repeat), 1, 255, NULL, CFG_KW_CLAMP },
-	{ "vrrp_garp_master_refresh", cfg_kw_duration, G(vrrp_garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
+	{ "vrrp_garp_master_refresh", vrrp_conf_whole_seconds, G(vrrp_garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
 	{ "vrrp_garp_master_refresh_repeat", cfg_kw_uint, G(vrrp_garp_master_refresh_repeat), 1, 255, NULL,
 	  CFG_KW_CLAMP },
 	{ "vrrp_garp_lower_prio_delay", cfg_kw_duration, G(vrrp_garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
@@ -192,7 +202,8 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "vrrp_down_timer_adverts", cfg_kw_uint, G(vrrp_down_timer_adverts), 1, 100, NULL, 0 },
 	{ "vrrp_lower_prio_no_advert", cfg_kw_bool, G(vrrp_lower_prio_no_advert), 0, 0, NULL, 0 },
 	{ "vrrp_higher_prio_send_advert", cfg_kw_bool, G(vrrp_higher_prio_send_advert), 0, 0, NULL, 0 },
-	{ "vrrp_skip_check_adv_addr", cfg_kw_bool, G(vrrp_skip_check_adv_addr), 0, 0, NULL, 0 },
+	/* keepalived 2.2.7 reads no value here: any word after it still sets it (`... off` too) */
+	{ "vrrp_skip_check_adv_addr", cfg_kw_flag, G(vrrp_skip_check_adv_addr), 0, 0, NULL, 0 },
 	{ "vrrp_priority", cfg_kw_int, G(vrrp_priority), -20, 19, NULL, 0 },
 	{ "vrrp_rt_priority", cfg_kw_uint, G(vrrp_rt_priority), 1, 99, NULL, CFG_KW_CLAMP },
 	{ "vrrp_cpu_affinity", kw_cpu_affinity, G(vrrp_cpu_affinity), 0, 0, NULL, 0 },
@@ -213,7 +224,8 @@ static const struct cfg_keyword global_keywords[] = {
 	{ "lvs_flush_onstop", cfg_kw_flag, G(lvs_flush_onstop), 0, 0, NULL, 0 },
 	/* what vipd does anyway */
 	BUILTIN("vrrp_check_unicast_src"),		/* a unicast instance takes adverts from its peers only */
-	BUILTIN("dynamic_interfaces"),			/* an instance waits in Fault for its interface */
+	/* an instance waits in Fault for its interface anyway; noted for vipd -t (core/conf_scripts.c) */
+	{ "dynamic_interfaces", kw_dynamic_interfaces, G(dynamic_interfaces), 0, 0, NULL, 0 },
 	BUILTIN("reload_check_config"),			/* a reload with errors keeps the running config */
 	/* accepted with a warning that says what vipd does instead */
 	{ "notification_email", kw_notification_email, 0, 0, 0, 0, NO_MAIL, MAYBE },
@@ -304,7 +316,7 @@ static const struct cfg_keyword top_keywords[] = {
 	{ "vrrp_instance", cfg_kw_object, 0, 0, 0, 0, &vrrp_instance_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
 	{ "vrrp_sync_group", cfg_kw_object, 0, 0, 0, 0, &vrrp_sync_group_spec, CFG_KW_BLOCK | CFG_KW_RECOVER },
 	{ "virtual_server_group", cfg_kw_object, 0, 0, 0, 0, &virtual_server_group_spec, CFG_KW_BLOCK },
-	{ "virtual_server", cfg_kw_object, 0, 0, 0, 0, &virtual_server_spec, CFG_KW_BLOCK },
+	{ "virtual_server", cfg_kw_object, 0, 0, 0, 0, &virtual_server_spec, CFG_KW_BLOCK | CFG_KW_SHAPE },
 	{ "connection_sync", cfg_kw_object, 0, 0, 0, 0, &conn_sync_spec, CFG_KW_BLOCK },
 	{ "SSL", cfg_kw_object, 0, 0, 0, 0, &check_ssl_conf_spec, CFG_KW_BLOCK },
 	{ "static_ipaddress", vrrp_conf_static, 0, 0, VRRP_STATIC_ADDR, 0, NULL, CFG_KW_BLOCK | CFG_KW_RECOVER },
@@ -423,12 +435,15 @@ conf_load_strict(const char *path, const char *config_id, bool strict, struct cf
 	/* what is left: statements without a block, and blocks an error left open */
 	cfg_walk(&ctx, &top_block, conf->source.root, NULL);
 	if (diag->nerrors == 0) {
+		conf_scripts_users(&ctx);
 		check_conf_inherit(&ctx);
 		vrrp_conf_check(&ctx);
 		bfd_conf_check(&ctx);
 		ipvs_conf_check(&ctx);
 		sync_conf_check(&ctx);
 	}
+	if (diag->nerrors == 0)
+		conf_scripts_check(&ctx);
 	cfg_item_pos_free(&item_pos);
 	if (conf->global->config_strict && diag->nrecovered > 0)
 		cfg_diag_refuse_recovered(diag);

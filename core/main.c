@@ -23,7 +23,7 @@
 enum { OPT_VRRP = 256, OPT_CHECK, OPT_IPVS, OPT_SYNC, OPT_BFD, OPT_METRICS, OPT_VERSION, OPT_STRICT };
 
 /* vipd -t's exit codes are keepalived -t's, so scripts that check them keep working */
-enum { TEST_OK = 0, TEST_FATAL = 4, TEST_RECOVERED = 5 };
+enum { TEST_OK = 0, TEST_FATAL = 4, TEST_RECOVERED = 5, TEST_SECURITY = 6 };
 
 static const struct option long_options[] = {
 	{ "use-file", required_argument, NULL, 'f' },
@@ -70,7 +70,10 @@ config_test(const char *path, const char *id, bool strict)
 {
 	struct cfg_diag diag;
 	struct config *conf = conf_load_strict(path, id, strict, &diag);
-	int rc = conf == NULL ? TEST_FATAL : diag.nrecovered > 0 ? TEST_RECOVERED : TEST_OK;
+	/* keepalived's order: a script security violation hides the recoveries; an error (vipd does not
+	 * run the file) hides both */
+	int rc = conf == NULL ? TEST_FATAL : diag.security ? TEST_SECURITY : diag.nrecovered > 0 ? TEST_RECOVERED :
+		 TEST_OK;
 
 	for (size_t i = 0; i < diag.nwarnings; i++)
 		fprintf(stderr, "warning: %s\n", diag.warnings[i]);
@@ -78,11 +81,16 @@ config_test(const char *path, const char *id, bool strict)
 		fprintf(stderr, "recovered: %s\n", diag.recovered[i]);
 	for (size_t i = 0; i < diag.nerrors; i++)
 		fprintf(stderr, "%s\n", diag.errors[i]);
-	if (conf == NULL)
+	if (conf == NULL) {
 		fprintf(stderr, "vipd: %s: %zu error%s\n", path, diag.nerrors, diag.nerrors == 1 ? "" : "s");
-	else if (diag.nrecovered > 0)
-		fprintf(stderr, "vipd: %s: %zu error%s recovered from, as keepalived does (--strict refuses them)\n",
-			path, diag.nrecovered, diag.nrecovered == 1 ? "" : "s");
+	} else {
+		if (diag.nrecovered > 0)
+			fprintf(stderr, "vipd: %s: %zu error%s recovered from, as keepalived does (--strict refuses "
+				"them)\n", path, diag.nrecovered, diag.nrecovered == 1 ? "" : "s");
+		if (diag.security)
+			fprintf(stderr, "vipd: %s: scripts run and enable_script_security is not set (keepalived -t "
+				"exits 6 too); both run the file\n", path);
+	}
 	cfg_diag_free(&diag);
 	config_free(conf);
 	return rc;

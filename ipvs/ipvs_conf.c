@@ -269,12 +269,12 @@ real_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 	rs->weight = 1;
 	rs->method = -1;
 	check_defaults_unset(&rs->checks);
-	/* keepalived skips a real server it cannot read, with its block */
+	/* keepalived skips a real server it cannot read, with its block, whose lines it does not read */
 	if (cfg_parse_addr(st->argv[1], false, &rs->addr) == -1 ||
 	    (st->argc == 3 && cfg_parse_int(st->argv[2], 0, 65535, &port) == -1)) {
-		rs->hdr.reserved |= IPVS_CONF_DROP;
-		return cfg_stmt_recovered(ctx, st, "'%s%s%s' is not an address and port; the real_server is skipped",
-					  st->argv[1], st->argc == 3 ? " " : "", st->argc == 3 ? st->argv[2] : "");
+		cfg_stmt_recovered(ctx, st, "'%s%s%s' is not an address and port; the real_server is skipped with "
+				   "its block", st->argv[1], st->argc == 3 ? " " : "", st->argc == 3 ? st->argv[2] : "");
+		return CFG_OBJ_DROP;
 	}
 	rs->port = (uint32_t)port;
 	return 0;
@@ -287,10 +287,10 @@ real_server_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct 
 
 	/* the kernel refuses a lower threshold above the upper one, even with no upper one (0): keepalived
 	 * accepts the file and its every attempt to add the real server fails, so it is left out here */
-	if (rs->lthreshold > rs->uthreshold && !(rs->hdr.reserved & IPVS_CONF_DROP)) {
+	if (rs->lthreshold > rs->uthreshold && !(rs->hdr.reserved & CFG_OBJ_MARK_DROP)) {
 		cfg_stmt_warning(ctx, st, "lthreshold %u is above uthreshold %u, which the kernel refuses: this "
 				 "real_server is left out", rs->lthreshold, rs->uthreshold);
-		rs->hdr.reserved |= IPVS_CONF_DROP_LATE;
+		rs->hdr.reserved |= CFG_OBJ_MARK_DROP_LATE;
 	}
 	return 0;
 }
@@ -399,9 +399,9 @@ virtual_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct
 	check_defaults_unset(&vs->checks);
 	if (strcmp(st->argv[1], "fwmark") == 0) {
 		if (st->argc != 3 || cfg_parse_int(st->argv[2], 1, UINT32_MAX, &mark) == -1) {
-			vs->hdr.reserved |= IPVS_CONF_DROP;
-			return cfg_stmt_recovered(ctx, st, "fwmark needs a number from 1 to %u; the virtual_server is "
-						  "skipped", UINT32_MAX);
+			cfg_stmt_recovered(ctx, st, "fwmark needs a number from 1 to %u; the virtual_server is skipped "
+					   "with its block", UINT32_MAX);
+			return CFG_OBJ_DROP;
 		}
 		vs->fwmark = (uint32_t)mark;
 		return 0;
@@ -418,11 +418,11 @@ virtual_server_args(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct
 	if (st->argc > 3)
 		cfg_stmt_warning(ctx, st, "'%s' and what follows after the port is ignored, as keepalived does",
 				 st->argv[3]);
-	/* keepalived skips a virtual server it cannot read, with its block */
+	/* keepalived skips a virtual server it cannot read, with its block, whose lines it does not read */
 	if (cfg_parse_addr(st->argv[1], false, &vs->addr) == -1 || cfg_parse_int(st->argv[2], 0, 65535, &port) == -1) {
-		vs->hdr.reserved |= IPVS_CONF_DROP;
-		return cfg_stmt_recovered(ctx, st, "'%s %s' is not an address and port; the virtual_server is skipped",
-					  st->argv[1], st->argv[2]);
+		cfg_stmt_recovered(ctx, st, "'%s %s' is not an address and port; the virtual_server is skipped with "
+				   "its block", st->argv[1], st->argv[2]);
+		return CFG_OBJ_DROP;
 	}
 	vs->port = (uint32_t)port;
 	return 0;
@@ -437,7 +437,7 @@ virtual_server_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const stru
 	int addr_family = vs->addr.family == AF_INET6 ? CFG_AF_INET6 : CFG_AF_INET;
 	int family = vs->family ? vs->family : addr_family;
 
-	if (vs->hdr.reserved & IPVS_CONF_DROP)
+	if (vs->hdr.reserved & CFG_OBJ_MARK_DROP)
 		return 0;
 	if (vs->persistence_engine[0] && !in_list(engines, vs->persistence_engine))
 		cfg_stmt_error(ctx, st, "no such persistence engine '%s' (sip)", vs->persistence_engine);
@@ -487,17 +487,20 @@ vs_group_parse(const struct cfg_stmt *st, struct cfg_vs_group_entry *e, char *wh
 	if (cfg_parse_addr(first, false, &e->addr) == -1)
 		return snprintf(why, len, "'%s' is not an address", first), -1;
 	e->last = e->addr;
+	/* keepalived skips a range that ends where it starts (192.0.2.160-160), as one that ends before */
 	if (e->addr.family == AF_INET) {
-		if (cfg_parse_int(dash + 1, e->addr.addr[3], 255, &v) == -1)
-			return snprintf(why, len, "range end '%s' must be from %u to 255", dash + 1, e->addr.addr[3]), -1;
+		if (cfg_parse_int(dash + 1, e->addr.addr[3] + 1, 255, &v) == -1)
+			return snprintf(why, len, "range end '%s' must be from %u to 255 (after its start)", dash + 1,
+					e->addr.addr[3] + 1), -1;
 		e->last.addr[3] = (uint8_t)v;
 	} else {
 		uint16_t low = (uint16_t)(e->addr.addr[14] << 8 | e->addr.addr[15]);
 		char *end;
 		unsigned long hv = strtoul(dash + 1, &end, 16);
 
-		if (*end != '\0' || dash[1] == '\0' || hv < low || hv > 0xffff)
-			return snprintf(why, len, "range end '%s' must be hex from %x to ffff", dash + 1, low), -1;
+		if (*end != '\0' || dash[1] == '\0' || hv <= low || hv > 0xffff)
+			return snprintf(why, len, "range end '%s' must be hex from %x to ffff (after its start)", dash + 1,
+					low + 1u), -1;
 		e->last.addr[14] = (uint8_t)(hv >> 8);
 		e->last.addr[15] = (uint8_t)hv;
 	}
@@ -537,7 +540,7 @@ vs_group_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 
 	/* entries are appended as they are read: this group's, if any, are the last ones */
 	if (last == NULL || last->hdr.parent != group->hdr.id)
-		cfg_stmt_recovered(ctx, st, "virtual_server_group %s has no entries; no service is installed for it",
+		cfg_stmt_recovered_end(ctx, st, "virtual_server_group %s has no entries; no service is installed for it",
 				   group->name);
 	return 0;
 }
@@ -696,7 +699,7 @@ vs_settle(struct cfg_ctx *ctx, struct cfg_virtual_server *vs, struct cfg_real_se
 
 	if (nrs == 0) {
 		cfg_recovered(ctx->diag, pos, "virtual_server: it has no real_server; the virtual_server is skipped");
-		vs->hdr.reserved |= IPVS_CONF_DROP;
+		vs->hdr.reserved |= CFG_OBJ_MARK_DROP;
 		return;
 	}
 	if (vs->group[0] && !gk.found)
@@ -803,7 +806,7 @@ rs_settle(struct cfg_ctx *ctx, const struct cfg_virtual_server *vs, struct cfg_r
 		if (vs->addr.family != 0 && rs[i]->addr.family != vs->addr.family && method != LVS_TUN) {
 			cfg_recovered(ctx->diag, rs[i]->hdr.pos, "real_server: not of the virtual_server's address "
 				      "family (only a tunnel may be); the real_server is skipped");
-			rs[i]->hdr.reserved |= IPVS_CONF_DROP;
+			rs[i]->hdr.reserved |= CFG_OBJ_MARK_DROP;
 		}
 	}
 }
@@ -844,14 +847,14 @@ settle_all(struct cfg_ctx *ctx)
 		/* what rs_settle dropped no longer counts */
 		n = 0;
 		for (size_t i = first; i < k; i++)
-			if (!(v[i]->hdr.reserved & IPVS_CONF_DROP))
+			if (!(v[i]->hdr.reserved & CFG_OBJ_MARK_DROP))
 				v[first + n++] = v[i];
 		vs_settle(ctx, vs, v + first, n);
 		if (n > 0)
 			vs_ports(ctx, vs, v + first, n);
 	}
 	free(v);
-	return ipvs_conf_drop_marked(conf, IPVS_CONF_DROP | IPVS_CONF_DROP_LATE);
+	return ipvs_conf_drop_marked(conf, CFG_OBJ_MARK_DROP | CFG_OBJ_MARK_DROP_LATE);
 }
 
 /*
@@ -870,7 +873,7 @@ ipvs_conf_check(struct cfg_ctx *ctx)
 	struct rs_dup *dups;
 
 	/* what was skipped while reading goes first, as keepalived never had it */
-	if (ipvs_conf_drop_marked(conf, IPVS_CONF_DROP) == -1)
+	if (ipvs_conf_drop_marked(conf, CFG_OBJ_MARK_DROP) == -1)
 		goto oom;
 	nrs = conf->count[CFG_REAL_SERVER];
 	if ((dups = calloc(nrs + 1, sizeof(*dups))) == NULL)
@@ -884,10 +887,10 @@ ipvs_conf_check(struct cfg_ctx *ctx)
 		rs = config_get(conf, CFG_REAL_SERVER, dups[i].index);
 		cfg_recovered(ctx->diag, rs->hdr.pos, "real_server: given twice in one virtual_server; this second "
 			      "one is skipped");
-		rs->hdr.reserved |= IPVS_CONF_DROP;
+		rs->hdr.reserved |= CFG_OBJ_MARK_DROP;
 	}
 	free(dups);
-	if (ipvs_conf_drop_marked(conf, IPVS_CONF_DROP) == -1 || settle_all(ctx) == -1)
+	if (ipvs_conf_drop_marked(conf, CFG_OBJ_MARK_DROP) == -1 || settle_all(ctx) == -1)
 		goto oom;
 	nvs = conf->count[CFG_VIRTUAL_SERVER];
 	if ((order = indices(nvs)) == NULL)

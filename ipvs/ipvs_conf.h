@@ -9,13 +9,6 @@
 
 #include "lib/cfg.h"
 
-/* A marker in hdr.reserved: the object is dropped (with its children) before the config is used, as
- * keepalived drops a real server given twice or a checker it cannot run. See ipvs_conf_drop_marked. */
-#define IPVS_CONF_DROP 0x1
-/* Dropped only once keepalived's checks of the whole file are done: it still counts for them (a real server
- * the kernel will refuse, which keepalived keeps trying to add). */
-#define IPVS_CONF_DROP_LATE 0x2
-
 int ipvs_kw_uint(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 int ipvs_kw_duration(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 int ipvs_kw_addr(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
@@ -25,8 +18,7 @@ int ipvs_kw_bool(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_key
  * follow it ("alpha off" sets it too); a warning says so when a word follows. */
 int ipvs_kw_flag_any(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 
-/* Removes the virtual servers, real servers, checkers and urls marked with a bit of mask, and the children
- * of removed ones, renumbering ids so that they stay 1.. in file order. 0, or -1 out of memory. */
+/* config_remove_marked on virtual servers, real servers, checkers and urls (lib/config.h's marks). */
 int ipvs_conf_drop_marked(struct config *conf, unsigned mask);
 
 #endif

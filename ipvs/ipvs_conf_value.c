@@ -141,66 +141,10 @@ ipvs_kw_flag_any(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 
 /* ---- dropping objects ---- */
 
-/*
- * Compacts one kind: objects marked, or whose parent (of kind `parent_kind`, already compacted, its old ids
- * mapped by parent_map) went, are removed. map[old id] = new id (0 = removed). The slabs keep the memory.
- */
-static int
-drop_kind(struct config *conf, unsigned kind, unsigned mask, const uint32_t *parent_map, size_t parent_n,
-	  uint32_t **map_out)
-{
-	size_t n = conf->count[kind], kept = 0;
-	uint32_t *map = calloc(n + 1, sizeof(*map));
-
-	if (map == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct cfg_obj *o = conf->objs[kind][i];
-		bool drop = (o->reserved & mask) != 0;
-
-		if (parent_map != NULL && !drop)
-			drop = o->parent == 0 || o->parent > parent_n || parent_map[o->parent] == 0;
-		if (drop)
-			continue;
-		if (parent_map != NULL)
-			o->parent = parent_map[o->parent];
-		map[o->id <= n ? o->id : 0] = (uint32_t)(kept + 1);
-		o->id = (uint32_t)(kept + 1);
-		conf->objs[kind][kept++] = o;
-	}
-	map[0] = 0;
-	conf->count[kind] = kept;
-	*map_out = map;
-	return 0;
-}
-
-static bool
-any_marked(const struct config *conf, unsigned kind, unsigned mask)
-{
-	for (size_t i = 0; i < conf->count[kind]; i++)
-		if (((const struct cfg_obj *)conf->objs[kind][i])->reserved & mask)
-			return true;
-	return false;
-}
-
 int
 ipvs_conf_drop_marked(struct config *conf, unsigned mask)
 {
 	static const unsigned chain[] = { CFG_VIRTUAL_SERVER, CFG_REAL_SERVER, CFG_CHECKER, CFG_CHECK_URL };
-	uint32_t *maps[4] = { NULL, NULL, NULL, NULL };
-	size_t old[4];
-	bool any = false;
-	int r = 0;
 
-	for (size_t k = 0; k < 4; k++) {
-		any |= any_marked(conf, chain[k], mask);
-		old[k] = conf->count[chain[k]];
-	}
-	if (!any)
-		return 0;
-	for (size_t k = 0; k < 4 && r == 0; k++)
-		r = drop_kind(conf, chain[k], mask, k ? maps[k - 1] : NULL, k ? old[k - 1] : 0, &maps[k]);
-	for (size_t k = 0; k < 4; k++)
-		free(maps[k]);
-	return r;
+	return config_remove_marked(conf, chain, sizeof(chain) / sizeof(chain[0]), mask);
 }

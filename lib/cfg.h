@@ -45,6 +45,8 @@ struct cfg_diag {
 	char **recovered;
 	size_t nrecovered;
 	bool strict;
+	/* scripts run without enable_script_security: keepalived -t exits 6 (core/conf_scripts.c) */
+	bool security;
 	const struct cfg_files *files;	/* to turn a cfg_pos into a file name */
 	size_t max_errors;		/* stop collecting after this many (0 = 100) */
 };
@@ -72,6 +74,8 @@ struct cfg_stmt {
 	struct cfg_stmt *block;	/* first statement inside the block, NULL if empty */
 	struct cfg_stmt *next;	/* next statement at the same level */
 	struct cfg_pos pos;
+	struct cfg_pos end;	/* its block's `}` (line 0: none, or not closed); keepalived names it for checks
+				 * it makes once a block is read */
 };
 
 struct cfg_arena;
@@ -166,6 +170,12 @@ enum cfg_kw_flags {
 	CFG_KW_CLAMP = 1 << 4,
 	/* the field at off is a char array of size bytes, whatever the handler (for copies: lib/config.c) */
 	CFG_KW_CHARS = 1 << 5,
+	/*
+	 * keepalived's leniency on the block alone, for keywords whose values are not CFG_KW_RECOVER: without
+	 * its block the line is ignored (recovered; keepalived reads the lines after it where they are, as
+	 * vipd's reader does), with a block where none goes the '{' is ignored.
+	 */
+	CFG_KW_SHAPE = 1 << 6,
 };
 
 /*
@@ -254,6 +264,10 @@ void cfg_stmt_warning(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char
  */
 int cfg_stmt_recovered(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same at the line of the statement's `}` (its own line when it has none): for what keepalived finds
+ * wrong once it has read a block (a vrrp_script without a script, a MISC_CHECK without misc_path). */
+int cfg_stmt_recovered_end(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Checks argc-1 is within [min, max] (max < 0: no upper bound), reporting the error. */
 int cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max);
 
@@ -299,9 +313,12 @@ struct cfg_object_spec {
 };
 /*
  * What args or finish return when keepalived would drop the object (a second vrrp_instance of a name, a
- * vrrp_script without a script), having reported the recovery: the object is removed from the config
- * and, when args returns it, its block is not read (keepalived skips it). Only for kinds whose objects
- * have no children (ids of the later objects of the kind are renumbered).
+ * vrrp_script without a script, a virtual_server whose address cannot be read), having reported the
+ * recovery: the object is removed from the config (config_remove). When args returns it, its block is not
+ * read at all, so none of its lines is reported (keepalived skips the block silently); the object is then
+ * the last of its kind and has no children yet, whatever its kind. From finish, only for kinds whose
+ * objects have no children (ids of the later objects of the kind are renumbered); an object with
+ * children found unwanted later is marked instead (CFG_OBJ_MARK_DROP, config_remove_marked).
  */
 #define CFG_OBJ_DROP 1
 int cfg_kw_object(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);

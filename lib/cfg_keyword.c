@@ -77,6 +77,20 @@ cfg_stmt_recovered(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *f
 }
 
 int
+cfg_stmt_recovered_end(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *fmt, ...)
+{
+	struct cfg_stmt at_end = *st;
+	va_list ap;
+
+	if (st->end.line != 0)
+		at_end.pos = st->end;
+	va_start(ap, fmt);
+	stmt_report(ctx, CFG_DIAG_RECOVERED, &at_end, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
 cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max)
 {
 	int n = st->argc - 1;
@@ -184,7 +198,7 @@ cfg_walk(struct cfg_ctx *ctx, const struct cfg_block *block, const struct cfg_st
 						   st->has_block ? " with its block" : "");
 			continue;
 		}
-		if (!cfg_lenient(ctx, kw) && check_block_shape(ctx, st, kw) == -1)
+		if (!cfg_lenient(ctx, kw) && !(kw->flags & CFG_KW_SHAPE) && check_block_shape(ctx, st, kw) == -1)
 			continue;
 		if ((kw->flags & CFG_KW_BLOCK) && !st->has_block) {
 			/* keepalived: "Block X has extra parameters"; what it reads as the block is not one here */

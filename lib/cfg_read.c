@@ -347,7 +347,7 @@ static void open_block(struct reader *r, struct cfg_pos pos)
 		return;
 	}
 	b->depth++;
-	b->levels[b->depth] = (struct level){ .tail = &owner->block, .open = pos };
+	b->levels[b->depth] = (struct level){ .tail = &owner->block, .open = pos, .owner = owner };
 }
 
 /* The top-level statement whose block just closed goes to top_block, then its memory is reused. */
@@ -368,6 +368,7 @@ static void close_block(struct reader *r, struct cfg_pos pos)
 	if (b->discard > b->floor.discard) {
 		b->discard--;
 	} else if (b->depth > b->floor.depth) {
+		b->levels[b->depth].owner->end = pos;
 		if (--b->depth == 0 && r->top_block && !r->failed)
 			hand_over_top(r);
 	} else if (b->depth > 0) {

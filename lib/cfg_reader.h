@@ -83,10 +83,12 @@ struct active_file {
 	bool stop;		/* a `}` closed more than the file opened: keepalived reads no further */
 };
 
-/* An open block: where its next statement is linked, and where its `{` was, for "not closed" messages. */
+/* An open block: where its next statement is linked, where its `{` was, for "not closed" messages, and the
+ * statement it belongs to, which learns where its `}` is. */
 struct level {
 	struct cfg_stmt **tail;
 	struct cfg_pos open;
+	struct cfg_stmt *owner;
 };
 
 /* Where the builder stood when the current file began: the file may close only the blocks it opened. */

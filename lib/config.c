@@ -176,6 +176,64 @@ config_remove(struct config *conf, unsigned kind, size_t i)
 		((struct cfg_obj *)conf->objs[kind][i])->id = (uint32_t)i + 1;
 }
 
+/*
+ * Compacts one kind: objects marked, or whose parent (already compacted, its old ids mapped by parent_map)
+ * went, are removed. map[old id] = new id (0 = removed).
+ */
+static int
+drop_kind(struct config *conf, unsigned kind, unsigned mask, const uint32_t *parent_map, size_t parent_n,
+	  uint32_t **map_out)
+{
+	size_t n = conf->count[kind], kept = 0;
+	uint32_t *map = calloc(n + 1, sizeof(*map));
+
+	if (map == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct cfg_obj *o = conf->objs[kind][i];
+		bool drop = (o->reserved & mask) != 0;
+
+		if (parent_map != NULL && !drop)
+			drop = o->parent == 0 || o->parent > parent_n || parent_map[o->parent] == 0;
+		if (drop)
+			continue;
+		if (parent_map != NULL)
+			o->parent = parent_map[o->parent];
+		map[o->id <= n ? o->id : 0] = (uint32_t)(kept + 1);
+		o->id = (uint32_t)(kept + 1);
+		conf->objs[kind][kept++] = o;
+	}
+	map[0] = 0;
+	conf->count[kind] = kept;
+	*map_out = map;
+	return 0;
+}
+
+int
+config_remove_marked(struct config *conf, const unsigned *kinds, size_t n, unsigned mask)
+{
+	uint32_t *prev = NULL, *map = NULL;
+	size_t prev_n = 0;
+	bool any = false;
+	int r = 0;
+
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < conf->count[kinds[k]] && !any; i++)
+			any = (((const struct cfg_obj *)conf->objs[kinds[k]][i])->reserved & mask) != 0;
+	if (!any)
+		return 0;
+	for (size_t k = 0; k < n && r == 0; k++) {
+		size_t before = conf->count[kinds[k]];
+
+		r = drop_kind(conf, kinds[k], mask, prev, prev_n, &map);
+		free(prev);
+		prev = r == 0 ? map : NULL;
+		prev_n = before;
+	}
+	free(prev);
+	return r;
+}
+
 void *
 config_find_id(const struct config *conf, unsigned kind, uint32_t id)
 {

@@ -95,6 +95,7 @@ struct cfg_global {
 	char router_id[CFG_NAME_MAX];
 	char script_user[CFG_USER_MAX];
 	bool enable_script_security;
+	bool dynamic_interfaces;	/* given: only what keepalived -t reports depends on it */
 	bool config_strict;		/* every error keepalived would recover from is refused */
 	uint32_t vrrp_version;		/* 2 or 3 */
 	struct cfg_addr vrrp_mcast_group4;
@@ -221,6 +222,7 @@ struct cfg_vrrp_instance {
 	char interface[CFG_IFNAME_MAX];
 	uint32_t vrid;
 	uint32_t priority;
+	bool priority_given;		/* else 255 with state MASTER, 100 otherwise (instance_finish) */
 	uint64_t advert_int_ms;
 	uint32_t version;		/* 0 = global vrrp_version */
 	bool nopreempt;
@@ -657,6 +659,19 @@ void *config_get(const struct config *conf, unsigned kind, size_t i);
  * Its memory stays in the slab until config_free.
  */
 void config_remove(struct config *conf, unsigned kind, size_t i);
+/*
+ * Marks in an object's hdr.reserved: removed, with its children, by config_remove_marked before the config
+ * is used (what keepalived drops once its checks are done: a real server given twice, a checker it cannot
+ * run). DROP_LATE: removed only once the checks of the whole file are done, as it still counts for them.
+ */
+#define CFG_OBJ_MARK_DROP 0x1
+#define CFG_OBJ_MARK_DROP_LATE 0x2
+/*
+ * Removes the objects of kinds[0] marked with a bit of mask, then those of kinds[1] marked or whose parent
+ * (of kinds[0]) went, and so on down the chain; ids are renumbered 1.. in file order and parents follow.
+ * The memory stays in the slab. 0, or -1 out of memory.
+ */
+int config_remove_marked(struct config *conf, const unsigned *kinds, size_t n, unsigned mask);
 /* The object of a kind with this id, or NULL. */
 void *config_find_id(const struct config *conf, unsigned kind, uint32_t id);
 /* Which children this config needs running. */

@@ -22,6 +22,7 @@ void vrrp_conf_global_defaults(struct cfg_global *g);
  * behaviour vipd always has (accepted silently); static_ipaddress|routes|rules (kw->min: the type). */
 int vrrp_conf_min_garp(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 int vrrp_conf_usec(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
+int vrrp_conf_whole_seconds(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 int vrrp_conf_builtin(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 int vrrp_conf_static(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);
 

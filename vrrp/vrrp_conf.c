@@ -344,6 +344,16 @@ static const struct cfg_block track_script_block = { "track_script", NULL, track
 static const struct cfg_block track_file_block = { "track_file", NULL, track_file_item };
 static const struct cfg_block track_process_block = { "track_process", NULL, track_process_item };
 
+/* priority N: given at all (even a bad one, which keepalived replaces by 100), state MASTER keeps it */
+static int
+kw_priority(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	struct cfg_vrrp_instance *vi = obj;
+
+	vi->priority_given = true;
+	return cfg_kw_uint(ctx, st, kw, obj);
+}
+
 /* state MASTER|BACKUP: keepalived starts anything else as BACKUP */
 static int
 kw_state(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
@@ -415,7 +425,7 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "interface", kw_interface, I(interface), 0, 0, NULL, CFG_KW_CHARS },
 	{ "virtual_router_id", cfg_kw_uint, I(vrid), 1, 255, NULL, 0 },
 	{ "lvs_sync_daemon_interface", sync_conf_lvs_sync_daemon_interface, 0, 0, 0, 0, NULL, 0 },
-	{ "priority", cfg_kw_uint, I(priority), 1, 255, NULL, 0 },
+	{ "priority", kw_priority, I(priority), 1, 255, NULL, 0 },
 	/* v2 carries whole seconds (checked once the version is known); v3 centiseconds up to 40.95 s */
 	{ "advert_int", cfg_kw_duration, I(advert_int_ms), 10, MS(255), NULL, 0 },
 	{ "version", cfg_kw_uint, I(version), 2, 3, NULL, 0 },
@@ -431,9 +441,9 @@ static const struct cfg_keyword vrrp_instance_keywords[] = {
 	{ "unicast_ttl", cfg_kw_uint, I(unicast_ttl), 1, 255, NULL, 0 },
 	{ "unicast_fault_no_peer", cfg_kw_flag, I(unicast_fault_no_peer), 0, 0, NULL, 0 },
 	{ "check_unicast_src", vrrp_conf_builtin, 0, 0, 0, 0, NULL, 0 },	/* always */
-	{ "garp_master_delay", cfg_kw_duration, I(garp_master_delay_ms), 0, MS(3600), NULL, 0 },
+	{ "garp_master_delay", vrrp_conf_whole_seconds, I(garp_master_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "garp_master_repeat", cfg_kw_uint, I(garp_master_repeat), 1, 255, NULL, CFG_KW_CLAMP },
-	{ "garp_master_refresh", cfg_kw_duration, I(garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
+	{ "garp_master_refresh", vrrp_conf_whole_seconds, I(garp_master_refresh_ms), 0, MS(86400), NULL, 0 },
 	{ "garp_master_refresh_repeat", cfg_kw_uint, I(garp_master_refresh_repeat), 1, 255, NULL, CFG_KW_CLAMP },
 	{ "garp_lower_prio_delay", cfg_kw_duration, I(garp_lower_prio_delay_ms), 0, MS(3600), NULL, 0 },
 	{ "garp_lower_prio_repeat", cfg_kw_uint, I(garp_lower_prio_repeat), 1, 255, NULL, CFG_KW_CLAMP },
@@ -797,6 +807,9 @@ instance_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 	struct cfg_vrrp_instance *vi = obj;
 	uint32_t version = vi->version ? vi->version : ctx->conf->global->vrrp_version;
 
+	/* keepalived: without a priority, a MASTER is the address owner (255) */
+	if (!vi->priority_given && vi->state == VRRP_WANT_MASTER)
+		vi->priority = 255;
 	/* vrrp_version in global_defs is IPv4's: an IPv6 instance without its own version is version 3 */
 	if (vi->version == 0 && vrrp_conf_family(vi) == AF_INET6)
 		version = 3;
@@ -890,7 +903,8 @@ script_finish(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 	if (vs->script[0] == '\0') {
 		if (!cfg_lenient(ctx, kw))
 			return cfg_stmt_error(ctx, st, "%s: needs a script", vs->name);
-		cfg_stmt_recovered(ctx, st, "%s: no script; this vrrp_script is removed, as keepalived does", vs->name);
+		cfg_stmt_recovered_end(ctx, st, "%s: no script; this vrrp_script is removed, as keepalived does",
+				       vs->name);
 		return CFG_OBJ_DROP;
 	}
 	return 0;
@@ -986,6 +1000,17 @@ vrrp_conf_min_garp(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct 
 		g->vrrp_garp_master_delay_ms = 0;
 	}
 	return 0;
+}
+
+/* garp_master_delay / _refresh (and their vrrp_ globals): keepalived 2.2.7 reads whole seconds only and
+ * ignores `1.0` or `1.5` (recovered) */
+int
+vrrp_conf_whole_seconds(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyword *kw, void *obj)
+{
+	if (st->argc == 2 && strspn(st->argv[1], "0123456789") != strlen(st->argv[1]) && cfg_lenient(ctx, kw))
+		return cfg_stmt_recovered(ctx, st, "'%s' is not a whole number of seconds; ignored, as keepalived does",
+					  st->argv[1]);
+	return cfg_kw_duration(ctx, st, kw, obj);
 }
 
 /*

@@ -3,6 +3,7 @@
  * virtual_routes and virtual_rules of an instance, and the top-level static_ipaddress, static_routes and
  * static_rules. Parent side.
  */
+#include <arpa/inet.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -284,17 +285,22 @@ route_option(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rou
 	if (val == NULL)
 		return cfg_stmt_error(ctx, st, "'%s' needs a value", k);
 	if (strcmp(k, "via") == 0 || strcmp(k, "gw") == 0) {
+		/* `via inet6 ADDR`, ip-route(8)'s form that keepalived reads too: the family is the address's */
+		int fam = (strcmp(val, "inet") == 0 || strcmp(val, "inet6") == 0) && i + 2 < st->argc;
+
+		if (fam)
+			val = st->argv[i + 2];
 		if (route_addr(ctx, st, "a gateway address", val, &r->via) == -1)
 			return -1;
 		/* keepalived's multipath: via A or B */
-		if (i + 2 < st->argc && strcmp(st->argv[i + 2], "or") == 0) {
-			if (i + 3 >= st->argc)
+		if (i + 2 + fam < st->argc && strcmp(st->argv[i + 2 + fam], "or") == 0) {
+			if (i + 3 + fam >= st->argc)
 				return cfg_stmt_error(ctx, st, "'or' needs a second gateway");
-			if (route_addr(ctx, st, "a gateway address", st->argv[i + 3], &r->via_or) == -1)
+			if (route_addr(ctx, st, "a gateway address", st->argv[i + 3 + fam], &r->via_or) == -1)
 				return -1;
-			return 4;
+			return 4 + fam;
 		}
-		return 2;
+		return 2 + fam;
 	}
 	if (strcmp(k, "src") == 0)
 		return route_addr(ctx, st, "a source address", val, &r->src) == -1 ? -1 : 2;
@@ -387,6 +393,29 @@ has_word(const struct cfg_stmt *st, const char *w)
 	return false;
 }
 
+/*
+ * ADDR/LEN with a number LEN too large for the family (10.9.0.0/33): keepalived 2.2.7 installs the whole
+ * address, /32 or /128, and says so. With a LEN that is no number (/abc) it says the same but installs
+ * nothing (seen in the kernel): the caller ignores that line.
+ */
+static bool
+full_prefix(struct cfg_ctx *ctx, const struct cfg_stmt *st, const char *word, struct cfg_addr *a)
+{
+	const char *slash = strchr(word, '/');
+	char addr[INET6_ADDRSTRLEN + 1];
+
+	if (slash == NULL || (size_t)(slash - word) >= sizeof(addr) || slash[1] == '\0' ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1))
+		return false;
+	memcpy(addr, word, (size_t)(slash - word));
+	addr[slash - word] = '\0';
+	if (cfg_parse_addr(addr, false, a) == -1)
+		return false;
+	cfg_stmt_recovered(ctx, st, "'%s' is not a prefix length for %s; using /%u, as keepalived does", slash + 1,
+			   addr, a->prefix);
+	return true;
+}
+
 static int
 route_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_route *r)
 {
@@ -411,7 +440,7 @@ route_parse(struct cfg_ctx *ctx, const struct cfg_stmt *st, struct cfg_vrrp_rout
 		i++;
 	if (strcmp(st->argv[i], "default") == 0)
 		is_default = true;	/* its family is the gateway's */
-	else if (cfg_parse_addr(st->argv[i], true, &r->dst) == -1)
+	else if (cfg_parse_addr(st->argv[i], true, &r->dst) == -1 && !full_prefix(ctx, st, st->argv[i], &r->dst))
 		return cfg_stmt_error(ctx, st, "'%s' is not a destination", st->argv[i]);
 	for (i++; i < st->argc; i += used) {
 		if ((used = route_option(ctx, st, r, i)) == -1)

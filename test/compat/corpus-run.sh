@@ -7,7 +7,8 @@
 # classifies the file: 0 "clean", 5 "recovered" (errors it logs and runs past), 6 "security" (a script
 # security violation, e.g. scripts run as root without enable_script_security: -t reports it apart, but
 # the daemon logs it and runs), anything else "refused".
-# vipd accepts a file when it exits 0 or 5; a signal or a sanitizer report is a crash, 124 a hang.
+# vipd accepts a file when it exits 0, 5 or 6 (vipd -t exits 6 where keepalived -t does, and runs the file);
+# a signal or a sanitizer report is a crash, 124 a hang. "same" counts the files where both exit alike.
 #
 # Writes OUTDIR/results.tsv (one line a file), OUTDIR/logs/NAME.{keepalived,vipd} (full output) and
 # OUTDIR/summary.txt (the figures, also printed). Needs root (ip netns) and keepalived installed.
@@ -106,7 +107,7 @@ one() {
 		verdict=hang
 	elif [ "$vi_rc" -gt 128 ]; then
 		verdict=crash
-	elif [ "$vi_rc" -eq 0 ] || [ "$vi_rc" -eq 5 ]; then
+	elif [ "$vi_rc" -eq 0 ] || [ "$vi_rc" -eq 5 ] || [ "$vi_rc" -eq 6 ]; then
 		verdict=accept
 	else
 		verdict=refuse
@@ -167,6 +168,7 @@ NR == 1 { next }
 {
 	n++; cls[$4]++
 	if ($5 == "accept") acc[$4]++
+	if ($2 == $3) same[$4]++
 	if ($5 == "crash") crash++
 	if ($5 == "hang") hang++
 }
@@ -179,6 +181,8 @@ END {
 		pct(acc["recovered"], cls["recovered"])
 	printf "vipd accepts %d of %d security (%s %%)\n", acc["security"], cls["security"],
 		pct(acc["security"], cls["security"])
+	printf "same exit code: %d of %d clean, %d of %d recovered, %d of %d security\n", same["clean"], cls["clean"],
+		same["recovered"], cls["recovered"], same["security"], cls["security"]
 	printf "vipd accepts %d of %d keepalived refuses\n", acc["refused"], cls["refused"]
 	printf "crashes: %d  hangs: %d\n", crash, hang
 }' "$out/results.tsv" | tee "$out/summary.txt"

@@ -57,16 +57,15 @@ unknown_block {
 }
 CONF
 # what keepalived runs past is recovered (the same as keepalived does: a bad number ignored, advert_int
-# rounded to whole seconds for VRRPv2); a missing value is refused, as keepalived -t refuses it (exit 2)
+# rounded to whole seconds for VRRPv2, a virtual_server it cannot read skipped with its block, whose lines it
+# does not read); a missing value is refused, as keepalived -t refuses it (exit 2)
 expect_errors "$T/bad.conf" "recovered: $T/bad.conf:3: vrrp_version: '4' is not a number from 2 to 3; ignored (keeping 2), as keepalived does
 recovered: $T/bad.conf:7: virtual_router_id: '300' is not a number from 1 to 255; ignored (keeping 0), as keepalived does
 recovered: $T/bad.conf:8: priority: 'high' is not a number from 1 to 255; ignored (keeping 100), as keepalived does
 recovered: $T/bad.conf:9: frobnicate: unknown keyword in vrrp_instance; ignored
 recovered: $T/bad.conf:12: vrrp_instance: VI_2: advert_int 0.500 s cannot be carried by VRRP version 2; using 1.000 s, as keepalived does
 recovered: $T/bad.conf:12: vrrp_instance: VI_2: no virtual_ipaddress; the instance runs without addresses, as keepalived does
-recovered: $T/bad.conf:17: virtual_server: '192.0.2.10 http' is not an address and port; the virtual_server is skipped
-recovered: $T/bad.conf:18: lb_kind: 'NATT' is not one of NAT, DR, TUN (case matters); ignored
-recovered: $T/bad.conf:19: real_server: '198.51.100.300 80' is not an address and port; the real_server is skipped
+recovered: $T/bad.conf:17: virtual_server: '192.0.2.10 http' is not an address and port; the virtual_server is skipped with its block
 recovered: $T/bad.conf:22: unknown_block: unknown keyword in the top level; ignored with its block
 $T/bad.conf:10: state: missing argument"
 

@@ -41,7 +41,7 @@ done
 
 verdict() {
 	case $1 in
-	0|5) echo "$1" ;;
+	0|5|6) echo "$1" ;;
 	*) echo refused ;;
 	esac
 }

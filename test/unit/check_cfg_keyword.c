@@ -315,7 +315,7 @@ START_TEST(schema_from_a_full_config)
 	vi = config_get(conf, CFG_VRRP_INSTANCE, 0);
 	ck_assert_str_eq(vi->name, "VI_1");
 	ck_assert_int_eq(vi->state, VRRP_WANT_MASTER);
-	ck_assert_uint_eq(vi->priority, 100);	/* the default */
+	ck_assert_uint_eq(vi->priority, 255);	/* keepalived: state MASTER without a priority is the owner */
 	ck_assert_uint_eq(vi->advert_int_ms, 100);
 	/* keepalived clears nopreempt with state MASTER (an error it runs past): the instance preempts */
 	ck_assert(!vi->nopreempt);
@@ -422,7 +422,7 @@ START_TEST(required_keywords_and_range_checks)
 	snprintf(expect, sizeof(expect), "%s:4: vrrp_instance: B: advert_int 41.000 s cannot be carried by VRRP "
 		 "version 3; using 40.950 s, as keepalived does", path);
 	ck_assert_str_eq(diag.recovered[1], expect);
-	snprintf(expect, sizeof(expect), "%s:10: vrrp_script: s: no script; this vrrp_script is removed, as "
+	snprintf(expect, sizeof(expect), "%s:11: vrrp_script: s: no script; this vrrp_script is removed, as "
 		 "keepalived does", path);
 	ck_assert_str_eq(diag.recovered[3], expect);
 	snprintf(expect, sizeof(expect), "%s:13: ip_family: inet6 contradicts the address of the virtual_server; "

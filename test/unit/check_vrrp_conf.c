@@ -327,6 +327,25 @@ START_TEST(test_static_and_group_tracking)
 END_TEST
 
 /* keepalived's `KEYWORD SCRIPT [USER [GROUP]]`: the first word is the script, the next ones whom it runs as. */
+/* keepalived 2.2.7 (seen in its SIGUSR1 dump): state MASTER without a priority is the address owner, 255;
+ * with a priority, or BACKUP, the priority given or 100 */
+START_TEST(test_master_without_priority)
+{
+	struct cfg_diag d;
+	struct config *conf = load(
+		"vrrp_instance A {\n interface eth0\n state MASTER\n virtual_router_id 1\n}\n"
+		"vrrp_instance B {\n interface eth0\n state MASTER\n priority 100\n virtual_router_id 2\n}\n"
+		"vrrp_instance C {\n interface eth0\n state BACKUP\n virtual_router_id 3\n}\n", &d);
+
+	ck_assert_msg(conf != NULL, "%s", first_error(&d));
+	ck_assert_uint_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 0))->priority, 255);
+	ck_assert_uint_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 1))->priority, 100);
+	ck_assert_uint_eq(((struct cfg_vrrp_instance *)config_get(conf, CFG_VRRP_INSTANCE, 2))->priority, 100);
+	cfg_diag_free(&d);
+	config_free(conf);
+}
+END_TEST
+
 START_TEST(test_notify_script_users)
 {
 	struct cfg_diag d;
@@ -662,7 +681,7 @@ static const struct {
 	{ INST(" garp_master_delay x\n preempt_delay 5000\n"), ":5: preempt_delay: 5000 s is out of range", NULL },
 	{ INST(" nopreempt foo\n") INST(""), ":6: vrrp_instance: A is already defined", check_one_instance },
 	{ "vrrp_script s {\n interval 2\n}\n" INST(" track_script {\n  s\n }\n"),
-	  ":1: vrrp_script: s: no script; this vrrp_script is removed", check_no_script },
+	  ":3: vrrp_script: s: no script; this vrrp_script is removed", check_no_script },	/* at its } */
 	{ "vrrp_script s {\n script /bin/true\n rise 0\n fall x\n interval x\n}\n", ":3: rise: '0' is not a number",
 	  NULL },
 	{ "global_defs {\n vrrp_garp_interval 0.0000001\n}\n", ":2: vrrp_garp_interval: '0.0000001' is not seconds",
@@ -689,7 +708,7 @@ static const struct {
 	{ INST(" state MASTER\n nopreempt\n priority 100\n"), "A: nopreempt with state MASTER; cleared (the instance "
 	  "preempts)", check_preempts },
 	{ INST(" nopreempt\n priority 255\n"), "A: nopreempt with priority 255; cleared", check_preempts },
-	{ INST(" state MASTER\n preempt_delay 5\n nopreempt\n"), "A: preempt_delay with state MASTER; cleared",
+	{ INST(" state MASTER\n preempt_delay 5\n nopreempt\n priority 100\n"), "A: preempt_delay with state MASTER; cleared",
 	  check_no_preempt_delay },
 	{ INST(" priority 255\n preempt_delay 5\n"), "A: preempt_delay with priority 255; cleared",
 	  check_no_preempt_delay },
@@ -812,6 +831,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(tc, test_lists);
+	tcase_add_test(tc, test_master_without_priority);
 	tcase_add_test(tc, test_garp_from_global_defs_anywhere);
 	tcase_add_test(tc, test_keepalived_keywords);
 	tcase_add_test(tc, test_static_and_group_tracking);
