@@ -12,25 +12,6 @@
 #include "ipvs/ipvs_conf.h"
 #include "lib/config.h"
 
-static void *
-field(void *obj, const struct cfg_keyword *kw)
-{
-	return (char *)obj + kw->off;
-}
-
-static void
-store(void *obj, const struct cfg_keyword *kw, int64_t v)
-{
-	void *p = field(obj, kw);
-
-	switch (kw->size) {
-	case 1: *(uint8_t *)p = (uint8_t)v; break;
-	case 2: *(uint16_t *)p = (uint16_t)v; break;
-	case 4: *(uint32_t *)p = (uint32_t)v; break;
-	default: *(uint64_t *)p = (uint64_t)v; break;
-	}
-}
-
 /* keepalived refuses a file where a keyword that needs a value has none; it reads the first word only */
 static int
 one_arg(struct cfg_ctx *ctx, const struct cfg_stmt *st)
@@ -52,7 +33,7 @@ ipvs_kw_uint(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &v) == -1)
 		return cfg_stmt_recovered(ctx, st, "'%s' is not a number from %" PRId64 " to %" PRId64 "; ignored",
 					  st->argv[1], kw->min, kw->max);
-	store(obj, kw, v);
+	cfg_store_int(obj, kw, v);
 	return 0;
 }
 
@@ -70,7 +51,7 @@ ipvs_kw_duration(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 		return cfg_stmt_recovered(ctx, st, "%s s is out of range (%" PRId64 ".%03" PRId64 " to %" PRId64
 					  ".%03" PRId64 " s); ignored", st->argv[1], kw->min / 1000, kw->min % 1000,
 					  kw->max / 1000, kw->max % 1000);
-	store(obj, kw, (int64_t)ms);
+	cfg_store_int(obj, kw, (int64_t)ms);
 	return 0;
 }
 
@@ -83,7 +64,7 @@ ipvs_kw_addr(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 		return -1;
 	if (cfg_parse_addr(st->argv[1], false, &a) == -1)
 		return cfg_stmt_recovered(ctx, st, "'%s' is not an IPv4 or IPv6 address; ignored", st->argv[1]);
-	memcpy(field(obj, kw), &a, sizeof(a));
+	memcpy((char *)obj + kw->off, &a, sizeof(a));
 	return 0;
 }
 
@@ -98,7 +79,7 @@ ipvs_kw_enum(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 		return -1;
 	for (e = kw->data; e->name != NULL; e++) {
 		if (strcasecmp(e->name, st->argv[1]) == 0) {
-			store(obj, kw, e->value);
+			cfg_store_int(obj, kw, e->value);
 			return 0;
 		}
 		if (used < sizeof(choices))
@@ -118,14 +99,14 @@ ipvs_kw_bool(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_ke
 {
 	for (const struct cfg_enum *e = bools; st->argc > 1 && e->name != NULL; e++) {
 		if (strcasecmp(e->name, st->argv[1]) == 0) {
-			store(obj, kw, e->value);
+			cfg_store_int(obj, kw, e->value);
 			return 0;
 		}
 	}
 	if (st->argc > 1)
 		return cfg_stmt_recovered(ctx, st, "'%s' is not one of on, off, yes, no, true, false; ignored",
 					  st->argv[1]);
-	store(obj, kw, 1);
+	cfg_store_int(obj, kw, 1);
 	return 0;
 }
 
@@ -135,7 +116,7 @@ ipvs_kw_flag_any(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cf
 	if (st->argc > 1)
 		cfg_stmt_warning(ctx, st, "takes no value: '%s' is ignored and %s is set, as keepalived does",
 				 st->argv[1], st->argv[0]);
-	store(obj, kw, 1);
+	cfg_store_int(obj, kw, 1);
 	return 0;
 }
 

@@ -271,6 +271,9 @@ int cfg_stmt_recovered_end(struct cfg_ctx *ctx, const struct cfg_stmt *st, const
 /* Checks argc-1 is within [min, max] (max < 0: no upper bound), reporting the error. */
 int cfg_nargs(struct cfg_ctx *ctx, const struct cfg_stmt *st, int min, int max);
 
+/* Stores v into the integer field of obj that kw describes (kw->off, kw->size bytes). */
+void cfg_store_int(void *obj, const struct cfg_keyword *kw, int64_t v);
+
 /* Generic handlers, for table entries. Each stores into (char *)obj + kw->off, kw->size bytes. */
 int cfg_kw_string(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* one word */
 int cfg_kw_command(struct cfg_ctx *, const struct cfg_stmt *, const struct cfg_keyword *, void *);	/* words joined */

@@ -321,8 +321,8 @@ field(void *obj, const struct cfg_keyword *kw)
 	return (char *)obj + kw->off;
 }
 
-static void
-store_int(void *obj, const struct cfg_keyword *kw, int64_t v)
+void
+cfg_store_int(void *obj, const struct cfg_keyword *kw, int64_t v)
 {
 	void *p = field(obj, kw);
 
@@ -512,7 +512,7 @@ handle_int(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 	if (cfg_nargs_kw(ctx, st, kw, 1, 1) == -1)
 		return -1;
 	if (cfg_parse_int(st->argv[1], kw->min, kw->max, &v) == 0) {
-		store_int(obj, kw, v);
+		cfg_store_int(obj, kw, v);
 		return 0;
 	}
 	if (!cfg_lenient(ctx, kw))
@@ -520,7 +520,7 @@ handle_int(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_keyw
 				      kw->min, kw->max);
 	if ((kw->flags & CFG_KW_CLAMP) && cfg_parse_int(st->argv[1], INT64_MIN, INT64_MAX, &v) == 0) {
 		v = v < kw->min ? kw->min : kw->max;
-		store_int(obj, kw, v);
+		cfg_store_int(obj, kw, v);
 		return cfg_stmt_recovered(ctx, st, "%s is out of range %" PRId64 "-%" PRId64 "; using %" PRId64
 					  ", as keepalived does", st->argv[1], kw->min, kw->max, v);
 	}
@@ -545,7 +545,7 @@ cfg_kw_flag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 {
 	if (cfg_nargs_kw(ctx, st, kw, 0, 0) == -1)
 		return -1;
-	store_int(obj, kw, 1);
+	cfg_store_int(obj, kw, 1);
 	return 0;
 }
 
@@ -554,7 +554,7 @@ cfg_kw_unflag(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_k
 {
 	if (cfg_nargs_kw(ctx, st, kw, 0, 0) == -1)
 		return -1;
-	store_int(obj, kw, 0);
+	cfg_store_int(obj, kw, 0);
 	return 0;
 }
 
@@ -603,7 +603,7 @@ cfg_kw_bool(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 		return cfg_stmt_recovered(ctx, st, "'%s' is not one of on, off, yes, no, true, false; ignored, as "
 					  "keepalived does", st->argv[1]);
 	}
-	store_int(obj, kw, v);
+	cfg_store_int(obj, kw, v);
 	return 0;
 }
 
@@ -622,7 +622,7 @@ cfg_kw_enum(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg_key
 		return cfg_stmt_recovered(ctx, st, "'%s' is not one of %s; ignored, as keepalived does", st->argv[1],
 					  choices);
 	}
-	store_int(obj, kw, v);
+	cfg_store_int(obj, kw, v);
 	return 0;
 }
 
@@ -665,7 +665,7 @@ cfg_kw_duration(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 					      kw->max / 1000, kw->max % 1000);
 		if (kw->flags & CFG_KW_CLAMP) {
 			was = (int64_t)ms < kw->min ? kw->min : kw->max;
-			store_int(obj, kw, was);
+			cfg_store_int(obj, kw, was);
 			return cfg_stmt_recovered(ctx, st, "%s s is out of range; using %" PRId64 ".%03" PRId64
 						  " s, as keepalived does", st->argv[1], was / 1000, was % 1000);
 		}
@@ -675,7 +675,7 @@ cfg_kw_duration(struct cfg_ctx *ctx, const struct cfg_stmt *st, const struct cfg
 					  st->argv[1], kw->min / 1000, kw->min % 1000, kw->max / 1000, kw->max % 1000,
 					  was / 1000, was % 1000);
 	}
-	store_int(obj, kw, (int64_t)ms);
+	cfg_store_int(obj, kw, (int64_t)ms);
 	return 0;
 }
 
