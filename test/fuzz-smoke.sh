@@ -10,8 +10,23 @@ if ! command -v clang >/dev/null 2>&1; then
 	echo "SKIP: no clang (./bootstrap installs it)"
 	exit 77
 fi
+start=$(date +%s)
 make -C "$top_builddir" fuzz >"$T/build.log" 2>&1 || { cat "$T/build.log" >&2; fail "make fuzz"; finish; }
+echo "make fuzz: $(($(date +%s) - start)) s"
 out="$top_builddir/fuzz/out"
+# run_clean DESCRIPTION LOG COMMAND...: passes when the command succeeds; shows the end of its log if not
+run_clean() {
+	desc=$1
+	log=$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		pass "$desc"
+	else
+		fail "$desc"
+		tail -n 30 "$log" >&2
+		ls "$T/$h-"* >&2 2>/dev/null || true
+	fi
+}
 seconds=${FUZZ_SMOKE_SECONDS:-2}
 for src in "$top_srcdir"/fuzz/fuzz_*.c; do
 	h=$(basename "$src" .c)
@@ -22,13 +37,12 @@ for src in "$top_srcdir"/fuzz/fuzz_*.c; do
 	check "fuzz_$h has a seed corpus" test -n "$(ls "$corpus" 2>/dev/null)"
 	opts=$(fuzz_options "$h")
 	# shellcheck disable=SC2086
-	check "fuzz_$h runs its seed corpus clean" "$bin" -runs=0 -timeout=10 $opts "$corpus" \
-		>"$T/$h-seeds.log" 2>&1 || { tail -n 30 "$T/$h-seeds.log" >&2; }
+	run_clean "fuzz_$h runs its seed corpus clean" "$T/$h-seeds.log" "$bin" -runs=0 -timeout=10 $opts "$corpus"
 	mkdir -p "$T/work-$h"
 	cp "$corpus"/* "$T/work-$h"/
 	# shellcheck disable=SC2086
-	check "fuzz_$h fuzzes ${seconds}s clean" "$bin" -max_total_time="$seconds" -timeout=10 \
-		-artifact_prefix="$T/$h-" $opts "$T/work-$h" >"$T/$h-fuzz.log" 2>&1 ||
-		{ tail -n 30 "$T/$h-fuzz.log" >&2; ls "$T/$h-"* >&2 2>/dev/null; }
+	run_clean "fuzz_$h fuzzes ${seconds}s clean" "$T/$h-fuzz.log" "$bin" -max_total_time="$seconds" -timeout=10 \
+		-artifact_prefix="$T/$h-" $opts "$T/work-$h"
 done
+echo "fuzz-smoke: $(($(date +%s) - start)) s in all"
 finish
