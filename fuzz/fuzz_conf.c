@@ -4,8 +4,7 @@
  * typing and recoveries, and the checks across objects.
  * Input: the file's text.
  *
- * The file is written in an empty directory made for the run, which is also the working directory, and
- * the reader's file access is fenced into it: fopen, stat and glob are wrapped at link time (fuzz/build.sh
+ * The file is written in an empty directory made for the run (removed at exit), and the reader's file access is fenced into it: fopen, stat and glob are wrapped at link time (fuzz/build.sh
  * links this harness with --wrap) and, while conf_load runs, refuse any path outside the directory or with
  * a `..` in it, so an `include /etc/...` or a `${_PWD}/../..` can neither read the host's files nor walk its
  * tree. What the fence refused shows as a missing include (a warning), as for a file that is not there.
@@ -40,7 +39,9 @@ allowed(const char *p)
 		return true;
 	if (strstr(p, "..") != NULL)
 		return false;
-	return p[0] != '/' || (strncmp(p, dir, dirlen) == 0 && p[dirlen] == '/');
+	/* the reader makes included names absolute (from the including file's directory): a relative one
+	 * would be the harness's working directory, which is not the run's */
+	return p[0] == '/' && strncmp(p, dir, dirlen) == 0 && p[dirlen] == '/';
 }
 
 FILE *
@@ -89,15 +90,23 @@ __wrap_glob64(const char *pattern, int flags, int (*errfunc)(const char *, int),
 	return __wrap_glob(pattern, flags, errfunc, g);
 }
 
+/* The run's directory goes with it (libFuzzer ends with exit). */
+static void
+remove_dir(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	snprintf(dir, sizeof(dir), "/tmp/vipd-fuzz-conf-XXXXXX");
-	if (mkdtemp(dir) == NULL || chdir(dir) == -1)
+	if (mkdtemp(dir) == NULL)
 		return 1;
 	dirlen = strlen(dir);
 	snprintf(path, sizeof(path), "%s/keepalived.conf", dir);
-	return 0;
+	return atexit(remove_dir);
 }
 
 int
