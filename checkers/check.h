@@ -164,6 +164,17 @@ void ck_net_format(const struct cfg_addr *a, uint32_t port, char *buf, size_t le
  * slash) exists and is executable; keepalived 2.2.7 drops a MISC_CHECK whose program is not. */
 bool ck_misc_runnable(const char *cmd, char *prog, size_t len);
 
+/*
+ * SMTP replies, read line by line (check_smtp.c): the code of the first complete reply in buf (the last line
+ * of a multi-line one), 0 when none is complete yet (a partial line stays in rd), -1 when a line is not a
+ * reply. *used says how many bytes were taken; the rest of buf is not this exchange's.
+ */
+struct smtp_reader {
+	char line[512];
+	size_t len;
+};
+int smtp_reply_feed(struct smtp_reader *rd, const char *buf, size_t n, size_t *used);
+
 extern const struct ck_kind ck_kind_tcp, ck_kind_http, ck_kind_misc, ck_kind_dns, ck_kind_udp, ck_kind_smtp,
 	ck_kind_ping, ck_kind_file, ck_kind_bfd;
 

@@ -1,4 +1,5 @@
 /* SMTP_CHECK: a 220 greeting, HELO answered by 250, then QUIT. Multi-line replies ("250-") are read whole. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,7 @@
 #include "checkers/check.h"
 
 struct smtp_run {
-	char line[512];
-	size_t len;
+	struct smtp_reader rd;
 	int step;		/* 0 greeting, 1 HELO reply */
 	char out[CFG_NAME_MAX + 16];
 	size_t outlen, outoff;
@@ -77,11 +77,37 @@ smtp_reply(struct ck_check *c, struct smtp_run *r, int code)
 	ck_result(c, true, -1, "SMTP 250");
 }
 
+int
+smtp_reply_feed(struct smtp_reader *rd, const char *buf, size_t n, size_t *used)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != '\n') {
+			if (rd->len + 1 < sizeof(rd->line))
+				rd->line[rd->len++] = buf[i];
+			continue;
+		}
+		rd->line[rd->len] = '\0';
+		rd->len = 0;
+		*used = i + 1;
+		/* a reply code is three digits (RFC 5321 4.2); atoi would read "4294967296" as 0 */
+		if (strlen(rd->line) < 3 || rd->line[0] < '1' || rd->line[0] > '5' || !isdigit((unsigned char)rd->line[1]) ||
+		    !isdigit((unsigned char)rd->line[2]))
+			return -1;
+		if (rd->line[3] == '-')
+			continue;	/* more lines of this reply follow */
+		return (rd->line[0] - '0') * 100 + (rd->line[1] - '0') * 10 + (rd->line[2] - '0');
+	}
+	*used = n;
+	return 0;
+}
+
 static void
 smtp_read(struct ck_check *c, struct smtp_run *r)
 {
 	char buf[1024];
 	ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+	size_t used;
+	int code;
 
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -89,23 +115,11 @@ smtp_read(struct ck_check *c, struct smtp_run *r)
 		ck_result(c, false, -1, "SMTP %s", n == 0 ? "connection closed" : strerror(errno));
 		return;
 	}
-	for (ssize_t i = 0; i < n; i++) {
-		if (buf[i] != '\n') {
-			if (r->len + 1 < sizeof(r->line))
-				r->line[r->len++] = buf[i];
-			continue;
-		}
-		r->line[r->len] = '\0';
-		r->len = 0;
-		if (strlen(r->line) < 3 || r->line[0] < '1' || r->line[0] > '5') {
-			ck_result(c, false, -1, "SMTP: not a reply");
-			return;
-		}
-		if (r->line[3] == '-')
-			continue;	/* more lines of this reply follow */
-		smtp_reply(c, r, atoi(r->line));
-		return;	/* one reply per exchange: anything after it is not ours yet */
-	}
+	code = smtp_reply_feed(&r->rd, buf, (size_t)n, &used);
+	if (code == -1)
+		ck_result(c, false, -1, "SMTP: not a reply");
+	else if (code > 0)
+		smtp_reply(c, r, code);	/* one reply per exchange: anything after it is not ours yet */
 }
 
 static void

@@ -82,20 +82,28 @@ error_reply(const char *msg)
 	return o;
 }
 
-static void
-client_request(struct client *cl)
+struct json_object *
+control_request(const char *line, control_handler handler, void *data)
 {
-	struct json_object *req = json_tokener_parse(cl->in);
+	struct json_object *req = json_tokener_parse(line);
 	struct json_object *cmd = NULL, *reply;
 
 	if (req == NULL || !json_object_is_type(req, json_type_object) ||
 	    !json_object_object_get_ex(req, "command", &cmd) || !json_object_is_type(cmd, json_type_string))
 		reply = error_reply("a request is a JSON object with a \"command\" string");
 	else
-		reply = cl->ctl->handler(json_object_get_string(cmd), req, cl->ctl->data);
+		reply = handler(json_object_get_string(cmd), req, data);
 	json_object_put(req);
 	if (reply == NULL)
 		reply = error_reply("out of memory");
+	return reply;
+}
+
+static void
+client_request(struct client *cl)
+{
+	struct json_object *reply = control_request(cl->in, cl->ctl->handler, cl->ctl->data);
+
 	client_reply(cl, reply);
 	json_object_put(reply);
 }

@@ -19,6 +19,10 @@ struct control *control_open(struct ev_loop *loop, const char *path, control_han
 /* Closes the listener and every client, and removes the socket file. */
 void control_close(struct control *ctl);
 
+/* One request line (without its newline) answered: the reply object, an error one when the line is not a
+ * JSON object with a "command" string (never NULL unless memory ran out twice). Pure but for the handler. */
+struct json_object *control_request(const char *line, control_handler handler, void *data);
+
 #define CONTROL_MAX_REQUEST (64 * 1024)
 #define CONTROL_MAX_CLIENTS 64
 

@@ -89,7 +89,8 @@ int ipvs_msg_parse_dest(const struct nlattr *nest, uint16_t svc_af, struct ipvs_
 int ipvs_msg_parse_daemon(const struct nlattr *nest, struct ipvs_daemon *d);
 /* A genl message of the IPVS family (id) with this command; NULL if out of memory. */
 struct nl_msg *ipvs_msg_new(int family, uint8_t cmd, int flags);
-/* The attributes of a genl reply (after its genl header); 0 or -1. */
+/* The attributes of a genl reply (after its genl header), checked by policy: maxtype IPVS_CMD_ATTR_MAX or
+ * IPVS_INFO_ATTR_MAX. 0 or -1. */
 int ipvs_msg_attrs(const void *nlh, struct nlattr **tb, int maxtype);
 
 /* "TCP 192.0.2.10:80", "FWM 5", "FWM 6 IPv6": names the service in messages. */

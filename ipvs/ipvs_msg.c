@@ -85,10 +85,32 @@ ipvs_msg_new(int family, uint8_t cmd, int flags)
 	return m;
 }
 
+/* The top-level attributes of replies: without a policy a 4-byte attribute at the end of a reply, read
+ * with nla_get_u32, was read past (found by fuzz/fuzz_ipvs_msg.c; fuzz/corpus/ipvs_msg/info-short). */
+static struct nla_policy cmd_policy[IPVS_CMD_ATTR_MAX + 1] = {
+	[IPVS_CMD_ATTR_SERVICE] = { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_DEST] = { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_DAEMON] = { .type = NLA_NESTED },
+	[IPVS_CMD_ATTR_TIMEOUT_TCP] = { .type = NLA_U32 },
+	[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN] = { .type = NLA_U32 },
+	[IPVS_CMD_ATTR_TIMEOUT_UDP] = { .type = NLA_U32 },
+};
+
+static struct nla_policy info_policy[IPVS_INFO_ATTR_MAX + 1] = {
+	[IPVS_INFO_ATTR_VERSION] = { .type = NLA_U32 },
+	[IPVS_INFO_ATTR_CONN_TAB_SIZE] = { .type = NLA_U32 },
+};
+
 int
 ipvs_msg_attrs(const void *nlh, struct nlattr **tb, int maxtype)
 {
-	return genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, maxtype, NULL) < 0 ? -1 : 0;
+	/* the family has two sets of top-level attributes, which maxtype tells apart */
+	struct nla_policy *policy = maxtype == IPVS_CMD_ATTR_MAX ? cmd_policy :
+				    maxtype == IPVS_INFO_ATTR_MAX ? info_policy : NULL;
+
+	if (policy == NULL)
+		return -1;
+	return genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, maxtype, policy) < 0 ? -1 : 0;
 }
 
 int

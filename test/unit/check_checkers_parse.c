@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/check.h"
 #include "checkers/check_dns_msg.h"
 #include "checkers/check_http_parse.h"
 #include "checkers/checkers.h"
@@ -301,6 +302,37 @@ START_TEST(hex_free_form)
 }
 END_TEST
 
+/* ---- SMTP ---- */
+
+static int
+smtp_feed_str(struct smtp_reader *rd, const char *s, size_t *used)
+{
+	return smtp_reply_feed(rd, s, strlen(s), used);
+}
+
+START_TEST(smtp_replies)
+{
+	struct smtp_reader rd = { .len = 0 };
+	size_t used;
+
+	ck_assert_int_eq(smtp_feed_str(&rd, "220 smtp.example ESMTP\r\nextra", &used), 220);
+	ck_assert_uint_eq(used, strlen("220 smtp.example ESMTP\r\n"));
+	/* a multi-line reply is read whole, across reads */
+	memset(&rd, 0, sizeof(rd));
+	ck_assert_int_eq(smtp_feed_str(&rd, "250-first\r\n25", &used), 0);
+	ck_assert_uint_eq(used, strlen("250-first\r\n25"));
+	ck_assert_int_eq(smtp_feed_str(&rd, "0 last\r\n", &used), 250);
+	memset(&rd, 0, sizeof(rd));
+	ck_assert_int_eq(smtp_feed_str(&rd, "SSH-2.0-OpenSSH\r\n", &used), -1);
+	ck_assert_int_eq(smtp_feed_str(&rd, "2ab\r\n", &used), -1);
+	ck_assert_int_eq(smtp_feed_str(&rd, "25\r\n", &used), -1);
+	/* the code is its three digits: atoi read this as 0, "no reply yet" to the check, which then waited for
+	 * its timeout (fuzz/corpus/smtp/atoi-overflow) */
+	ck_assert_int_eq(smtp_feed_str(&rd, "4294967296 x\r\n", &used), 429);
+	ck_assert_int_eq(smtp_feed_str(&rd, "2200000000000\r\n", &used), 220);
+}
+END_TEST
+
 static Suite *
 parse_suite(void)
 {
@@ -308,6 +340,7 @@ parse_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, http_status_lines);
+	tcase_add_test(tc, smtp_replies);
 	tcase_add_test(tc, http_content_length_body_in_pieces);
 	tcase_add_test(tc, http_chunked);
 	tcase_add_test(tc, http_body_until_close);

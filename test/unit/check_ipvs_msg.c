@@ -27,6 +27,32 @@ tcp_svc(const char *addr, uint16_t port)
 	return s;
 }
 
+/* A reply whose last attribute is a bare 4-byte header: refused, where nla_get_u32 read past it (the
+ * regression input of fuzz/fuzz_ipvs_msg.c). */
+START_TEST(short_attributes_refused)
+{
+	struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
+	struct nl_msg *m = ipvs_msg_new(0x1c, IPVS_CMD_GET_INFO, 0);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(nla_put_u32(m, IPVS_INFO_ATTR_CONN_TAB_SIZE, 4096), 0);
+	ck_assert_int_eq(nla_put(m, IPVS_INFO_ATTR_VERSION, 0, NULL), 0);
+	ck_assert_int_eq(ipvs_msg_attrs(nlmsg_hdr(m), tb, IPVS_INFO_ATTR_MAX), -1);
+	nlmsg_free(m);
+	m = ipvs_msg_new(0x1c, IPVS_CMD_GET_CONFIG, 0);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(nla_put(m, IPVS_CMD_ATTR_TIMEOUT_UDP, 2, "ab"), 0);
+	ck_assert_int_eq(ipvs_msg_attrs(nlmsg_hdr(m), tb, IPVS_CMD_ATTR_MAX), -1);
+	nlmsg_free(m);
+	m = ipvs_msg_new(0x1c, IPVS_CMD_GET_CONFIG, 0);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(nla_put_u32(m, IPVS_CMD_ATTR_TIMEOUT_UDP, 300), 0);
+	ck_assert_int_eq(ipvs_msg_attrs(nlmsg_hdr(m), tb, IPVS_CMD_ATTR_MAX), 0);
+	ck_assert_uint_eq(nla_get_u32(tb[IPVS_CMD_ATTR_TIMEOUT_UDP]), 300);
+	nlmsg_free(m);
+}
+END_TEST
+
 START_TEST(svc_round_trip)
 {
 	struct ipvs_svc s = tcp_svc("192.0.2.10", 80), back;
@@ -237,6 +263,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(tc, svc_round_trip);
+	tcase_add_test(tc, short_attributes_refused);
 	tcase_add_test(tc, svc_key_only_not_a_reply);
 	tcase_add_test(tc, fwmark_v6_svc);
 	tcase_add_test(tc, dest_round_trip_tunnel);
