@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
+
 static const char *const drop_names[BFD_DROP_MAX] = {
 	[BFD_OK] = "ok",
 	[BFD_DROP_TTL] = "ttl",
@@ -42,21 +44,6 @@ bfd_diag_name(enum bfd_diag d)
 	};
 
 	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "reserved";
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 /* The checks of RFC 5880 6.8.6 in its order, up to the one that needs a session. */

@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "lib/bytes.h"
+
 #define DNS_HDR 12
 
 const char *
@@ -19,19 +21,6 @@ dns_type_name(uint16_t type)
 	case 28: return "AAAA";
 	default: return "?";
 	}
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* The name in wire form; -1 if a label is empty or too long, or the name too long. */

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "lib/bytes.h"
+
 /* Offsets inside an entry (the IPv6 one differs only in address sizes). */
 enum {
 	E_TYPE = 0, E_PROTO = 1, E_VER_SIZE = 2, E_FLAGS = 4, E_STATE = 8, E_CPORT = 10, E_VPORT = 12,
@@ -36,34 +38,6 @@ const char *
 sync_err_name(enum sync_err e)
 {
 	return (unsigned)e < SYNC_ERR_MAX ? err_names[e] : "?";
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 /* How many states a protocol has in IPVS, or 0 if IPVS does not handle it. */

@@ -7,25 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "lib/bytes.h"
 
 int
 vrrp_ah_icv(const uint8_t *buf, size_t len, size_t ihl, bool unicast, const uint8_t key[VRRP_AH_KEY_LEN],
